@@ -1,0 +1,75 @@
+package io.ftpgate.audit;
+
+/**
+ * Stable reason codes carried by {@code refused} (and some {@code session-close}) audit events.
+ *
+ * <p>The codes are an interface: administrators alert on them, so a code is never renamed or reused. The
+ * README documents each one with its default action.
+ */
+public enum Reason {
+    // Control-channel framing (always enforced).
+    LINE_TOO_LONG("line-too-long", "a command or reply line exceeded the line cap", "500 and close"),
+    NUL_BYTE("nul-byte", "a NUL byte in a command or reply line", "500 and close"),
+    BARE_CR("bare-cr", "a CR not followed by LF", "500 and close"),
+    REPLY_MALFORMED("reply-malformed", "the server sent a line that is not an FTP reply", "421 and close"),
+    REPLY_TOO_LONG("reply-too-long", "a multi-line reply exceeded the reply cap", "421 and close"),
+    PROTOCOL_CONFUSION("protocol-confusion", "the client spoke another protocol (e.g. HTTP) on the control port",
+            "close"),
+    COMMAND_SYNTAX("command-syntax", "a line that is not an FTP command (verb of 1-4 letters)", "500"),
+    COMMAND_UNKNOWN("command-unknown", "a verb ftpgate does not know, so does not relay", "502"),
+    NOT_LOGGED_IN("not-logged-in", "a command that needs a login was sent before one", "530"),
+    TOO_MANY_ERRORS("too-many-errors", "too many refused commands in one session", "421 and close"),
+    // Data-channel negotiation (always enforced).
+    PORT_SYNTAX("port-syntax", "a PORT/EPRT argument that is malformed or out of range", "501"),
+    PORT_FOREIGN_ADDRESS("port-foreign-address", "PORT/EPRT names an address other than the client's (bounce)",
+            "501"),
+    PORT_PRIVILEGED("port-privileged", "PORT/EPRT names a port below 1024", "501"),
+    PORT_FAMILY("port-family", "EPRT/EPSV names an address family other than the control connection's", "522"),
+    EPSV_ALL("epsv-all", "PORT/EPRT/PASV after EPSV ALL (RFC 2428 section 4)", "501"),
+    LONG_ADDRESS_UNSUPPORTED("long-address-unsupported", "LPRT/LPSV (RFC 1639) are not supported", "502"),
+    PASV_FOREIGN_ADDRESS("pasv-foreign-address", "the server's 227/229 named an address other than its own; "
+            + "ftpgate connected to the server's control address instead", "recorded, transfer continues"),
+    PASV_PRIVILEGED_PORT("pasv-privileged-port", "the server's 227/229 named a port below 1024", "425"),
+    PASV_SYNTAX("pasv-syntax", "the server's 227/229 reply could not be parsed", "425"),
+    UNEXPECTED_PASV_REPLY("unexpected-pasv-reply", "a 227/228/229 reply to a command ftpgate did not send as "
+            + "PASV/EPSV; it is withheld", "451"),
+    NO_DATA_CONNECTION("no-data-connection", "a transfer command without PORT/EPRT/PASV/EPSV first", "425"),
+    DATA_PEER_MISMATCH("data-peer-mismatch", "a connection to a pinhole from an unexpected address; the pinhole "
+            + "keeps waiting for the real peer", "close that connection"),
+    PINHOLE_EXPIRED("pinhole-expired", "the expected peer did not connect to a pinhole in time", "425"),
+    PINHOLE_EXHAUSTED("pinhole-exhausted", "no free port in the configured data port range", "425"),
+    DATA_CONNECT_FAILED("data-connect-failed", "ftpgate could not connect a data leg", "425"),
+    TLS_UNSUPPORTED("tls-unsupported", "AUTH/CCC: ftpgate must read the control channel, so TLS is refused", "502"),
+    // Access control.
+    CLIENT_NOT_ALLOWED("client-not-allowed", "the client address is outside the listener's allowed blocks",
+            "close (421)"),
+    DESTINATION_NOT_ALLOWED("destination-not-allowed", "forward: the destination resolves to a denied address",
+            "530"),
+    DESTINATION_INVALID("destination-invalid", "forward: USER without a usable user@host[:port]", "530"),
+    UPSTREAM_UNREACHABLE("upstream-unreachable", "the server could not be reached", "421 and close");
+
+    private final String code;
+    private final String meaning;
+    private final String action;
+
+    Reason(String code, String meaning, String action) {
+        this.code = code;
+        this.meaning = meaning;
+        this.action = action;
+    }
+
+    /** The stable wire code, e.g. {@code port-foreign-address}. */
+    public String code() {
+        return code;
+    }
+
+    /** One sentence for the README table. */
+    public String meaning() {
+        return meaning;
+    }
+
+    /** What ftpgate does by default. */
+    public String action() {
+        return action;
+    }
+}

@@ -1,0 +1,55 @@
+package io.ftpgate.config;
+
+import io.ftpgate.policy.Cidr;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One listener: the addresses it accepts control connections on and everything that decides what a session
+ * accepted there may do.
+ *
+ * @param name              a label used in logs and audit events
+ * @param listen            control addresses to bind (at least one)
+ * @param upstream          the server for {@link Placement#REVERSE}; {@code null} means {@link Placement#FORWARD}
+ * @param publicAddress     address literal advertised to clients in 227/229 replies; {@code null} means the
+ *                          local address of that client's control connection
+ * @param clientDataPorts   range for pinholes the client connects to (client PASV/EPSV)
+ * @param serverDataPorts   range for pinholes the server connects to (upstream active mode)
+ * @param upstreamMode      how the server-side data leg is made
+ * @param allowClient       client address blocks allowed to connect; empty = placement default
+ * @param allowDestination  forward only: destination address blocks allowed; empty = placement default
+ */
+public record ListenerConfig(
+        String name,
+        List<HostAndPort> listen,
+        HostAndPort upstream,
+        String publicAddress,
+        PortRange clientDataPorts,
+        PortRange serverDataPorts,
+        UpstreamMode upstreamMode,
+        List<Cidr> allowClient,
+        List<Cidr> allowDestination) {
+
+    /** Default range for client-facing pinholes. */
+    public static final PortRange DEFAULT_CLIENT_DATA_PORTS = new PortRange(50000, 50999);
+    /** Default range for server-facing pinholes. */
+    public static final PortRange DEFAULT_SERVER_DATA_PORTS = new PortRange(51000, 51999);
+
+    public ListenerConfig {
+        Objects.requireNonNull(name, "name");
+        listen = List.copyOf(listen);
+        if (listen.isEmpty()) {
+            throw new IllegalArgumentException("listener '" + name + "' has no listen address");
+        }
+        clientDataPorts = clientDataPorts == null ? DEFAULT_CLIENT_DATA_PORTS : clientDataPorts;
+        serverDataPorts = serverDataPorts == null ? DEFAULT_SERVER_DATA_PORTS : serverDataPorts;
+        upstreamMode = upstreamMode == null ? UpstreamMode.PASSIVE : upstreamMode;
+        allowClient = allowClient == null ? List.of() : List.copyOf(allowClient);
+        allowDestination = allowDestination == null ? List.of() : List.copyOf(allowDestination);
+    }
+
+    /** Reverse when an upstream is configured, forward otherwise. */
+    public Placement placement() {
+        return upstream == null ? Placement.FORWARD : Placement.REVERSE;
+    }
+}
