@@ -2,8 +2,35 @@ package io.ftpgate.control;
 
 import io.ftpgate.audit.AuditSink;
 import io.ftpgate.config.GatewayConfig;
+import io.ftpgate.config.HostAndPort;
+import io.ftpgate.config.ListenerConfig;
+import io.ftpgate.data.Transport;
+import io.ftpgate.policy.AddressPolicy;
+import io.ftpgate.policy.Cidr;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running ftpgate: all listeners of one {@link GatewayConfig}, their sessions and data pinholes.
@@ -11,17 +38,134 @@ import java.util.List;
  */
 public final class Gateway implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** Threads resolving forward destinations (name lookups block, so they stay off the event loops). */
+    private static final int RESOLVER_THREADS = 4;
+    /** Pending control connections the kernel may queue per listener. */
+    private static final int LISTEN_BACKLOG = 1024;
+
+    private final EventLoopGroup group;
+    private final ExecutorService resolver;
+    private final ChannelGroup listeners = new DefaultChannelGroup("listeners", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
+    private final List<InetSocketAddress> bound = new ArrayList<>();
+    private final Transport transport;
+
+    private Gateway(Transport transport) {
+        this.transport = transport;
+        this.group = transport.newGroup(0, "ftpgate-io");
+        this.resolver = Executors.newFixedThreadPool(RESOLVER_THREADS, new DefaultThreadFactory("ftpgate-dns", true));
+    }
+
     /** Binds every listener of {@code config}; throws {@link GatewayStartException} with a clear message. */
     public static Gateway start(GatewayConfig config, AuditSink audit) throws GatewayStartException {
-        throw new GatewayStartException("not yet implemented");
+        Transport transport = Transport.detect(false);
+        Gateway gw = new Gateway(transport);
+        try {
+            gw.bindAll(config, audit);
+        } catch (GatewayStartException e) {
+            gw.close();
+            throw e;
+        }
+        LOG.info("ftpgate started ({} transport) on {}", transport.name(), gw.bound);
+        return gw;
+    }
+
+    private void bindAll(GatewayConfig config, AuditSink audit) throws GatewayStartException {
+        List<AtomicReference<ListenerContext>> contexts = new ArrayList<>();
+        Set<InetSocketAddress> own = new HashSet<>();
+        for (ListenerConfig lc : config.listeners()) {
+            AtomicReference<ListenerContext> ref = new AtomicReference<>();
+            contexts.add(ref);
+            for (HostAndPort hp : lc.listen()) {
+                InetSocketAddress addr = new InetSocketAddress(literal(hp.host(), "listen address of " + lc.name()),
+                        hp.port());
+                ChannelFuture f = new ServerBootstrap()
+                        .group(group)
+                        .channel(transport.serverChannel())
+                        .option(ChannelOption.SO_BACKLOG, LISTEN_BACKLOG)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                ListenerContext ctx = ref.get();
+                                if (ctx == null) {
+                                    ch.close(); // still starting up
+                                    return;
+                                }
+                                sessions.add(ch);
+                                new Session(ctx, ch).start();
+                            }
+                        })
+                        .bind(addr).awaitUninterruptibly();
+                if (!f.isSuccess()) {
+                    throw new GatewayStartException("cannot listen on " + hp + " (listener " + lc.name() + "): "
+                            + f.cause().getMessage());
+                }
+                listeners.add(f.channel());
+                InetSocketAddress local = (InetSocketAddress) f.channel().localAddress();
+                bound.add(local);
+                own.add(local);
+            }
+        }
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig lc = config.listeners().get(i);
+            InetSocketAddress upstream = null;
+            if (lc.upstream() != null) {
+                upstream = new InetSocketAddress(resolve(lc.upstream().host(), "upstream of " + lc.name()),
+                        lc.upstream().port());
+            }
+            InetAddress pub = lc.publicAddress() == null ? null
+                    : Cidr.canonical(literal(lc.publicAddress(), "public-address of " + lc.name()));
+            contexts.get(i).set(new ListenerContext(lc, upstream, pub, new AddressPolicy(lc, own), config.timeouts(),
+                    transport, audit, resolver));
+            LOG.info("listener {}: {} placement on {}, upstream {}, public address {}, client data ports {}, "
+                    + "server data ports {}, upstream mode {}", lc.name(), lc.placement(), lc.listen(),
+                    lc.upstream() == null ? "USER user@host" : lc.upstream(),
+                    pub == null ? "(control connection's local address)" : pub.getHostAddress(),
+                    lc.clientDataPorts(), lc.serverDataPorts(), lc.upstreamMode());
+        }
+    }
+
+    private static InetAddress literal(String host, String what) throws GatewayStartException {
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(host);
+        if (bytes == null) {
+            if ("localhost".equalsIgnoreCase(host)) {
+                return InetAddress.getLoopbackAddress();
+            }
+            throw new GatewayStartException(what + " must be an IP address literal, got '" + host + "'");
+        }
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new GatewayStartException(what + ": invalid address '" + host + "'");
+        }
+    }
+
+    private static InetAddress resolve(String host, String what) throws GatewayStartException {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new GatewayStartException(what + ": cannot resolve '" + host + "'");
+        }
     }
 
     /** The addresses actually bound, in configuration order (useful when a listen port was 0). */
     public List<InetSocketAddress> boundAddresses() {
-        return List.of();
+        return List.copyOf(bound);
+    }
+
+    /** The transport in use ("epoll" or "nio"). */
+    public String transportName() {
+        return transport.name();
     }
 
     @Override
     public void close() {
+        listeners.close().awaitUninterruptibly();
+        sessions.close().awaitUninterruptibly();
+        resolver.shutdownNow();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 }

@@ -1,0 +1,78 @@
+package io.ftpgate.cli;
+
+import io.ftpgate.config.ConfigValues;
+import io.ftpgate.config.HostAndPort;
+import io.ftpgate.config.PortRange;
+import io.ftpgate.config.UpstreamMode;
+import io.ftpgate.policy.Cidr;
+import java.time.Duration;
+import java.util.function.Function;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Picocli converters that delegate to {@link ConfigValues}, so a flag is validated exactly like the same key
+ * in a configuration file; picocli prefixes the message with the flag name.
+ */
+final class Converters {
+
+    private Converters() {
+    }
+
+    private static <T> T convert(String value, Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    static final class Listen implements ITypeConverter<HostAndPort> {
+        @Override
+        public HostAndPort convert(String value) {
+            return Converters.convert(value, ConfigValues::listenAddress);
+        }
+    }
+
+    static final class Upstream implements ITypeConverter<HostAndPort> {
+        @Override
+        public HostAndPort convert(String value) {
+            return Converters.convert(value, ConfigValues::upstream);
+        }
+    }
+
+    static final class PublicAddress implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            return Converters.convert(value, ConfigValues::publicAddress);
+        }
+    }
+
+    static final class Ports implements ITypeConverter<PortRange> {
+        @Override
+        public PortRange convert(String value) {
+            return Converters.convert(value, ConfigValues::portRange);
+        }
+    }
+
+    static final class Mode implements ITypeConverter<UpstreamMode> {
+        @Override
+        public UpstreamMode convert(String value) {
+            return Converters.convert(value, ConfigValues::upstreamMode);
+        }
+    }
+
+    static final class Block implements ITypeConverter<Cidr> {
+        @Override
+        public Cidr convert(String value) {
+            return Converters.convert(value, ConfigValues::cidr);
+        }
+    }
+
+    static final class Time implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return Converters.convert(value, ConfigValues::duration);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.ftpgate.cli;
+
+import io.ftpgate.audit.AuditSink;
+import io.ftpgate.audit.JsonLinesAuditLog;
+import io.ftpgate.config.ConfigException;
+import io.ftpgate.config.ConfigLoader;
+import io.ftpgate.config.ConfigValues;
+import io.ftpgate.config.GatewayConfig;
+import io.ftpgate.config.HostAndPort;
+import io.ftpgate.config.ListenerConfig;
+import io.ftpgate.config.PortRange;
+import io.ftpgate.config.Timeouts;
+import io.ftpgate.config.UpstreamMode;
+import io.ftpgate.control.Gateway;
+import io.ftpgate.control.GatewayStartException;
+import io.ftpgate.policy.Cidr;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ftpgate run}: builds the effective configuration (file, then flags on top), starts the gateway and
+ * blocks until SIGTERM/SIGINT.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {"Runs the gateway until SIGTERM or Ctrl-C.",
+            "Without --config the flags describe one listener (on 0.0.0.0:21 unless --listen is given)."
+                + " With --config, each flag given overrides that setting in every listener of the file."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by SIGTERM/SIGINT", "1:runtime failure (e.g. an address cannot be bound)",
+            "2:usage or configuration error"})
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML configuration file (validate it with 'ftpgate check-config FILE').")
+    private Path config;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = Converters.Listen.class,
+            description = {"Control address to accept clients on; repeatable. IPv6 as [::1]:2121; port 0 = any"
+                    + " free port. Default without --config: 0.0.0.0:21. With --config: replaces the listen"
+                    + " addresses (only if the file has exactly one listener)."})
+    private List<HostAndPort> listen;
+
+    @Option(names = "--upstream", paramLabel = "HOST:PORT", converter = Converters.Upstream.class,
+            description = "Reverse placement: relay every session to this FTP server (port 21 if omitted)."
+                    + " Without it: forward placement, the destination comes from USER user@host[:port].")
+    private HostAndPort upstream;
+
+    @Option(names = "--public-address", paramLabel = "ADDR", converter = Converters.PublicAddress.class,
+            description = "IP address advertised to clients in 227/229 replies (NAT). Default: the local"
+                    + " address of each client's control connection.")
+    private String publicAddress;
+
+    @Option(names = "--client-data-ports", paramLabel = "LO-HI", converter = Converters.Ports.class,
+            description = "Ports for pinholes that clients connect to (default 50000-50999).")
+    private PortRange clientDataPorts;
+
+    @Option(names = "--server-data-ports", paramLabel = "LO-HI", converter = Converters.Ports.class,
+            description = "Ports for pinholes that servers connect to when the server side is active"
+                    + " (default 51000-51999).")
+    private PortRange serverDataPorts;
+
+    @Option(names = "--upstream-mode", paramLabel = "MODE", converter = Converters.Mode.class,
+            description = "How the server-side data leg is made: passive (default: the gateway only connects"
+                    + " outward), active, or client (mirror the client's choice).")
+    private UpstreamMode upstreamMode;
+
+    @Option(names = "--allow-client", paramLabel = "CIDR", converter = Converters.Block.class,
+            description = "Client address block allowed to connect; repeatable. Default: any (reverse);"
+                    + " loopback and private ranges (forward).")
+    private List<Cidr> allowClient;
+
+    @Option(names = "--allow-destination", paramLabel = "CIDR", converter = Converters.Block.class,
+            description = "Forward placement only: destination block allowed; repeatable. Default: any address"
+                    + " except loopback, link-local, private ranges and ftpgate's own addresses.")
+    private List<Cidr> allowDestination;
+
+    @Option(names = "--audit-log", paramLabel = "FILE|-",
+            description = "Append audit events as JSON lines to FILE, or to stdout with '-'. Default: none.")
+    private String auditLog;
+
+    @Option(names = "--pinhole-timeout", paramLabel = "DURATION", converter = Converters.Time.class,
+            description = "How long a data pinhole waits for its one connection, e.g. 30s (default), 500ms, 2m.")
+    private Duration pinholeTimeout;
+
+    @Override
+    public Integer call() throws ConfigException, GatewayStartException, Main.StartupException {
+        GatewayConfig effective = effectiveConfig();
+        for (ListenerConfig l : effective.listeners()) {
+            LOG.info("{}", ListenerSummary.oneLine(l));
+        }
+        LOG.info("audit log: {}; timeouts: {}", ListenerSummary.auditLog(effective.auditLog()),
+                ListenerSummary.timeouts(effective.timeouts()));
+
+        Lifecycle lifecycle = new Lifecycle();
+        AuditSink audit = openAudit(effective.auditLog());
+        lifecycle.onStop("audit log", audit::close);
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(effective, audit);
+        } catch (GatewayStartException | RuntimeException e) {
+            lifecycle.stop();
+            throw e;
+        }
+        lifecycle.onStop("gateway", gateway::close);
+        for (InetSocketAddress a : gateway.boundAddresses()) {
+            LOG.info("listening on {}", hostPort(a));
+        }
+        LOG.info("ftpgate {} running; stop with SIGTERM or Ctrl-C", VersionProvider.version());
+        lifecycle.awaitTermination();
+        return Main.OK;
+    }
+
+    /** The file (if any) with every given flag applied; validated like the file itself. */
+    GatewayConfig effectiveConfig() throws ConfigException {
+        GatewayConfig base = config != null ? ConfigLoader.load(config)
+                : new GatewayConfig(List.of(new ListenerConfig("listener-1", List.of(ConfigValues.DEFAULT_LISTEN),
+                        null, null, null, null, null, null, null)), Timeouts.DEFAULTS, null);
+        if (config != null && listen != null && base.listeners().size() != 1) {
+            throw new ParameterException(spec.commandLine(), "--listen can replace the listen addresses only when"
+                    + " the configuration has exactly one listener; " + config + " has "
+                    + base.listeners().size() + " (set 'listen' per listener in the file instead)");
+        }
+        List<ListenerConfig> listeners = new ArrayList<>();
+        for (ListenerConfig l : base.listeners()) {
+            listeners.add(override(l));
+        }
+        Timeouts timeouts = pinholeTimeout == null ? base.timeouts() : base.timeouts().withPinhole(pinholeTimeout);
+        return new GatewayConfig(listeners, timeouts, auditLog != null ? auditLog : base.auditLog());
+    }
+
+    private ListenerConfig override(ListenerConfig l) {
+        ListenerConfig o = new ListenerConfig(l.name(),
+                listen != null ? listen : l.listen(),
+                upstream != null ? upstream : l.upstream(),
+                publicAddress != null ? publicAddress : l.publicAddress(),
+                clientDataPorts != null ? clientDataPorts : l.clientDataPorts(),
+                serverDataPorts != null ? serverDataPorts : l.serverDataPorts(),
+                upstreamMode != null ? upstreamMode : l.upstreamMode(),
+                allowClient != null ? allowClient : l.allowClient(),
+                allowDestination != null ? allowDestination : l.allowDestination());
+        String problem = ConfigValues.allowDestinationProblem(o);
+        if (problem != null) {
+            // The file was valid on its own, so the flag that made the listener inconsistent is to blame.
+            String flag = allowDestination != null ? "--allow-destination" : "--upstream";
+            throw new ParameterException(spec.commandLine(), flag + ": " + problem
+                    + (config == null ? "" : " (from " + config + ")"));
+        }
+        return o;
+    }
+
+    private AuditSink openAudit(String target) throws Main.StartupException {
+        if (target == null) {
+            return AuditSink.NONE;
+        }
+        try {
+            return JsonLinesAuditLog.open(target);
+        } catch (IOException | RuntimeException e) {
+            throw new Main.StartupException("cannot open audit log '" + target + "': " + e.getMessage());
+        }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

@@ -1,0 +1,186 @@
+package io.ftpgate.config;
+
+import io.ftpgate.policy.Cidr;
+import io.netty.util.NetUtil;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parsers for every scalar value an administrator can write, shared by the YAML loader and the command line so
+ * that {@code client-data-ports: 50000} in a file and {@code --client-data-ports 50000} on the command line are
+ * rejected with the same explanation.
+ *
+ * <p>Each method throws {@link IllegalArgumentException} whose message says what is expected and quotes what was
+ * given; callers prefix it with where it came from (file position and key path, or the flag name).
+ */
+public final class ConfigValues {
+
+    /** Port used for an upstream written without one: the FTP control port (RFC 959). */
+    public static final int FTP_PORT = 21;
+
+    /** Listen address used by {@code ftpgate run} when neither a file nor {@code --listen} gives one. */
+    public static final HostAndPort DEFAULT_LISTEN = new HostAndPort("0.0.0.0", FTP_PORT);
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?");
+    // RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens; '_' tolerated as in the wild.
+    private static final Pattern HOST_NAME =
+            Pattern.compile("(?i)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\\.?");
+
+    private ConfigValues() {
+    }
+
+    /** A control address to bind: {@code HOST:PORT}, port 0 meaning any free port. */
+    public static HostAndPort listenAddress(String text) {
+        return hostAndPort(text, 0, true, "[::]:21");
+    }
+
+    /** An upstream FTP server: {@code HOST:PORT} or {@code HOST} (port 21); port 0 is refused. */
+    public static HostAndPort upstream(String text) {
+        return hostAndPort(text, FTP_PORT, false, "[2001:db8::10]:21");
+    }
+
+    private static HostAndPort hostAndPort(String text, int defaultPort, boolean zeroOk, String v6Example) {
+        String expected = "expected HOST:PORT such as 192.0.2.10:21 or " + v6Example;
+        HostAndPort hp;
+        try {
+            hp = HostAndPort.parse(text, defaultPort);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(expected + ", got '" + text + "'" + hostPortDetail(e.getMessage(), zeroOk));
+        }
+        if (!isAddressLiteral(hp.host()) && (!HOST_NAME.matcher(hp.host()).matches() || hp.host().length() > 253)) {
+            throw new IllegalArgumentException(expected + ", got '" + text + "' ('" + hp.host()
+                    + "' is neither an IP address nor a host name)");
+        }
+        if (hp.port() == 0 && !zeroOk) {
+            throw new IllegalArgumentException(expected + ", got '" + text + "' (an upstream port must be 1-65535)");
+        }
+        return hp;
+    }
+
+    /** Keeps only the informative part of a {@link HostAndPort#parse} message (the input is quoted already). */
+    private static String hostPortDetail(String message, boolean zeroOk) {
+        String d = message.replaceAll("[;,]? *got '.*'$", "").replaceAll(" in '.*'$", "").trim();
+        if (d.startsWith("port must be")) {
+            d = zeroOk ? "port must be 0-65535, 0 meaning any free port" : "port must be 1-65535";
+        } else if (d.contains("port missing")) {
+            d = "port missing";
+        } else if (d.startsWith("expected HOST:PORT")) {
+            return "";
+        }
+        return d.isEmpty() ? "" : " (" + d + ")";
+    }
+
+    /**
+     * The address advertised in 227/229 replies. Only a literal is accepted: resolving a name here would make
+     * the advertised address change with DNS, silently.
+     */
+    public static String publicAddress(String text) {
+        String s = text == null ? "" : text.trim();
+        if (s.startsWith("[") && s.endsWith("]")) {
+            s = s.substring(1, s.length() - 1);
+        }
+        if (!isAddressLiteral(s)) {
+            throw new IllegalArgumentException("expected an IP address literal such as 203.0.113.10 or 2001:db8::10"
+                    + " (no host names), got '" + text + "'");
+        }
+        return s;
+    }
+
+    /** A pinhole port range {@code LO-HI}; a single number is refused because it is most likely a typo. */
+    public static PortRange portRange(String text) {
+        String s = text == null ? "" : text.trim();
+        String expected = "expected a port range LO-HI such as 50000-50999, got '" + text + "'";
+        if (s.indexOf('-') < 0) {
+            throw new IllegalArgumentException(expected);
+        }
+        try {
+            return PortRange.parse(s);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith("expected")) {
+                throw new IllegalArgumentException(expected);
+            }
+            throw new IllegalArgumentException(expected + " (" + e.getMessage().replaceFirst(", got .*", "") + ")");
+        }
+    }
+
+    /** An address block, {@code ADDR/PREFIX} or a single address. */
+    public static Cidr cidr(String text) {
+        try {
+            return Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new IllegalArgumentException(m.startsWith("expected") ? m
+                    : "expected an address block such as 192.0.2.0/24 or 2001:db8::/32, got '" + text + "' ("
+                            + m.replaceAll(" in '.*'$", "") + ")");
+        }
+    }
+
+    /** {@code passive}, {@code active} or {@code client} (case-insensitive). */
+    public static UpstreamMode upstreamMode(String text) {
+        String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        for (UpstreamMode m : UpstreamMode.values()) {
+            if (m.name().toLowerCase(Locale.ROOT).equals(s)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("expected one of passive, active, client, got '" + text + "'");
+    }
+
+    /** Lower-case name of an upstream mode as written in configuration. */
+    public static String name(UpstreamMode mode) {
+        return mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A positive duration: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, or a number of seconds. */
+    public static Duration duration(String text) {
+        String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(s);
+        String expected = "expected a duration such as 500ms, 30s, 15m, 1h or a whole number of seconds, got '"
+                + text + "'";
+        if (!m.matches()) {
+            throw new IllegalArgumentException(expected);
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        Duration d = switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+        if (d.isZero()) {
+            throw new IllegalArgumentException("expected a duration greater than zero, got '" + text + "'");
+        }
+        return d;
+    }
+
+    /** Formats a duration the way it would be written in the file ({@code 30s}, {@code 15m}, {@code 500ms}). */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    /**
+     * Explains why a listener's {@code allow-destination} does not fit its placement, or returns {@code null}
+     * when it does. The text names no key: callers prefix the key path or the flag.
+     */
+    public static String allowDestinationProblem(ListenerConfig l) {
+        if (l.upstream() != null && !l.allowDestination().isEmpty()) {
+            return "applies only to forward listeners (those without an upstream); listener '" + l.name()
+                    + "' is reverse, with upstream " + l.upstream();
+        }
+        return null;
+    }
+
+    private static boolean isAddressLiteral(String s) {
+        return NetUtil.isValidIpV4Address(s) || NetUtil.isValidIpV6Address(s);
+    }
+}

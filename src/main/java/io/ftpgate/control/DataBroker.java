@@ -1,0 +1,269 @@
+package io.ftpgate.control;
+
+import io.ftpgate.audit.AuditEvent;
+import io.ftpgate.audit.Reason;
+import io.ftpgate.data.Pinhole;
+import io.ftpgate.policy.Cidr;
+import io.ftpgate.protocol.DataAddresses;
+import io.ftpgate.protocol.FtpCommand;
+import io.ftpgate.protocol.FtpLimits;
+import io.ftpgate.protocol.FtpReply;
+import io.ftpgate.protocol.FtpSyntaxException;
+import io.ftpgate.protocol.HostPort;
+import io.ftpgate.protocol.Verbs;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * The client side of data-connection negotiation for one session: PORT/EPRT/PASV/EPSV are answered by the
+ * gateway itself and never reach the server; the resulting {@link ClientPlan} is consumed by the next
+ * transfer command, which hands it to a {@link Transfer}.
+ *
+ * <p>Bounce-proof by construction: from PORT/EPRT only the port is kept, and the client leg is always
+ * connected to the client's control address. An argument naming any other address is refused rather than
+ * silently redirected, so the attempt is visible to the administrator.
+ */
+final class DataBroker {
+
+    /** What the client asked for its side of the next transfer. */
+    sealed interface ClientPlan permits ActivePlan, PassivePlan {
+        String verb();
+
+        void discard();
+    }
+
+    /** PORT/EPRT: the gateway connects to the client's control address at {@code port}. */
+    record ActivePlan(String verb, InetSocketAddress target) implements ClientPlan {
+        @Override
+        public void discard() {
+        }
+    }
+
+    /** PASV/EPSV: the client connects to {@code pinhole}. */
+    record PassivePlan(String verb, Pinhole pinhole) implements ClientPlan {
+        @Override
+        public void discard() {
+            pinhole.close();
+        }
+    }
+
+    private final Session s;
+    // Owned by the session's event loop.
+    private ClientPlan plan;
+    private Transfer transfer;
+    private boolean epsvAll;
+    private int transfers;
+    private long bytes;
+
+    DataBroker(Session session) {
+        this.s = session;
+    }
+
+    /** PORT, EPRT, PASV or EPSV from the client. */
+    void negotiate(FtpCommand cmd) {
+        switch (cmd.verb()) {
+            case Verbs.PORT, Verbs.EPRT -> active(cmd);
+            case Verbs.PASV -> passive(cmd, false);
+            default -> epsv(cmd);
+        }
+    }
+
+    private void active(FtpCommand cmd) {
+        String line = cmd.toLine();
+        boolean eprt = Verbs.EPRT.equals(cmd.verb());
+        if (epsvAll) {
+            s.refuse(Reason.EPSV_ALL, line, FtpReply.of(501, cmd.verb() + " not allowed after EPSV ALL."));
+            return;
+        }
+        HostPort hp;
+        try {
+            hp = eprt ? DataAddresses.parseEprt(cmd.argument()) : DataAddresses.parsePort(cmd.argument());
+        } catch (FtpSyntaxException e) {
+            if ("port-family".equals(e.code())) {
+                refuseFamily(line);
+            } else {
+                s.refuse(Reason.PORT_SYNTAX, line, FtpReply.of(501, "Syntax error in " + cmd.verb() + " argument."));
+            }
+            return;
+        }
+        InetAddress claimed = Cidr.canonical(hp.address());
+        if (claimed.getClass() != s.clientAddress.getClass()) {
+            refuseFamily(line);
+            return;
+        }
+        if (!claimed.equals(s.clientAddress)) {
+            // The FTP bounce attack: a data address other than the client's own. Never connected to.
+            s.refuse(Reason.PORT_FOREIGN_ADDRESS, line,
+                    FtpReply.of(501, "Illegal " + cmd.verb() + " command: the data address must be your own."));
+            return;
+        }
+        if (hp.port() < FtpLimits.MIN_DATA_PORT) {
+            s.refuse(Reason.PORT_PRIVILEGED, line,
+                    FtpReply.of(501, "Illegal " + cmd.verb() + " command: privileged port."));
+            return;
+        }
+        replacePlan(new ActivePlan(cmd.verb(), new InetSocketAddress(s.clientAddress, hp.port())));
+        s.reply(FtpReply.of(200, cmd.verb() + " command successful."));
+    }
+
+    private void refuseFamily(String line) {
+        s.refuse(Reason.PORT_FAMILY, line, FtpReply.of(522, "Network protocol not supported, use ("
+                + familyNumber(s.clientAddress) + ")."));
+    }
+
+    private static int familyNumber(InetAddress a) {
+        return a instanceof Inet6Address ? 2 : 1;
+    }
+
+    private void epsv(FtpCommand cmd) {
+        DataAddresses.EpsvArgument arg;
+        try {
+            arg = DataAddresses.parseEpsvArgument(cmd.argument());
+        } catch (FtpSyntaxException e) {
+            if ("port-family".equals(e.code())) {
+                refuseFamily(cmd.toLine());
+            } else {
+                s.refuse(Reason.PORT_SYNTAX, cmd.toLine(), FtpReply.of(501, "Syntax error in EPSV argument."));
+            }
+            return;
+        }
+        switch (arg) {
+            case ALL -> {
+                // RFC 2428 §4: after EPSV ALL only EPSV may set up data connections.
+                epsvAll = true;
+                s.reply(FtpReply.of(200, "EPSV ALL command successful."));
+            }
+            case IPV4, IPV6 -> {
+                if ((arg == DataAddresses.EpsvArgument.IPV6) != (s.clientAddress instanceof Inet6Address)) {
+                    refuseFamily(cmd.toLine());
+                } else {
+                    passive(cmd, true);
+                }
+            }
+            default -> passive(cmd, true);
+        }
+    }
+
+    private void passive(FtpCommand cmd, boolean extended) {
+        if (!extended && epsvAll) {
+            s.refuse(Reason.EPSV_ALL, cmd.toLine(), FtpReply.of(501, "PASV not allowed after EPSV ALL."));
+            return;
+        }
+        InetAddress advertised = s.ctx.publicAddress != null ? s.ctx.publicAddress : s.clientLocal.getAddress();
+        if (!extended && !(advertised instanceof Inet4Address)) {
+            s.refuse(Reason.PORT_FAMILY, cmd.toLine(),
+                    FtpReply.of(425, "PASV cannot carry an IPv6 address; use EPSV."));
+            return;
+        }
+        replacePlan(null);
+        s.beginLocal();
+        Pinhole.open(s.loop(), s.ctx.transport, s.clientLocal.getAddress(), s.ctx.config.clientDataPorts(),
+                s.clientAddress, s.ctx.timeouts.pinhole(), pinholeEvents("client")).addListener(f -> {
+                    if (s.isClosed()) {
+                        if (f.isSuccess()) {
+                            ((Pinhole) f.getNow()).close();
+                        }
+                        return;
+                    }
+                    if (!f.isSuccess()) {
+                        s.refuse(Reason.PINHOLE_EXHAUSTED, cmd.toLine(),
+                                FtpReply.of(425, "Can't open data connection: no free data port."));
+                    } else {
+                        Pinhole pinhole = (Pinhole) f.getNow();
+                        replacePlan(new PassivePlan(cmd.verb(), pinhole));
+                        // The reply is generated, never edited from anything the server said:
+                        //   227 Entering Passive Mode (203,0,113,10,195,80).   or
+                        //   229 Entering Extended Passive Mode (|||50000|)
+                        s.reply(extended ? DataAddresses.epsvReply(pinhole.port())
+                                : DataAddresses.pasvReply((Inet4Address) advertised, pinhole.port()));
+                    }
+                    s.endLocal();
+                });
+    }
+
+    /** Pinhole events become audit records; side is "client" or "server". */
+    Pinhole.Events pinholeEvents(String side) {
+        return new Pinhole.Events() {
+            @Override
+            public void peerMismatch(InetSocketAddress from) {
+                s.audit(AuditEvent.of("refused", s.id, s.clientText())
+                        .with("reason", Reason.DATA_PEER_MISMATCH.code())
+                        .with("side", side)
+                        .with("input", from == null ? "?" : from.getAddress().getHostAddress() + ":" + from.getPort()));
+            }
+
+            @Override
+            public void expired() {
+                s.audit(AuditEvent.of("refused", s.id, s.clientText())
+                        .with("reason", Reason.PINHOLE_EXPIRED.code())
+                        .with("side", side));
+            }
+        };
+    }
+
+    private void replacePlan(ClientPlan next) {
+        if (plan != null) {
+            plan.discard();
+        }
+        plan = next;
+    }
+
+    /** A transfer command (RETR, STOR, LIST...). */
+    void transfer(FtpCommand cmd, String line) {
+        if (plan == null) {
+            s.refuse(Reason.NO_DATA_CONNECTION, line, FtpReply.of(425, "Use PORT, EPRT, PASV or EPSV first."));
+            return;
+        }
+        ClientPlan p = plan;
+        plan = null;
+        boolean serverActive = switch (s.ctx.config.upstreamMode()) {
+            case ACTIVE -> true;
+            case PASSIVE -> false;
+            case CLIENT -> p instanceof ActivePlan;
+        };
+        transfer = new Transfer(s, this, cmd, line, p, serverActive);
+        transfer.begin();
+    }
+
+    /** Called by a transfer once its final reply has been sent. */
+    void finished(Transfer t, long movedBytes) {
+        if (transfer == t) {
+            transfer = null;
+        }
+        transfers++;
+        bytes += movedBytes;
+    }
+
+    boolean transferActive() {
+        return transfer != null;
+    }
+
+    /** ABOR from the client while a transfer is under way. */
+    void abortTransfer() {
+        transfer.abort();
+    }
+
+    /** REIN: forget negotiation state. */
+    void reset() {
+        replacePlan(null);
+        epsvAll = false;
+    }
+
+    /** Session end: nothing of this session may outlive it. */
+    void close() {
+        replacePlan(null);
+        if (transfer != null) {
+            transfer.close();
+        }
+    }
+
+    int transfers() {
+        return transfers;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+}

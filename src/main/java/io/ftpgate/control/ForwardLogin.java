@@ -1,0 +1,165 @@
+package io.ftpgate.control;
+
+import io.ftpgate.audit.Reason;
+import io.ftpgate.config.HostAndPort;
+import io.ftpgate.config.Placement;
+import io.ftpgate.protocol.Features;
+import io.ftpgate.protocol.FtpCommand;
+import io.ftpgate.protocol.FtpReply;
+import io.ftpgate.protocol.Verbs;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * Forward placement: the gateway greets the client itself and learns the destination from
+ * {@code USER user@host[:port]}, the convention of SUSE ftp-proxy, frox and Squid.
+ *
+ * <p>Wire form, client → gateway → server:
+ * <pre>
+ *   client:  USER alice@ftp.example.net:2121
+ *   gateway: (resolves ftp.example.net, checks every candidate address against allow-destination,
+ *             connects to the first allowed one, consumes its 220 greeting)
+ *   server:  USER alice
+ * </pre>
+ * The policy is applied to the resolved address, never to the name, so a name pointing at an internal host
+ * is refused like the address itself.
+ */
+final class ForwardLogin {
+
+    /** A DNS name (RFC 1123 labels) or an address literal; anything else is not looked up at all. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|[0-9A-Fa-f:.]+");
+    /** Default FTP control port (RFC 959 §5.4 / IANA). */
+    private static final int FTP_PORT = 21;
+
+    private final Session s;
+
+    ForwardLogin(Session session) {
+        this.s = session;
+    }
+
+    /** A command before any server is connected (forward placement only). */
+    void beforeConnect(FtpCommand cmd) {
+        switch (cmd.verb()) {
+            case Verbs.USER -> connect(cmd);
+            case Verbs.QUIT -> {
+                s.reply(FtpReply.of(221, "Goodbye."));
+                s.closeAfterFlush("client-quit");
+            }
+            case Verbs.NOOP -> s.reply(FtpReply.of(200, "NOOP ok."));
+            case Verbs.FEAT -> s.reply(Features.rewriteFeat(FtpReply.of(500, "no server yet")));
+            case Verbs.AUTH, Verbs.CCC -> s.refuse(Reason.TLS_UNSUPPORTED, cmd.toLine(),
+                    FtpReply.of(502, "TLS is not supported through this gateway."));
+            default -> s.refuse(Reason.NOT_LOGGED_IN, cmd.toLine(),
+                    FtpReply.of(530, "Log in with USER user@host[:port] first."));
+        }
+    }
+
+    /** USER once a server is connected. */
+    void user(FtpCommand cmd, String line) {
+        if (s.ctx.config.placement() == Placement.REVERSE || cmd.argument().indexOf('@') < 0) {
+            s.setUser(cmd.argument());
+            s.relay(line, Verbs.USER);
+            return;
+        }
+        // Re-login on the same connection: the destination cannot change mid-session.
+        Target t = Target.parse(cmd.argument());
+        if (t == null || !s.destinationHost.equalsIgnoreCase(t.host()) || s.serverRemote.getPort() != t.port()) {
+            s.refuse(Reason.DESTINATION_INVALID, cmd.toLine(),
+                    FtpReply.of(530, "Already connected to " + s.destination + "; reconnect to change server."));
+            return;
+        }
+        s.setUser(t.user());
+        s.relay(Verbs.USER + " " + t.user(), Verbs.USER);
+    }
+
+    private void connect(FtpCommand cmd) {
+        Target t = Target.parse(cmd.argument());
+        if (t == null) {
+            s.refuse(Reason.DESTINATION_INVALID, cmd.toLine(),
+                    FtpReply.of(530, "Log in as USER user@host[:port] to name the server to reach."));
+            return;
+        }
+        s.setUser(t.user());
+        s.beginLocal();
+        // Name resolution blocks, so it runs on the resolver pool and the result comes back to the session loop.
+        CompletableFuture.supplyAsync(() -> resolve(t.host()), s.ctx.resolver)
+                .whenComplete((addresses, err) -> s.loop().execute(() -> resolved(t, cmd, addresses)));
+    }
+
+    private static InetAddress[] resolve(String host) {
+        try {
+            return InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            return new InetAddress[0];
+        }
+    }
+
+    private void resolved(Target t, FtpCommand cmd, InetAddress[] addresses) {
+        if (s.isClosed()) {
+            return;
+        }
+        if (addresses == null || addresses.length == 0) {
+            s.refuse(Reason.DESTINATION_INVALID, cmd.toLine(), FtpReply.of(530, "Cannot resolve " + t.host() + "."));
+            s.endLocal();
+            return;
+        }
+        InetAddress chosen = null;
+        for (InetAddress a : addresses) {
+            if (s.ctx.policy.destinationAllowed(a, t.port())) {
+                chosen = a;
+                break;
+            }
+        }
+        if (chosen == null) {
+            s.refuse(Reason.DESTINATION_NOT_ALLOWED, cmd.toLine() + " -> " + addresses[0].getHostAddress(),
+                    FtpReply.of(530, "Destination not allowed by gateway policy."));
+            s.endLocal();
+            return;
+        }
+        s.destinationHost = t.host();
+        s.connectServer(new InetSocketAddress(chosen, t.port()), failure -> {
+            if (failure != null) {
+                s.refuse(Reason.UPSTREAM_UNREACHABLE, cmd.toLine(),
+                        FtpReply.of(530, "Cannot reach " + t.host() + ":" + t.port() + "."));
+            } else {
+                s.expect(reply -> onGreeting(t, reply));
+            }
+            s.endLocal();
+        });
+    }
+
+    private boolean onGreeting(Target t, FtpReply reply) {
+        if (reply.isPreliminary()) {
+            return false;
+        }
+        if (reply.code() != 220) {
+            s.reply(FtpReply.of(421, "The server refused the session (" + reply.code() + ")."));
+            s.closeAfterFlush("server-refused");
+            return true;
+        }
+        s.relay(Verbs.USER + " " + t.user(), Verbs.USER);
+        return true;
+    }
+
+    /** The parts of {@code user@host[:port]}; the last '@' separates, so user names may contain '@'. */
+    record Target(String user, String host, int port) {
+        static Target parse(String argument) {
+            int at = argument.lastIndexOf('@');
+            if (at <= 0 || at == argument.length() - 1) {
+                return null;
+            }
+            try {
+                HostAndPort hp = HostAndPort.parse(argument.substring(at + 1), FTP_PORT);
+                if (hp.port() == 0 || !HOST.matcher(hp.host()).matches()) {
+                    return null;
+                }
+                return new Target(argument.substring(0, at), hp.host(), hp.port());
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.ftpgate.control;
+
+import io.ftpgate.protocol.LineScanner;
+import io.ftpgate.protocol.LineViolation;
+import io.ftpgate.protocol.TelnetSignal;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Splits a control stream into complete lines using the pure {@link LineScanner}, emitting {@code String}
+ * lines (ISO-8859-1, one char per byte, so paths stay byte-transparent), {@link TelnetSignal}s and at most one
+ * {@link LineViolation}, after which it discards all input.
+ *
+ * <p>Only complete lines ever leave this decoder: a command or reply split across TCP segments is reassembled
+ * here, and nothing downstream ever sees a partial line (the defence against segment-splitting tricks on
+ * packet-level ALGs).
+ */
+final class FtpLineDecoder extends ByteToMessageDecoder {
+
+    /** Copy chunk for direct buffers; the control path is low-volume, a small buffer is enough. */
+    private static final int CHUNK = 2048;
+
+    private final LineScanner scanner;
+    private final byte[] chunk = new byte[CHUNK];
+
+    /**
+     * @param maxLineBytes line cap
+     * @param telnet       decode Telnet IAC sequences (client direction)
+     */
+    FtpLineDecoder(int maxLineBytes, boolean telnet) {
+        this.scanner = new LineScanner(maxLineBytes, telnet);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (scanner.isDead()) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        LineScanner.Sink sink = new LineScanner.Sink() {
+            @Override
+            public void line(String line) {
+                out.add(line);
+            }
+
+            @Override
+            public void telnet(TelnetSignal signal) {
+                out.add(signal);
+            }
+
+            @Override
+            public void violation(LineViolation v) {
+                out.add(v);
+            }
+        };
+        while (in.isReadable() && !scanner.isDead()) {
+            int n = Math.min(in.readableBytes(), CHUNK);
+            if (in.hasArray()) {
+                scanner.feed(in.array(), in.arrayOffset() + in.readerIndex(), n, sink);
+            } else {
+                in.getBytes(in.readerIndex(), chunk, 0, n);
+                scanner.feed(chunk, 0, n, sink);
+            }
+            in.skipBytes(n);
+        }
+        if (scanner.isDead()) {
+            in.skipBytes(in.readableBytes());
+        }
+    }
+}

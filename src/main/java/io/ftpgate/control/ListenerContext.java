@@ -1,0 +1,88 @@
+package io.ftpgate.control;
+
+import io.ftpgate.audit.AuditSink;
+import io.ftpgate.config.ListenerConfig;
+import io.ftpgate.config.Timeouts;
+import io.ftpgate.data.EarlyDataBuffer;
+import io.ftpgate.data.Transport;
+import io.ftpgate.policy.AddressPolicy;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Everything the sessions of one listener share: its configuration and policy, the transport, the audit sink
+ * and the resolver pool. Immutable after construction, so safe to read from every event loop.
+ */
+final class ListenerContext {
+
+    /**
+     * Data legs queue at most this much before the relay stops reading the other side. Large enough to keep
+     * a long fat pipe busy between two reads, small enough that 10,000 sessions stay within memory.
+     */
+    private static final WriteBufferWaterMark DATA_WATER_MARK = new WriteBufferWaterMark(128 * 1024, 512 * 1024);
+
+    final ListenerConfig config;
+    final InetSocketAddress upstream;
+    final InetAddress publicAddress;
+    final AddressPolicy policy;
+    final Timeouts timeouts;
+    final Transport transport;
+    final AuditSink audit;
+    final ExecutorService resolver;
+
+    ListenerContext(ListenerConfig config, InetSocketAddress upstream, InetAddress publicAddress,
+            AddressPolicy policy, Timeouts timeouts, Transport transport, AuditSink audit, ExecutorService resolver) {
+        this.config = config;
+        this.upstream = upstream;
+        this.publicAddress = publicAddress;
+        this.policy = policy;
+        this.timeouts = timeouts;
+        this.transport = transport;
+        this.audit = audit;
+        this.resolver = resolver;
+    }
+
+    /** A connect bootstrap on {@code loop} with the connect timeout applied. */
+    Bootstrap bootstrap(EventLoop loop, ChannelHandler handler, boolean autoRead) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeouts.connect().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_READ, autoRead)
+                .handler(handler);
+    }
+
+    /**
+     * Opens a data leg to {@code remote} from {@code localAddress} (port chosen by the kernel), auto-read off:
+     * the relay decides when to read.
+     */
+    Future<Channel> connectDataLeg(EventLoop loop, InetSocketAddress remote, InetAddress localAddress) {
+        Promise<Channel> p = loop.newPromise();
+        Bootstrap b = bootstrap(loop, new EarlyDataBuffer(), false)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, DATA_WATER_MARK);
+        b.connect(remote, new InetSocketAddress(localAddress, 0)).addListener(f -> {
+            if (f.isSuccess()) {
+                Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
+                p.setSuccess(ch);
+            } else {
+                p.setFailure(f.cause());
+            }
+        });
+        return p;
+    }
+
+    /** Applies the data water marks to a leg accepted by a pinhole. */
+    static void tuneAcceptedLeg(Channel ch) {
+        ch.config().setWriteBufferWaterMark(DATA_WATER_MARK);
+    }
+}

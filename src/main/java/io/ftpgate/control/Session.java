@@ -1,0 +1,626 @@
+package io.ftpgate.control;
+
+import io.ftpgate.audit.AuditEvent;
+import io.ftpgate.audit.Reason;
+import io.ftpgate.config.Placement;
+import io.ftpgate.policy.Cidr;
+import io.ftpgate.protocol.FtpCommand;
+import io.ftpgate.protocol.FtpLimits;
+import io.ftpgate.protocol.FtpReply;
+import io.ftpgate.protocol.FtpSyntaxException;
+import io.ftpgate.protocol.LineViolation;
+import io.ftpgate.protocol.ReplyAssembler;
+import io.ftpgate.protocol.SafeText;
+import io.ftpgate.protocol.TelnetSignal;
+import io.ftpgate.protocol.Verbs;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's FTP session through the gateway: the client control connection, the server control
+ * connection, and the data brokering between them.
+ *
+ * <p>Threading: every field is owned by the client channel's event loop; the server control channel and all
+ * data channels of the session are registered on that same loop, so no field needs a lock.
+ *
+ * <p>Commands are strictly sequential: one command is outstanding at the server at a time (plus ABOR, which
+ * may overtake a transfer), further client lines wait in a bounded queue. That keeps every reply attributable
+ * to the command that caused it, which is what lets the gateway act on a 227/229 only as the final reply to
+ * a PASV/EPSV it sent itself.
+ */
+final class Session {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    /** Client lines buffered while a command is outstanding before the gateway stops reading the client. */
+    static final int MAX_QUEUED_COMMANDS = 32;
+    /** Refused commands tolerated per session (after login) before the gateway hangs up. */
+    static final int MAX_ERRORS = 20;
+    /** Refused commands tolerated before login: a client that cannot speak FTP is not given many tries. */
+    static final int MAX_ERRORS_BEFORE_LOGIN = 3;
+
+    /** How a server reply is consumed; returns true when it was the final reply of that command. */
+    interface Pending {
+        boolean onReply(FtpReply reply);
+    }
+
+    final ListenerContext ctx;
+    final String id;
+    final Channel client;
+    final InetSocketAddress clientRemote;
+    final InetSocketAddress clientLocal;
+    final InetAddress clientAddress;
+    final DataBroker data;
+    private final ForwardLogin forward;
+    private final long openedNanos = System.nanoTime();
+    private final ReplyAssembler assembler = new ReplyAssembler();
+    private final ArrayDeque<Pending> awaiting = new ArrayDeque<>();
+    private final ArrayDeque<String> queued = new ArrayDeque<>();
+    private final ArrayDeque<FtpReply> held = new ArrayDeque<>();
+    // Server side; null until connected.
+    Channel server;
+    InetSocketAddress serverRemote;
+    InetSocketAddress serverLocal;
+    InetAddress serverAddress;
+    String destination;
+    String destinationHost = "";
+    // Session state.
+    private boolean loggedIn;
+    private String user;
+    private int handled;
+    private int holds;
+    private int busy;
+    private int errors;
+    private boolean quitting;
+    private boolean closed;
+    private long lastLineNanos = System.nanoTime();
+
+    Session(ListenerContext ctx, Channel client) {
+        this.ctx = ctx;
+        this.client = client;
+        this.id = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        this.clientRemote = (InetSocketAddress) client.remoteAddress();
+        this.clientLocal = canonical((InetSocketAddress) client.localAddress());
+        this.clientAddress = Cidr.canonical(clientRemote.getAddress());
+        this.data = new DataBroker(this);
+        this.forward = new ForwardLogin(this);
+    }
+
+    static InetSocketAddress canonical(InetSocketAddress a) {
+        return new InetSocketAddress(Cidr.canonical(a.getAddress()), a.getPort());
+    }
+
+    EventLoop loop() {
+        return client.eventLoop();
+    }
+
+    String clientText() {
+        return clientAddress.getHostAddress() + ":" + clientRemote.getPort();
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Called once the client connection is active. */
+    void start() {
+        client.pipeline().addLast(new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, true), new ClientSide());
+        client.closeFuture().addListener(f -> close(quitting ? "client-quit" : "client-closed"));
+        audit(AuditEvent.of("session-open", id, clientText())
+                .with("listener", ctx.config.name())
+                .with("placement", ctx.config.placement().name().toLowerCase(java.util.Locale.ROOT))
+                .with("gateway", clientLocal.getAddress().getHostAddress() + ":" + clientLocal.getPort()));
+        if (!ctx.policy.clientAllowed(clientAddress)) {
+            refuse(Reason.CLIENT_NOT_ALLOWED, clientAddress.getHostAddress(),
+                    FtpReply.of(421, "Service not available for your address."));
+            closeAfterFlush("client-not-allowed");
+            return;
+        }
+        scheduleTimers();
+        if (ctx.config.placement() == Placement.REVERSE) {
+            connectServer(ctx.upstream, this::onReverseConnected);
+        } else {
+            reply(FtpReply.of(220, "ftpgate forward gateway ready; log in as USER user@host[:port]."));
+        }
+    }
+
+    private void onReverseConnected(Throwable failure) {
+        if (failure != null) {
+            refuse(Reason.UPSTREAM_UNREACHABLE, ctx.upstream.toString(),
+                    FtpReply.of(421, "Service not available: the server cannot be reached."));
+            closeAfterFlush("upstream-unreachable");
+            return;
+        }
+        destinationHost = ctx.upstream.getHostString();
+        expect(this::onGreeting);
+    }
+
+    /** The server's greeting: 120 (wait) is relayed, 220 opens the session, anything else ends it. */
+    private boolean onGreeting(FtpReply reply) {
+        reply(reply);
+        if (reply.isPreliminary()) {
+            return false;
+        }
+        if (reply.code() != 220) {
+            closeAfterFlush("server-refused");
+        }
+        return true;
+    }
+
+    /**
+     * Connects the server control channel on this session's loop; {@code then} receives null on success or
+     * the failure.
+     */
+    void connectServer(InetSocketAddress target, java.util.function.Consumer<Throwable> then) {
+        ctx.bootstrap(loop(), new io.netty.channel.ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, false), new ServerSide());
+            }
+        }, true).connect(target).addListener((ChannelFutureListener) f -> {
+            if (closed) {
+                f.channel().close();
+                return;
+            }
+            if (!f.isSuccess()) {
+                LOG.info("#{} cannot reach server {}: {}", id, target, f.cause().getMessage());
+                then.accept(f.cause());
+                return;
+            }
+            server = f.channel();
+            serverRemote = canonical((InetSocketAddress) server.remoteAddress());
+            serverLocal = canonical((InetSocketAddress) server.localAddress());
+            serverAddress = serverRemote.getAddress();
+            destination = serverRemote.getAddress().getHostAddress() + ":" + serverRemote.getPort();
+            server.closeFuture().addListener(cf -> onServerClosed());
+            then.accept(null);
+        });
+    }
+
+    private void onServerClosed() {
+        if (closed) {
+            return;
+        }
+        if (!quitting) {
+            reply(FtpReply.of(421, "Service not available: the server closed the control connection."));
+        }
+        closeAfterFlush(quitting ? "client-quit" : "server-closed");
+    }
+
+    private void scheduleTimers() {
+        long login = ctx.timeouts.login().toNanos();
+        loop().schedule(() -> {
+            if (!loggedIn && !closed) {
+                reply(FtpReply.of(421, "Login timeout; closing control connection."));
+                closeAfterFlush("login-timeout");
+            }
+        }, login, TimeUnit.NANOSECONDS);
+        scheduleIdleCheck(ctx.timeouts.controlIdle().toNanos());
+    }
+
+    /**
+     * Idle timer measured from the last complete line, so a client dribbling bytes (slowloris) cannot keep a
+     * session alive; paused while a transfer runs, since the control connection is idle by design then.
+     */
+    private void scheduleIdleCheck(long delayNanos) {
+        loop().schedule(() -> {
+            if (closed) {
+                return;
+            }
+            long idle = ctx.timeouts.controlIdle().toNanos();
+            long since = System.nanoTime() - lastLineNanos;
+            if (data.transferActive()) {
+                lastLineNanos = System.nanoTime();
+                scheduleIdleCheck(idle);
+            } else if (since >= idle) {
+                reply(FtpReply.of(421, "Idle timeout; closing control connection."));
+                closeAfterFlush("idle-timeout");
+            } else {
+                scheduleIdleCheck(idle - since);
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Ends the session now: both control connections, every pinhole and data leg. Idempotent. */
+    void close(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        data.close();
+        client.close();
+        if (server != null) {
+            server.close();
+        }
+        audit(AuditEvent.of("session-close", id, clientText())
+                .with("reason", reason)
+                .with("user", user())
+                .with("destination", destination)
+                .with("duration-ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos))
+                .with("transfers", data.transfers())
+                .with("bytes", data.bytes()));
+        LOG.debug("#{} closed: {}", id, reason);
+    }
+
+    /** Flushes what was written to the client, then closes the session. */
+    void closeAfterFlush(String reason) {
+        client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> close(reason));
+        client.config().setAutoRead(false);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    // ---------------------------------------------------------------- client side
+
+    private void onClientLine(String line) {
+        lastLineNanos = System.nanoTime();
+        if (SafeText.looksLikeOtherProtocol(line)) {
+            refuse(Reason.PROTOCOL_CONFUSION, line, null);
+            close("protocol-confusion");
+            return;
+        }
+        if (data.transferActive() && isAbort(line)) {
+            // ABOR overtakes the queue: it is the one command meant to interrupt the outstanding one.
+            data.abortTransfer();
+            return;
+        }
+        if (ready()) {
+            handle(line);
+        } else {
+            queued.add(line);
+            if (queued.size() >= MAX_QUEUED_COMMANDS) {
+                client.config().setAutoRead(false);
+            }
+        }
+    }
+
+    private static boolean isAbort(String line) {
+        try {
+            return Verbs.ABOR.equals(FtpCommand.parse(line).verb());
+        } catch (FtpSyntaxException e) {
+            return false;
+        }
+    }
+
+    /** Handles one client line in its turn. */
+    private void handle(String line) {
+        boolean first = handled++ == 0;
+        FtpCommand cmd;
+        try {
+            cmd = FtpCommand.parse(line);
+        } catch (FtpSyntaxException e) {
+            refuseCommand(Reason.COMMAND_SYNTAX, line, FtpReply.of(500, "Syntax error, command unrecognized."), first);
+            return;
+        }
+        if (Verbs.LPRT.equals(cmd.verb()) || Verbs.LPSV.equals(cmd.verb())) {
+            refuse(Reason.LONG_ADDRESS_UNSUPPORTED, line, FtpReply.of(502, "LPRT/LPSV not supported; use EPRT/EPSV."));
+            return;
+        }
+        if (!Verbs.isKnown(cmd.verb())) {
+            refuseCommand(Reason.COMMAND_UNKNOWN, line, FtpReply.of(502, "Command not implemented."), first);
+            return;
+        }
+        dispatch(cmd, line);
+    }
+
+    private void refuseCommand(Reason reason, String line, FtpReply reply, boolean first) {
+        refuse(reason, line, reply);
+        errors++;
+        if (first || errors > (loggedIn ? MAX_ERRORS : MAX_ERRORS_BEFORE_LOGIN)) {
+            // A session must open with a valid FTP dialogue (defeats protocol confusion such as NAT slipstreaming).
+            refuse(Reason.TOO_MANY_ERRORS, line, FtpReply.of(421, "Too many invalid commands; closing."));
+            closeAfterFlush(first ? "protocol-violation" : "too-many-errors");
+        }
+    }
+
+    private boolean ready() {
+        return awaiting.isEmpty() && busy == 0 && !closed;
+    }
+
+    private void onViolation(LineViolation v, boolean fromClient) {
+        Reason reason = switch (v) {
+            case LINE_TOO_LONG -> Reason.LINE_TOO_LONG;
+            case NUL_BYTE -> Reason.NUL_BYTE;
+            case BARE_CR -> Reason.BARE_CR;
+        };
+        if (fromClient) {
+            refuse(reason, "", FtpReply.of(500, switch (v) {
+                case LINE_TOO_LONG -> "Command line too long; closing.";
+                case NUL_BYTE -> "NUL byte in command; closing.";
+                case BARE_CR -> "CR not followed by LF in command; closing.";
+            }));
+        } else {
+            refuse(reason, "server", FtpReply.of(421, "The server sent an invalid reply; closing."));
+        }
+        closeAfterFlush("protocol-violation");
+    }
+
+    /** Runs queued client lines while nothing is outstanding. */
+    void processQueue() {
+        while (ready() && !queued.isEmpty()) {
+            handle(queued.poll());
+        }
+        if (queued.size() < MAX_QUEUED_COMMANDS / 2 && !closed && !client.config().isAutoRead()) {
+            client.config().setAutoRead(true);
+        }
+    }
+
+    private void dispatch(FtpCommand cmd, String line) {
+        String verb = cmd.verb();
+        if (server == null) {
+            forward.beforeConnect(cmd);
+            return;
+        }
+        switch (verb) {
+            case Verbs.PORT, Verbs.EPRT, Verbs.PASV, Verbs.EPSV -> {
+                if (requireLogin(line)) {
+                    data.negotiate(cmd);
+                }
+            }
+            case Verbs.AUTH, Verbs.CCC -> refuse(Reason.TLS_UNSUPPORTED, line,
+                    FtpReply.of(502, "TLS is not supported through this gateway."));
+            case Verbs.USER -> forward.user(cmd, line);
+            case Verbs.REIN -> {
+                if (ctx.config.placement() == Placement.FORWARD) {
+                    reply(FtpReply.of(502, "REIN not supported by the forward gateway; reconnect instead."));
+                } else {
+                    relay(line, verb);
+                }
+            }
+            default -> {
+                if (Verbs.isTransfer(verb)) {
+                    if (requireLogin(line)) {
+                        data.transfer(cmd, line);
+                    }
+                } else if (loggedIn || Verbs.allowedBeforeLogin(verb)) {
+                    if (Verbs.QUIT.equals(verb)) {
+                        quitting = true;
+                    }
+                    relay(line, verb);
+                } else {
+                    refuse(Reason.NOT_LOGGED_IN, line, FtpReply.of(530, "Please log in first."));
+                }
+            }
+        }
+    }
+
+    private boolean requireLogin(String line) {
+        if (!loggedIn) {
+            refuse(Reason.NOT_LOGGED_IN, line, FtpReply.of(530, "Please log in first."));
+        }
+        return loggedIn;
+    }
+
+    // ---------------------------------------------------------------- server side
+
+    /** Expects a reply that no command asked for (a greeting); it goes to {@code pending}. */
+    void expect(Pending pending) {
+        awaiting.add(pending);
+    }
+
+    /** Sends a command line to the server; its replies go to {@code pending}. */
+    void sendToServer(String line, Pending pending) {
+        awaiting.add(pending);
+        server.writeAndFlush(server.alloc().buffer(line.length() + 2)
+                .writeBytes((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    /** Relays a client command; the reply is relayed back, with the session bookkeeping it implies. */
+    void relay(String line, String verb) {
+        sendToServer(line, reply -> {
+            if (reply.code() == 227 || reply.code() == 228 || reply.code() == 229) {
+                // Only the final reply to a PASV/EPSV that ftpgate sent itself is ever parsed; this one is not,
+                // so it is withheld rather than relayed (a downstream ALG might act on it).
+                refuse(Reason.UNEXPECTED_PASV_REPLY, reply.text(),
+                        FtpReply.of(451, "Unexpected reply from the server withheld by the gateway."));
+                return !reply.isPreliminary();
+            }
+            if (reply.isPreliminary()) {
+                reply(reply);
+                return false;
+            }
+            afterFinalReply(verb, reply);
+            return true;
+        });
+    }
+
+    private void afterFinalReply(String verb, FtpReply reply) {
+        switch (verb) {
+            case Verbs.FEAT -> reply(io.ftpgate.protocol.Features.rewriteFeat(reply));
+            case Verbs.USER, Verbs.PASS, Verbs.ACCT -> {
+                reply(reply);
+                if (reply.code() == 230 && !loggedIn) {
+                    loggedIn = true;
+                    auditLogin("ok", reply);
+                } else if (reply.code() >= 400 && !Verbs.USER.equals(verb)) {
+                    auditLogin("failed", reply);
+                }
+            }
+            case Verbs.REIN -> {
+                reply(reply);
+                if (reply.code() == 220) {
+                    loggedIn = false;
+                    data.reset();
+                }
+            }
+            default -> reply(reply);
+        }
+        if (Verbs.QUIT.equals(verb)) {
+            closeAfterFlush("client-quit");
+        }
+    }
+
+    void setUser(String user) {
+        this.user = user;
+    }
+
+    /** The user name as logged in (escaped for audit), or null. */
+    String user() {
+        return user == null ? null : SafeText.escape(user, 256);
+    }
+
+    private void auditLogin(String outcome, FtpReply reply) {
+        audit(AuditEvent.of("login", id, clientText())
+                .with("user", user())
+                .with("destination", destination)
+                .with("outcome", outcome)
+                .with("reply", reply.code()));
+    }
+
+    private void onServerLine(String line) {
+        FtpReply reply;
+        try {
+            reply = assembler.accept(line);
+        } catch (FtpSyntaxException e) {
+            Reason reason = "reply-too-long".equals(e.code()) ? Reason.REPLY_TOO_LONG : Reason.REPLY_MALFORMED;
+            refuse(reason, line, FtpReply.of(421, "The server sent an invalid reply; closing."));
+            closeAfterFlush("protocol-violation");
+            return;
+        }
+        if (reply == null) {
+            return;
+        }
+        Pending head = awaiting.peek();
+        if (head == null) {
+            if (reply.code() == 421) {
+                reply(reply);
+                closeAfterFlush("server-closed");
+            } else {
+                LOG.info("#{} unsolicited reply from server dropped: {}", id, SafeText.escape(reply.text(), 200));
+            }
+            return;
+        }
+        if (head.onReply(reply)) {
+            awaiting.remove(head);
+            processQueue();
+        }
+    }
+
+    // ---------------------------------------------------------------- replies to the client, in order
+
+    /** Writes a reply to the client, or queues it behind a reply that is being held. */
+    void reply(FtpReply reply) {
+        if (holds > 0) {
+            held.add(reply);
+            return;
+        }
+        write(reply);
+    }
+
+    private void write(FtpReply reply) {
+        if (!client.isActive()) {
+            return;
+        }
+        String wire = reply.encode();
+        client.writeAndFlush(client.alloc().buffer(wire.length())
+                .writeBytes(wire.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    /**
+     * Reserves the next reply slot: later replies wait until {@link #release} fills it. Used for a transfer's
+     * final reply, which must not reach the client before the last data byte has (RFC 959 §3.2: the reply
+     * reports the transfer's outcome).
+     */
+    void hold() {
+        holds++;
+    }
+
+    /** Fills the slot reserved by {@link #hold} and sends what waited behind it. */
+    void release(FtpReply reply) {
+        holds--;
+        write(reply);
+        while (holds == 0 && !held.isEmpty()) {
+            write(held.poll());
+        }
+    }
+
+    /** Marks local asynchronous work (e.g. binding a pinhole) that must finish before the next command. */
+    void beginLocal() {
+        busy++;
+    }
+
+    /** Ends local work started with {@link #beginLocal}. */
+    void endLocal() {
+        busy--;
+        processQueue();
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    void audit(AuditEvent event) {
+        ctx.audit.emit(event);
+    }
+
+    /** Records a refusal and, when {@code reply} is not null, answers the client with it. */
+    void refuse(Reason reason, String input, FtpReply reply) {
+        audit(AuditEvent.of("refused", id, clientText())
+                .with("reason", reason.code())
+                .with("input", SafeText.escape(input == null ? "" : input, 512))
+                .with("reply", reply == null ? null : reply.code())
+                .with("user", user())
+                .with("destination", destination));
+        LOG.info("#{} refused {}: {}", id, reason.code(), SafeText.escape(input == null ? "" : input, 120));
+        if (reply != null) {
+            reply(reply);
+        }
+    }
+
+    // ---------------------------------------------------------------- Netty glue
+
+    /** Client control channel events, delivered into the session. */
+    private final class ClientSide extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext c, Object msg) {
+            if (closed) {
+                ReferenceCountUtil.release(msg);
+            } else if (msg instanceof String line) {
+                onClientLine(line);
+            } else if (msg instanceof LineViolation v) {
+                onViolation(v, true);
+            } else if (msg instanceof TelnetSignal s) {
+                LOG.debug("#{} telnet command {} from client", id, s.command());
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+            LOG.debug("#{} client control error: {}", id, cause.toString());
+            close("client-error");
+        }
+    }
+
+    /** Server control channel events, delivered into the session. */
+    private final class ServerSide extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext c, Object msg) {
+            if (closed) {
+                ReferenceCountUtil.release(msg);
+            } else if (msg instanceof String line) {
+                onServerLine(line);
+            } else if (msg instanceof LineViolation v) {
+                onViolation(v, false);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+            LOG.debug("#{} server control error: {}", id, cause.toString());
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,384 @@
+package io.ftpgate.control;
+
+import io.ftpgate.audit.AuditEvent;
+import io.ftpgate.audit.Reason;
+import io.ftpgate.control.DataBroker.ActivePlan;
+import io.ftpgate.control.DataBroker.ClientPlan;
+import io.ftpgate.control.DataBroker.PassivePlan;
+import io.ftpgate.data.DataRelay;
+import io.ftpgate.data.EarlyDataBuffer;
+import io.ftpgate.data.Pinhole;
+import io.ftpgate.policy.Cidr;
+import io.ftpgate.protocol.DataAddresses;
+import io.ftpgate.protocol.FtpCommand;
+import io.ftpgate.protocol.FtpLimits;
+import io.ftpgate.protocol.FtpReply;
+import io.ftpgate.protocol.FtpSyntaxException;
+import io.ftpgate.protocol.HostPort;
+import io.ftpgate.protocol.SafeText;
+import io.ftpgate.protocol.Verbs;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One brokered transfer (RETR, STOR, LIST...): the server-side leg made per the upstream mode, the
+ * client-side leg made per the client's plan, the relay between them, and the transfer's final reply.
+ *
+ * <p>Sequence for a passive client and a passive upstream:
+ * <pre>
+ *   client → gateway   RETR f                (plan: pinhole from the client's earlier PASV)
+ *   gateway → server   PASV                  ← 227 (h1,h2,h3,h4,p1,p2): only the port is used
+ *   gateway → server   connect serverControlAddress:port, then RETR f
+ *   server → gateway   150 ...               → relayed; client leg = the pinhole's accepted connection
+ *   data               server leg ⇄ relay ⇄ client leg, until EOF
+ *   server → gateway   226 ...               → held until the relay has flushed the last byte, then relayed
+ * </pre>
+ * Every method runs on the session's event loop.
+ */
+final class Transfer {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Transfer.class);
+
+    private final Session s;
+    private final DataBroker broker;
+    private final FtpCommand cmd;
+    private final String line;
+    private final ClientPlan plan;
+    private final boolean serverActive;
+    private final long startNanos = System.nanoTime();
+    private String serverMode;
+    private Channel clientLeg;
+    private Channel serverLeg;
+    private Pinhole serverPinhole;
+    private DataRelay relay;
+    private DataRelay.Result result;
+    private FtpReply finalReply;
+    private String clientFailure;
+    private boolean commandSent;
+    private boolean clientLegStarted;
+    private boolean held;
+    private boolean aborted;
+    private boolean finished;
+    private boolean triedEpsv;
+
+    Transfer(Session s, DataBroker broker, FtpCommand cmd, String line, ClientPlan plan, boolean serverActive) {
+        this.s = s;
+        this.broker = broker;
+        this.cmd = cmd;
+        this.line = line;
+        this.plan = plan;
+        this.serverActive = serverActive;
+    }
+
+    /** Starts the server-side leg; the session takes no further command until this transfer is answered. */
+    void begin() {
+        s.beginLocal();
+        if (serverActive) {
+            openServerPinhole();
+        } else {
+            serverPassive(s.serverAddress instanceof Inet4Address ? Verbs.PASV : Verbs.EPSV);
+        }
+    }
+
+    // ---------------------------------------------------------------- server leg, upstream passive
+
+    private void serverPassive(String verb) {
+        serverMode = verb;
+        s.sendToServer(verb, reply -> {
+            if (reply.isPreliminary()) {
+                return false;
+            }
+            onServerPassiveReply(verb, reply);
+            return true;
+        });
+    }
+
+    private void onServerPassiveReply(String verb, FtpReply reply) {
+        if (finished) {
+            return;
+        }
+        boolean pasv = Verbs.PASV.equals(verb);
+        if (reply.code() != (pasv ? 227 : 229)) {
+            if (pasv && !triedEpsv && reply.code() >= 500) {
+                triedEpsv = true;
+                serverPassive(Verbs.EPSV);
+                return;
+            }
+            fail(Reason.DATA_CONNECT_FAILED, verb + " -> " + reply.text(),
+                    "Can't open data connection: the server refused passive mode.");
+            return;
+        }
+        // Only the final line of the final reply to our own PASV/EPSV is parsed.
+        List<String> lines = reply.lines();
+        String text = lines.get(lines.size() - 1);
+        int port;
+        try {
+            if (pasv) {
+                HostPort hp = DataAddresses.parsePasvReply(text);
+                if (!Cidr.canonical(hp.address()).equals(s.serverAddress)) {
+                    // A NATed or hostile server: recorded, and ignored by construction (only the port is used).
+                    s.refuse(Reason.PASV_FOREIGN_ADDRESS, "227 " + text, null);
+                }
+                port = hp.port();
+            } else {
+                port = DataAddresses.parseEpsvReply(text);
+            }
+        } catch (FtpSyntaxException e) {
+            fail(Reason.PASV_SYNTAX, reply.code() + " " + text, "Can't open data connection: bad reply from server.");
+            return;
+        }
+        if (port < FtpLimits.MIN_DATA_PORT) {
+            fail(Reason.PASV_PRIVILEGED_PORT, reply.code() + " " + text,
+                    "Can't open data connection: the server named a privileged port.");
+            return;
+        }
+        InetSocketAddress target = new InetSocketAddress(s.serverAddress, port);
+        s.ctx.connectDataLeg(s.loop(), target, s.serverLocal.getAddress()).addListener(f -> {
+            if (finished) {
+                closeIfConnected(f);
+                return;
+            }
+            if (!f.isSuccess()) {
+                fail(Reason.DATA_CONNECT_FAILED, "server " + target, "Can't open data connection to the server.");
+                return;
+            }
+            serverLeg = (Channel) f.getNow();
+            sendCommand();
+        });
+    }
+
+    // ---------------------------------------------------------------- server leg, upstream active
+
+    private void openServerPinhole() {
+        Pinhole.open(s.loop(), s.ctx.transport, s.serverLocal.getAddress(), s.ctx.config.serverDataPorts(),
+                s.serverAddress, s.ctx.timeouts.pinhole(), broker.pinholeEvents("server")).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        fail(Reason.PINHOLE_EXHAUSTED, "server data ports " + s.ctx.config.serverDataPorts(),
+                                "Can't open data connection: no free data port.");
+                        return;
+                    }
+                    serverPinhole = (Pinhole) f.getNow();
+                    if (finished) {
+                        serverPinhole.close();
+                        return;
+                    }
+                    serverPinhole.accepted().addListener(a -> {
+                        if (a.isSuccess() && !finished) {
+                            serverLeg = (Channel) a.getNow();
+                            ListenerContext.tuneAcceptedLeg(serverLeg);
+                            tryStartRelay();
+                        }
+                    });
+                    // PORT h1,h2,h3,h4,p1,p2 naming the gateway's own server-side address (EPRT for IPv6).
+                    boolean v4 = s.serverLocal.getAddress() instanceof Inet4Address;
+                    serverMode = v4 ? Verbs.PORT : Verbs.EPRT;
+                    String portLine = v4
+                            ? Verbs.PORT + " " + DataAddresses.formatPort((Inet4Address) s.serverLocal.getAddress(),
+                                    serverPinhole.port())
+                            : Verbs.EPRT + " " + DataAddresses.formatEprt(s.serverLocal.getAddress(),
+                                    serverPinhole.port());
+                    s.sendToServer(portLine, reply -> {
+                        if (reply.isPreliminary()) {
+                            return false;
+                        }
+                        if (!finished) {
+                            if (reply.isPositiveCompletion()) {
+                                sendCommand();
+                            } else {
+                                fail(Reason.DATA_CONNECT_FAILED, serverMode + " -> " + reply.text(),
+                                        "Can't open data connection: the server refused active mode.");
+                            }
+                        }
+                        return true;
+                    });
+                });
+    }
+
+    // ---------------------------------------------------------------- the transfer command
+
+    private void sendCommand() {
+        commandSent = true;
+        s.sendToServer(line, this::onTransferReply);
+    }
+
+    private boolean onTransferReply(FtpReply reply) {
+        if (reply.isPreliminary()) {
+            s.reply(reply);
+            startClientLeg();
+            return false;
+        }
+        finalReply = reply;
+        if (!clientLegStarted && relay == null && (serverLeg == null || !reply.isPositiveCompletion())) {
+            // No data phase happened (e.g. 550 No such file): answer at once.
+            finish(reply, "failed");
+            return true;
+        }
+        // Some servers skip the 1xx mark; the data may still be waiting for the client.
+        startClientLeg();
+        s.hold();
+        held = true;
+        maybeComplete();
+        return true;
+    }
+
+    private void startClientLeg() {
+        if (clientLegStarted || finished) {
+            return;
+        }
+        clientLegStarted = true;
+        Future<Channel> leg;
+        if (plan instanceof ActivePlan a) {
+            // The only address ever connected to on the client side: the client's control address.
+            leg = s.ctx.connectDataLeg(s.loop(), a.target(), s.clientLocal.getAddress());
+        } else {
+            leg = ((PassivePlan) plan).pinhole().accepted();
+        }
+        leg.addListener(f -> {
+            if (finished) {
+                closeIfConnected(f);
+                return;
+            }
+            if (f.isSuccess()) {
+                clientLeg = (Channel) f.getNow();
+                if (plan instanceof PassivePlan) {
+                    ListenerContext.tuneAcceptedLeg(clientLeg);
+                }
+                tryStartRelay();
+            } else {
+                if (plan instanceof ActivePlan a) {
+                    s.refuse(Reason.DATA_CONNECT_FAILED, "client " + a.target(), null);
+                }
+                clientFailed(plan instanceof ActivePlan ? "connect to client failed" : "client did not connect");
+            }
+        });
+    }
+
+    private void tryStartRelay() {
+        if (relay != null || clientLeg == null || serverLeg == null || finished || aborted) {
+            return;
+        }
+        relay = new DataRelay(clientLeg, serverLeg);
+        LOG.debug("#{} relay {} client {} <-> server {}", s.id, cmd.verb(), clientLeg, serverLeg);
+        relay.start(s.ctx.timeouts.dataIdle()).addListener(f -> {
+            result = (DataRelay.Result) f.getNow();
+            maybeComplete();
+        });
+    }
+
+    private void clientFailed(String reason) {
+        if (clientFailure != null) {
+            return;
+        }
+        clientFailure = reason;
+        // Closing the server leg makes the server end the transfer with its own 4xx reply.
+        closeLegs();
+        maybeComplete();
+    }
+
+    /** Sends the final reply once the data has been fully relayed (or the transfer has failed). */
+    private void maybeComplete() {
+        if (finished || finalReply == null) {
+            return;
+        }
+        if (result == null && (relay != null || (clientFailure == null && !aborted))) {
+            return;
+        }
+        boolean positive = finalReply.isPositiveCompletion();
+        if (clientFailure != null) {
+            finish(FtpReply.of(425, "Can't open data connection: " + clientFailure + "."), "failed");
+        } else if (aborted) {
+            finish(positive ? FtpReply.of(426, "Connection closed; transfer aborted.") : finalReply, "aborted");
+        } else if (positive && !result.clean()) {
+            finish(FtpReply.of(426, "Data connection broken; transfer incomplete."), "failed");
+        } else {
+            finish(finalReply, positive ? "ok" : "failed");
+        }
+    }
+
+    private void finish(FtpReply reply, String outcome) {
+        LOG.debug("#{} finish {} outcome {} result {} clientFailure {}", s.id, reply.code(), outcome, result, clientFailure);
+        finished = true;
+        closeLegs();
+        long moved = result != null ? result.totalBytes() : relay != null ? relay.bytesSoFar() : 0;
+        s.audit(AuditEvent.of("transfer", s.id, s.clientText())
+                .with("user", s.user())
+                .with("destination", s.destination)
+                .with("command", cmd.verb())
+                .with("path", SafeText.escape(cmd.argument(), 1024))
+                .with("client-mode", plan.verb())
+                .with("server-mode", serverMode)
+                .with("bytes", moved)
+                .with("duration-ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos))
+                .with("outcome", outcome)
+                .with("reply", reply.code())
+                .with("detail", result != null && !result.clean() ? result.failure() : clientFailure));
+        if (held) {
+            s.release(reply);
+        } else {
+            s.reply(reply);
+        }
+        broker.finished(this, moved);
+        s.endLocal();
+    }
+
+    /** Refuses the transfer before any data moved. */
+    private void fail(Reason reason, String input, String text) {
+        s.refuse(reason, input, null);
+        finish(FtpReply.of(425, text), "failed");
+    }
+
+    // ---------------------------------------------------------------- ABOR and teardown
+
+    /** ABOR from the client. */
+    void abort() {
+        aborted = true;
+        if (relay != null) {
+            relay.abort("client-abort");
+        }
+        closeLegs();
+        if (!commandSent) {
+            // The server never saw the transfer command: both replies come from the gateway (RFC 959 §4.1.3).
+            // The local-work mark keeps any queued command from answering between the two.
+            s.beginLocal();
+            finish(FtpReply.of(426, "Connection closed; transfer aborted."), "aborted");
+            s.reply(FtpReply.of(226, "ABOR command successful."));
+            s.endLocal();
+            return;
+        }
+        s.relay(Verbs.ABOR, Verbs.ABOR);
+        maybeComplete();
+    }
+
+    /** Session end: release everything without replying. */
+    void close() {
+        finished = true;
+        if (relay != null) {
+            relay.abort("session-closed");
+        }
+        closeLegs();
+    }
+
+    private void closeLegs() {
+        plan.discard();
+        if (serverPinhole != null) {
+            serverPinhole.close();
+        }
+        for (Channel leg : new Channel[] {clientLeg, serverLeg}) {
+            if (leg != null) {
+                leg.close();
+                EarlyDataBuffer.discard(leg);
+            }
+        }
+    }
+
+    private static void closeIfConnected(Future<?> f) {
+        if (f.isSuccess() && f.getNow() instanceof Channel ch) {
+            ch.close();
+            EarlyDataBuffer.discard(ch);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.ftpgate.data;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Holds whatever a data leg receives before its relay starts.
+ *
+ * <p>A leg exists before its partner: a server may connect, send a small file and close before the client
+ * has connected its side. Auto-read is off, but on the peer's close the epoll transport still drains the
+ * socket (it reads on EPOLLRDHUP so no data is missed), and the channel then closes and its pipeline is torn
+ * down. So the bytes are kept on the channel itself, not in the pipeline, and the relay takes them over in
+ * order: nothing is lost however fast the peer was. Whoever abandons a leg without relaying it calls
+ * {@link #discard}.
+ */
+public final class EarlyDataBuffer extends ChannelInboundHandlerAdapter {
+
+    private static final AttributeKey<List<ByteBuf>> HELD = AttributeKey.valueOf("ftpgate.early-data");
+
+    /** Installs the buffer on a new data leg; call before the leg can receive anything. */
+    public static void install(Channel leg) {
+        leg.pipeline().addLast(new EarlyDataBuffer());
+    }
+
+    /** Removes the buffer from {@code leg} and returns the bytes it held, oldest first (the caller owns them). */
+    static List<ByteBuf> takeOver(Channel leg) {
+        EarlyDataBuffer b = leg.pipeline().get(EarlyDataBuffer.class);
+        if (b != null) {
+            leg.pipeline().remove(b);
+        }
+        List<ByteBuf> held = leg.attr(HELD).getAndSet(null);
+        return held == null ? List.of() : held;
+    }
+
+    /** Releases anything held for a leg that will never be relayed. Safe to call more than once. */
+    public static void discard(Channel leg) {
+        List<ByteBuf> held = leg.attr(HELD).getAndSet(null);
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            List<ByteBuf> held = ctx.channel().attr(HELD).get();
+            if (held == null) {
+                held = new ArrayList<>();
+                ctx.channel().attr(HELD).set(held);
+            }
+            held.add(buf);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,69 @@
+package io.ftpgate.data;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * The Netty transport in use: Linux native epoll where available (fewer copies and syscalls on the relay
+ * path), NIO everywhere else. Chosen once at start and logged, so a benchmark states which one ran.
+ */
+public final class Transport {
+
+    private final String name;
+    private final IoHandlerFactory ioHandlerFactory;
+    private final Class<? extends ServerChannel> serverChannel;
+    private final Class<? extends Channel> socketChannel;
+
+    private Transport(String name, IoHandlerFactory factory, Class<? extends ServerChannel> serverChannel,
+            Class<? extends Channel> socketChannel) {
+        this.name = name;
+        this.ioHandlerFactory = factory;
+        this.serverChannel = serverChannel;
+        this.socketChannel = socketChannel;
+    }
+
+    /**
+     * Picks epoll when the native library loads, unless {@code preferNio} (or the system property
+     * {@code ftpgate.transport=nio}) asks for NIO.
+     */
+    public static Transport detect(boolean preferNio) {
+        boolean nio = preferNio || "nio".equalsIgnoreCase(System.getProperty("ftpgate.transport"));
+        if (!nio && Epoll.isAvailable()) {
+            return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+                    EpollSocketChannel.class);
+        }
+        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+    }
+
+    /** A new event-loop group of {@code threads} threads (0 = Netty's default, two per core). */
+    public EventLoopGroup newGroup(int threads, String threadPrefix) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true),
+                ioHandlerFactory);
+    }
+
+    /** Server (listening) channel class matching the group. */
+    public Class<? extends ServerChannel> serverChannel() {
+        return serverChannel;
+    }
+
+    /** Client (connecting) channel class matching the group. */
+    public Class<? extends Channel> socketChannel() {
+        return socketChannel;
+    }
+
+    /** "epoll" or "nio". */
+    public String name() {
+        return name;
+    }
+}

@@ -1,0 +1,71 @@
+package io.ftpgate.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * FEAT (RFC 2389) rewriting. The gateway owns the data channel and reads the control channel in clear, so the
+ * server's data-address and security features are replaced by the gateway's own:
+ * <pre>
+ *   server                      client sees
+ *   211-Features:               211-Features:
+ *    EPRT                        MDTM
+ *    MDTM                        UTF8
+ *    AUTH TLS                    EPRT
+ *    PBSZ                        EPSV
+ *    UTF8                       211 End
+ *   211 End
+ * </pre>
+ */
+public final class Features {
+
+    /**
+     * Feature names owned by the gateway (compared case-insensitively): the data-address forms it brokers
+     * itself, and the RFC 2228/4217 security features, because TLS on the control channel would blind it.
+     * {@code AUTH} also drops every {@code AUTH*} name.
+     */
+    private static final Set<String> OWNED = Set.of("EPRT", "EPSV", "LPRT", "LPSV", "PBSZ", "PROT", "CCC");
+
+    /** The features the gateway adds: it serves RFC 2428 to every client. */
+    private static final List<String> ADDED = List.of(" EPRT", " EPSV");
+
+    private Features() {
+    }
+
+    /**
+     * Rewrites the server's FEAT reply into a regenerated 211 multi-line reply: the server's feature lines minus
+     * those in the owned set, each with exactly one leading space, plus {@code " EPRT"} and {@code " EPSV"}. When
+     * the server's reply is not 2xx (for example {@code 500 FEAT not understood}), the result lists only EPRT and
+     * EPSV, since the gateway itself supports them.
+     */
+    public static FtpReply rewriteFeat(FtpReply serverReply) {
+        List<String> out = new ArrayList<>();
+        out.add("Features:");
+        if (serverReply.isPositiveCompletion()) {
+            List<String> lines = serverReply.lines();
+            String codePrefix = serverReply.code() + "-";
+            for (int i = 1; i < lines.size() - 1; i++) {
+                String feature = lines.get(i);
+                // Some servers repeat "211-" on every line; RFC 2389 §3 wants one leading space instead.
+                if (feature.startsWith(codePrefix)) {
+                    feature = feature.substring(codePrefix.length());
+                }
+                feature = feature.strip();
+                if (!feature.isEmpty() && !isOwned(feature)) {
+                    out.add(" " + feature);
+                }
+            }
+        }
+        out.addAll(ADDED);
+        out.add("End");
+        return FtpReply.multiLine(211, out);
+    }
+
+    private static boolean isOwned(String feature) {
+        int sp = feature.indexOf(' ');
+        String name = (sp < 0 ? feature : feature.substring(0, sp)).toUpperCase(Locale.ROOT);
+        return OWNED.contains(name) || name.startsWith("AUTH");
+    }
+}

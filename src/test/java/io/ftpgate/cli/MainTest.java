@@ -1,0 +1,214 @@
+package io.ftpgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ftpgate.config.GatewayConfig;
+import io.ftpgate.config.HostAndPort;
+import io.ftpgate.config.ListenerConfig;
+import io.ftpgate.config.PortRange;
+import io.ftpgate.config.UpstreamMode;
+import io.ftpgate.policy.Cidr;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    private Path file(String name, String yaml) throws Exception {
+        return Files.writeString(dir.resolve(name), yaml);
+    }
+
+    @Test
+    void versionPrintsProjectVersion() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("ftpgate ").doesNotContain("${");
+        assertThat(out.toString().lines().findFirst().orElseThrow()).matches("ftpgate \\d+\\.\\d+\\.\\d+.*");
+    }
+
+    @Test
+    void helpOnEveryCommand() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Usage: ftpgate", "run", "check-config", "demo");
+        for (String cmd : List.of("run", "check-config", "demo")) {
+            out.getBuffer().setLength(0);
+            assertThat(run(cmd, "--help")).as(cmd).isZero();
+            assertThat(out.toString()).as(cmd).contains("Usage: ftpgate " + cmd);
+        }
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertThat(run("run", "--bogus")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown option: '--bogus'")
+                .contains("Try 'ftpgate run --help'").doesNotContain("\tat ");
+    }
+
+    @Test
+    void missingCommandIsAUsageError() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("missing command");
+    }
+
+    @Test
+    void checkConfigGood() throws Exception {
+        Path f = file("good.yaml", "listeners:\n  - name: pub\n    listen: 127.0.0.1:2121\n    upstream: 192.0.2.1:21\n");
+        assertThat(run("check-config", f.toString())).isZero();
+        assertThat(out.toString()).startsWith(f + ": OK").contains("listener 'pub' (reverse): 127.0.0.1:2121"
+                + " -> upstream 192.0.2.1:21");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void checkConfigBad() throws Exception {
+        Path f = file("bad.yaml", "listeners:\n  - listen: 127.0.0.1:2121\n    client-data-ports: 50000\n");
+        assertThat(run("check-config", f.toString())).isEqualTo(2);
+        assertThat(err.toString().trim()).isEqualTo(f + ":3:24: listeners[0].client-data-ports: expected a port"
+                + " range LO-HI such as 50000-50999, got '50000'");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void checkConfigWithoutFileIsAUsageError() {
+        assertThat(run("check-config")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required parameter: 'FILE'");
+    }
+
+    @Test
+    void runWithBadFlagValueNamesTheFlag() {
+        assertThat(run("run", "--client-data-ports", "50000")).isEqualTo(2);
+        assertThat(err.toString()).contains("'--client-data-ports'")
+                .contains("expected a port range LO-HI such as 50000-50999, got '50000'");
+    }
+
+    @Test
+    void runRejectsEachBadFlag() {
+        String[][] cases = {
+            {"--listen", "::1:21"}, {"--upstream", "192.0.2.1:0"}, {"--public-address", "ftp.example.com"},
+            {"--server-data-ports", "1-2"}, {"--upstream-mode", "sideways"}, {"--allow-client", "10.0.0.0/33"},
+            {"--allow-destination", "nonsense"}, {"--pinhole-timeout", "soon"},
+        };
+        for (String[] c : cases) {
+            err.getBuffer().setLength(0);
+            assertThat(run("run", c[0], c[1])).as(c[0]).isEqualTo(2);
+            assertThat(err.toString()).as(c[0]).contains("'" + c[0] + "'").contains("'" + c[1] + "'");
+        }
+    }
+
+    @Test
+    void runAllowDestinationWithUpstreamIsAUsageError() {
+        assertThat(run("run", "--upstream", "192.0.2.1:21", "--allow-destination", "198.51.100.0/24")).isEqualTo(2);
+        assertThat(err.toString()).contains("--allow-destination: applies only to forward listeners");
+    }
+
+    @Test
+    void runWithBadConfigFileIsAConfigError() throws Exception {
+        Path f = file("bad.yaml", "listeners:\n  - listen: 127.0.0.1:2121\n    upstrem: x:21\n");
+        assertThat(run("run", "--config", f.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(f + ":3:5: listeners[0].upstrem: unknown key");
+    }
+
+    @Test
+    void runListenNeedsExactlyOneListenerInFile() throws Exception {
+        Path f = file("two.yaml", "listeners:\n  - listen: 127.0.0.1:2121\n  - listen: 127.0.0.1:2122\n");
+        assertThat(run("run", "--config", f.toString(), "--listen", "127.0.0.1:0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--listen can replace the listen addresses only when");
+    }
+
+    @Test
+    void runUnopenableAuditLogIsARuntimeFailure() {
+        String log = dir.resolve("no/such/dir/audit.jsonl").toString();
+        assertThat(run("run", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:21", "--audit-log", log))
+                .isEqualTo(1);
+        assertThat(err.toString()).contains("cannot open audit log").doesNotContain("\tat ");
+    }
+
+    @Test
+    void flagsWithoutConfigBuildOneListener() throws Exception {
+        GatewayConfig c = effective("run", "--upstream", "192.0.2.1", "--upstream-mode", "active");
+        assertThat(c.listeners()).hasSize(1);
+        ListenerConfig l = c.listeners().get(0);
+        assertThat(l.listen()).containsExactly(new HostAndPort("0.0.0.0", 21));
+        assertThat(l.upstream()).isEqualTo(new HostAndPort("192.0.2.1", 21));
+        assertThat(l.upstreamMode()).isEqualTo(UpstreamMode.ACTIVE);
+        assertThat(c.auditLog()).isNull();
+    }
+
+    @Test
+    void flagsOverrideEveryListenerOfTheFile() throws Exception {
+        Path f = file("two.yaml", """
+                audit-log: /var/log/a.jsonl
+                timeouts: { pinhole: 10s, login: 2m }
+                listeners:
+                  - name: a
+                    listen: 127.0.0.1:2121
+                    upstream: 192.0.2.1:21
+                    client-data-ports: 40000-40099
+                  - name: b
+                    listen: 127.0.0.1:2122
+                    allow-destination: [198.51.100.0/24]
+                """);
+        GatewayConfig c = effective("run", "--config", f.toString(), "--client-data-ports", "52000-52099",
+                "--allow-client", "10.0.0.0/8", "--allow-client", "192.168.0.0/16", "--audit-log", "-",
+                "--pinhole-timeout", "5s", "--public-address", "203.0.113.7");
+        assertThat(c.auditLog()).isEqualTo("-");
+        assertThat(c.timeouts().pinhole()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.timeouts().login()).isEqualTo(Duration.ofMinutes(2));
+        for (ListenerConfig l : c.listeners()) {
+            assertThat(l.clientDataPorts()).isEqualTo(new PortRange(52000, 52099));
+            assertThat(l.allowClient()).containsExactly(Cidr.parse("10.0.0.0/8"), Cidr.parse("192.168.0.0/16"));
+            assertThat(l.publicAddress()).isEqualTo("203.0.113.7");
+        }
+        assertThat(c.listeners().get(0).upstream()).isEqualTo(new HostAndPort("192.0.2.1", 21));
+        assertThat(c.listeners().get(1).listen()).containsExactly(new HostAndPort("127.0.0.1", 2122));
+        assertThat(c.listeners().get(1).allowDestination()).containsExactly(Cidr.parse("198.51.100.0/24"));
+    }
+
+    @Test
+    void listenReplacesTheOnlyListenersAddresses() throws Exception {
+        Path f = file("one.yaml", "listeners:\n  - listen: 127.0.0.1:2121\n");
+        GatewayConfig c = effective("run", "--config", f.toString(), "--listen", "[::1]:0", "--listen", "127.0.0.1:0");
+        assertThat(c.listeners().get(0).listen())
+                .containsExactly(new HostAndPort("::1", 0), new HostAndPort("127.0.0.1", 0));
+    }
+
+    @Test
+    void upstreamFlagOnAFileWithAllowDestinationIsAUsageError() throws Exception {
+        Path f = file("fwd.yaml", "listeners:\n  - listen: 127.0.0.1:2121\n    allow-destination: 192.0.2.0/24\n");
+        assertThat(run("run", "--config", f.toString(), "--upstream", "192.0.2.1:21")).isEqualTo(2);
+        assertThat(err.toString()).contains("--upstream: applies only to forward listeners");
+    }
+
+    @Test
+    void demoRejectsAnImpossiblePort() {
+        assertThat(run("demo", "--port", "70000")).isEqualTo(2);
+        assertThat(err.toString()).contains("--port: expected 0-65535, got 70000");
+    }
+
+    /** Parses like {@code ftpgate ARGS} and builds the effective configuration without starting anything. */
+    private static GatewayConfig effective(String... args) throws Exception {
+        CommandLine cl = Main.commandLine();
+        CommandLine.ParseResult parsed = cl.parseArgs(args);
+        RunCommand run = parsed.subcommand().commandSpec().commandLine().getCommand();
+        return run.effectiveConfig();
+    }
+}
