@@ -48,6 +48,7 @@ final class Lifecycle {
                 }
             }
         }
+        LOG.info("stopped");
         done.countDown();
     }
 

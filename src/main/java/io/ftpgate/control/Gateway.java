@@ -80,7 +80,9 @@ public final class Gateway implements AutoCloseable {
             for (HostAndPort hp : lc.listen()) {
                 InetSocketAddress addr = new InetSocketAddress(literal(hp.host(), "listen address of " + lc.name()),
                         hp.port());
-                ChannelFuture f = new ServerBootstrap()
+                ServerBootstrap b = new ServerBootstrap();
+                transport.applyControlOptions(b);
+                ChannelFuture f = b
                         .group(group)
                         .channel(transport.serverChannel())
                         .option(ChannelOption.SO_BACKLOG, LISTEN_BACKLOG)

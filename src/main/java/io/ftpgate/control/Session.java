@@ -11,14 +11,10 @@ import io.ftpgate.protocol.FtpSyntaxException;
 import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.ReplyAssembler;
 import io.ftpgate.protocol.SafeText;
-import io.ftpgate.protocol.TelnetSignal;
 import io.ftpgate.protocol.Verbs;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +63,8 @@ final class Session {
     private final ReplyAssembler assembler = new ReplyAssembler();
     private final ArrayDeque<Pending> awaiting = new ArrayDeque<>();
     private final ArrayDeque<String> queued = new ArrayDeque<>();
-    private final ArrayDeque<FtpReply> held = new ArrayDeque<>();
+    private final ClientReplies replies;
+    private final SessionTimers timers = new SessionTimers(this);
     // Server side; null until connected.
     Channel server;
     InetSocketAddress serverRemote;
@@ -79,12 +76,10 @@ final class Session {
     private boolean loggedIn;
     private String user;
     private int handled;
-    private int holds;
     private int busy;
     private int errors;
     private boolean quitting;
     private boolean closed;
-    private long lastLineNanos = System.nanoTime();
 
     Session(ListenerContext ctx, Channel client) {
         this.ctx = ctx;
@@ -95,6 +90,7 @@ final class Session {
         this.clientAddress = Cidr.canonical(clientRemote.getAddress());
         this.data = new DataBroker(this);
         this.forward = new ForwardLogin(this);
+        this.replies = new ClientReplies(client);
     }
 
     static InetSocketAddress canonical(InetSocketAddress a) {
@@ -113,7 +109,8 @@ final class Session {
 
     /** Called once the client connection is active. */
     void start() {
-        client.pipeline().addLast(new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, true), new ClientSide());
+        client.pipeline().addLast(new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, true),
+                new ControlHandlers.ClientSide(this));
         client.closeFuture().addListener(f -> close(quitting ? "client-quit" : "client-closed"));
         audit(AuditEvent.of("session-open", id, clientText())
                 .with("listener", ctx.config.name())
@@ -125,7 +122,7 @@ final class Session {
             closeAfterFlush("client-not-allowed");
             return;
         }
-        scheduleTimers();
+        timers.start(true);
         if (ctx.config.placement() == Placement.REVERSE) {
             connectServer(ctx.upstream, this::onReverseConnected);
         } else {
@@ -164,7 +161,8 @@ final class Session {
         ctx.bootstrap(loop(), new io.netty.channel.ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, false), new ServerSide());
+                ch.pipeline().addLast(new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, false),
+                        new ControlHandlers.ServerSide(Session.this));
             }
         }, true).connect(target).addListener((ChannelFutureListener) f -> {
             if (closed) {
@@ -194,40 +192,6 @@ final class Session {
             reply(FtpReply.of(421, "Service not available: the server closed the control connection."));
         }
         closeAfterFlush(quitting ? "client-quit" : "server-closed");
-    }
-
-    private void scheduleTimers() {
-        long login = ctx.timeouts.login().toNanos();
-        loop().schedule(() -> {
-            if (!loggedIn && !closed) {
-                reply(FtpReply.of(421, "Login timeout; closing control connection."));
-                closeAfterFlush("login-timeout");
-            }
-        }, login, TimeUnit.NANOSECONDS);
-        scheduleIdleCheck(ctx.timeouts.controlIdle().toNanos());
-    }
-
-    /**
-     * Idle timer measured from the last complete line, so a client dribbling bytes (slowloris) cannot keep a
-     * session alive; paused while a transfer runs, since the control connection is idle by design then.
-     */
-    private void scheduleIdleCheck(long delayNanos) {
-        loop().schedule(() -> {
-            if (closed) {
-                return;
-            }
-            long idle = ctx.timeouts.controlIdle().toNanos();
-            long since = System.nanoTime() - lastLineNanos;
-            if (data.transferActive()) {
-                lastLineNanos = System.nanoTime();
-                scheduleIdleCheck(idle);
-            } else if (since >= idle) {
-                reply(FtpReply.of(421, "Idle timeout; closing control connection."));
-                closeAfterFlush("idle-timeout");
-            } else {
-                scheduleIdleCheck(idle - since);
-            }
-        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Ends the session now: both control connections, every pinhole and data leg. Idempotent. */
@@ -261,10 +225,14 @@ final class Session {
         return closed;
     }
 
+    boolean isLoggedIn() {
+        return loggedIn;
+    }
+
     // ---------------------------------------------------------------- client side
 
-    private void onClientLine(String line) {
-        lastLineNanos = System.nanoTime();
+    void onClientLine(String line) {
+        timers.lineReceived();
         if (SafeText.looksLikeOtherProtocol(line)) {
             refuse(Reason.PROTOCOL_CONFUSION, line, null);
             close("protocol-confusion");
@@ -328,7 +296,7 @@ final class Session {
         return awaiting.isEmpty() && busy == 0 && !closed;
     }
 
-    private void onViolation(LineViolation v, boolean fromClient) {
+    void onViolation(LineViolation v, boolean fromClient) {
         Reason reason = switch (v) {
             case LINE_TOO_LONG -> Reason.LINE_TOO_LONG;
             case NUL_BYTE -> Reason.NUL_BYTE;
@@ -478,7 +446,7 @@ final class Session {
                 .with("reply", reply.code()));
     }
 
-    private void onServerLine(String line) {
+    void onServerLine(String line) {
         FtpReply reply;
         try {
             reply = assembler.accept(line);
@@ -509,40 +477,19 @@ final class Session {
 
     // ---------------------------------------------------------------- replies to the client, in order
 
-    /** Writes a reply to the client, or queues it behind a reply that is being held. */
+    /** Writes a reply to the client in command order (see {@link ClientReplies}). */
     void reply(FtpReply reply) {
-        if (holds > 0) {
-            held.add(reply);
-            return;
-        }
-        write(reply);
+        replies.send(reply);
     }
 
-    private void write(FtpReply reply) {
-        if (!client.isActive()) {
-            return;
-        }
-        String wire = reply.encode();
-        client.writeAndFlush(client.alloc().buffer(wire.length())
-                .writeBytes(wire.getBytes(StandardCharsets.ISO_8859_1)));
-    }
-
-    /**
-     * Reserves the next reply slot: later replies wait until {@link #release} fills it. Used for a transfer's
-     * final reply, which must not reach the client before the last data byte has (RFC 959 §3.2: the reply
-     * reports the transfer's outcome).
-     */
+    /** Reserves the next reply slot for a transfer's final reply (see {@link ClientReplies#reserve}). */
     void hold() {
-        holds++;
+        replies.reserve();
     }
 
-    /** Fills the slot reserved by {@link #hold} and sends what waited behind it. */
+    /** Fills the slot reserved by {@link #hold}. */
     void release(FtpReply reply) {
-        holds--;
-        write(reply);
-        while (holds == 0 && !held.isEmpty()) {
-            write(held.poll());
-        }
+        replies.fill(reply);
     }
 
     /** Marks local asynchronous work (e.g. binding a pinhole) that must finish before the next command. */
@@ -573,54 +520,6 @@ final class Session {
         LOG.info("#{} refused {}: {}", id, reason.code(), SafeText.escape(input == null ? "" : input, 120));
         if (reply != null) {
             reply(reply);
-        }
-    }
-
-    // ---------------------------------------------------------------- Netty glue
-
-    /** Client control channel events, delivered into the session. */
-    private final class ClientSide extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext c, Object msg) {
-            if (closed) {
-                ReferenceCountUtil.release(msg);
-            } else if (msg instanceof String line) {
-                onClientLine(line);
-            } else if (msg instanceof LineViolation v) {
-                onViolation(v, true);
-            } else if (msg instanceof TelnetSignal s) {
-                LOG.debug("#{} telnet command {} from client", id, s.command());
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-            LOG.debug("#{} client control error: {}", id, cause.toString());
-            close("client-error");
-        }
-    }
-
-    /** Server control channel events, delivered into the session. */
-    private final class ServerSide extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext c, Object msg) {
-            if (closed) {
-                ReferenceCountUtil.release(msg);
-            } else if (msg instanceof String line) {
-                onServerLine(line);
-            } else if (msg instanceof LineViolation v) {
-                onViolation(v, false);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-            LOG.debug("#{} server control error: {}", id, cause.toString());
-            c.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.ftpgate.data;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -12,6 +13,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -19,6 +21,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * path), NIO everywhere else. Chosen once at start and logged, so a benchmark states which one ran.
  */
 public final class Transport {
+
+    /** SO_OOBINLINE (Linux asm-generic/socket.h: SOL_SOCKET = 1, SO_OOBINLINE = 10). */
+    private static final IntegerUnixChannelOption SO_OOBINLINE = new IntegerUnixChannelOption("SO_OOBINLINE", 1, 10);
 
     private final String name;
     private final IoHandlerFactory ioHandlerFactory;
@@ -60,6 +65,18 @@ public final class Transport {
     /** Client (connecting) channel class matching the group. */
     public Class<? extends Channel> socketChannel() {
         return socketChannel;
+    }
+
+    /**
+     * Applies control-connection socket options: SO_OOBINLINE where the transport can set it. BSD-derived
+     * clients send ABOR as Telnet "IAC IP IAC" in TCP urgent data followed by "DM ABOR" (RFC 959 §4.1.3);
+     * without OOB-inline Linux removes the urgent byte from the stream and the ABOR line arrives corrupted.
+     * With it, the whole sequence stays in band and the line decoder strips the Telnet commands.
+     */
+    public void applyControlOptions(ServerBootstrap bootstrap) {
+        if ("epoll".equals(name)) {
+            bootstrap.childOption(SO_OOBINLINE, 1);
+        }
     }
 
     /** "epoll" or "nio". */
