@@ -1,0 +1,34 @@
+package io.ftpgate.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The README documents every reason code exactly as the enum defines it, so the table cannot drift. */
+class ReadmeReasonTableTest {
+
+    @Test
+    void readmeTableMatchesTheReasonEnum() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("<!-- reason-table");
+        int end = readme.indexOf("<!-- /reason-table -->");
+        assertThat(start).isPositive();
+        List<String> rows = readme.substring(start, end).lines().filter(l -> l.startsWith("| `"))
+                .collect(Collectors.toList());
+        List<String> expected = Arrays.stream(Reason.values())
+                .map(r -> "| `" + r.code() + "` | " + r.meaning() + " | " + r.action() + " |")
+                .collect(Collectors.toList());
+        assertThat(rows).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void codesAreUniqueAndKebabCase() {
+        List<String> codes = Arrays.stream(Reason.values()).map(Reason::code).collect(Collectors.toList());
+        assertThat(codes).doesNotHaveDuplicates().allMatch(c -> c.matches("[a-z]+(-[a-z]+)*"));
+    }
+}

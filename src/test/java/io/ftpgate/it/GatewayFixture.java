@@ -1,0 +1,98 @@
+package io.ftpgate.it;
+
+import io.ftpgate.config.GatewayConfig;
+import io.ftpgate.config.HostAndPort;
+import io.ftpgate.config.ListenerConfig;
+import io.ftpgate.config.PortRange;
+import io.ftpgate.config.Timeouts;
+import io.ftpgate.config.UpstreamMode;
+import io.ftpgate.control.Gateway;
+import io.ftpgate.policy.Cidr;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** Builds and runs one single-listener gateway for a test, with its own recording audit sink. */
+final class GatewayFixture implements AutoCloseable {
+
+    final RecordingAuditSink audit = new RecordingAuditSink();
+    final Gateway gateway;
+    final ListenerConfig listener;
+
+    private GatewayFixture(ListenerConfig listener, Timeouts timeouts) throws Exception {
+        this.listener = listener;
+        this.gateway = Gateway.start(new GatewayConfig(List.of(listener), timeouts, null), audit);
+    }
+
+    /** The control address to connect to. */
+    InetSocketAddress address() {
+        return gateway.boundAddresses().get(0);
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+
+    static Builder builder(String listenHost) {
+        return new Builder(listenHost);
+    }
+
+    static final class Builder {
+        private final String listenHost;
+        private HostAndPort upstream;
+        private String publicAddress;
+        private PortRange clientPorts;
+        private PortRange serverPorts;
+        private UpstreamMode mode = UpstreamMode.PASSIVE;
+        private List<Cidr> allowClient = List.of();
+        private List<Cidr> allowDestination = List.of();
+        private Timeouts timeouts;
+
+        Builder(String listenHost) {
+            this.listenHost = listenHost;
+        }
+
+        /** Reverse placement to host:port. */
+        Builder upstream(String host, int port) {
+            this.upstream = new HostAndPort(host, port);
+            return this;
+        }
+
+        Builder publicAddress(String a) {
+            this.publicAddress = a;
+            return this;
+        }
+
+        Builder dataPorts(int clientLow, int serverLow) {
+            this.clientPorts = new PortRange(clientLow, clientLow + 999);
+            this.serverPorts = new PortRange(serverLow, serverLow + 999);
+            return this;
+        }
+
+        Builder mode(UpstreamMode m) {
+            this.mode = m;
+            return this;
+        }
+
+        Builder allowClient(String... cidrs) {
+            this.allowClient = List.of(cidrs).stream().map(Cidr::parse).toList();
+            return this;
+        }
+
+        Builder allowDestination(String... cidrs) {
+            this.allowDestination = List.of(cidrs).stream().map(Cidr::parse).toList();
+            return this;
+        }
+
+        Builder timeouts(Timeouts t) {
+            this.timeouts = t;
+            return this;
+        }
+
+        GatewayFixture start() throws Exception {
+            ListenerConfig lc = new ListenerConfig("it", List.of(new HostAndPort(listenHost, 0)), upstream,
+                    publicAddress, clientPorts, serverPorts, mode, allowClient, allowDestination);
+            return new GatewayFixture(lc, timeouts);
+        }
+    }
+}
