@@ -9,71 +9,59 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Netty end of the two control connections: each handler sits after an {@link FtpLineDecoder} and hands
- * complete lines, Telnet signals and framing violations to its {@link Session}. No protocol logic here.
+ * The Netty end of one control connection: it sits after an {@link FtpLineDecoder} and hands complete lines,
+ * Telnet signals and framing violations to its {@link Session}, tagged with the side they came from. No
+ * protocol logic lives here.
  */
-final class ControlHandlers {
+final class ControlHandlers extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlHandlers.class);
 
-    private ControlHandlers() {
+    private final Session session;
+    private final boolean clientSide;
+
+    private ControlHandlers(Session session, boolean clientSide) {
+        this.session = session;
+        this.clientSide = clientSide;
     }
 
-    /** Client control connection → session. */
-    static final class ClientSide extends ChannelInboundHandlerAdapter {
-        private final Session session;
+    /** The handler of the client control connection. */
+    static ControlHandlers clientSide(Session session) {
+        return new ControlHandlers(session, true);
+    }
 
-        ClientSide(Session session) {
-            this.session = session;
-        }
+    /** The handler of the server control connection. */
+    static ControlHandlers serverSide(Session session) {
+        return new ControlHandlers(session, false);
+    }
 
-        @Override
-        public void channelRead(ChannelHandlerContext c, Object msg) {
-            if (session.isClosed()) {
-                ReferenceCountUtil.release(msg);
-            } else if (msg instanceof String line) {
+    @Override
+    public void channelRead(ChannelHandlerContext c, Object msg) {
+        if (session.isClosed()) {
+            ReferenceCountUtil.release(msg);
+        } else if (msg instanceof String line) {
+            if (clientSide) {
                 session.onClientLine(line);
-            } else if (msg instanceof LineViolation v) {
-                session.onViolation(v, true);
-            } else if (msg instanceof TelnetSignal s) {
-                // IP/DM precede an ABOR (RFC 959 §4.1.3); the ABOR line itself is what the session acts on.
-                LOG.debug("#{} telnet command {} from client", session.id, s.command());
             } else {
-                ReferenceCountUtil.release(msg);
+                session.onServerLine(line);
             }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-            LOG.debug("#{} client control error: {}", session.id, cause.toString());
-            session.close("client-error");
+        } else if (msg instanceof LineViolation v) {
+            session.onViolation(v, clientSide);
+        } else if (msg instanceof TelnetSignal s) {
+            // IP/DM precede an ABOR (RFC 959 §4.1.3); the ABOR line itself is what the session acts on.
+            LOG.debug("#{} telnet command {} from client", session.id, s.command());
+        } else {
+            ReferenceCountUtil.release(msg);
         }
     }
 
-    /** Server control connection → session. */
-    static final class ServerSide extends ChannelInboundHandlerAdapter {
-        private final Session session;
-
-        ServerSide(Session session) {
-            this.session = session;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext c, Object msg) {
-            if (session.isClosed()) {
-                ReferenceCountUtil.release(msg);
-            } else if (msg instanceof String line) {
-                session.onServerLine(line);
-            } else if (msg instanceof LineViolation v) {
-                session.onViolation(v, false);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-            LOG.debug("#{} server control error: {}", session.id, cause.toString());
+    @Override
+    public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        LOG.debug("#{} {} control error: {}", session.id, clientSide ? "client" : "server", cause.toString());
+        if (clientSide) {
+            session.close("client-error");
+        } else {
+            // Closing the server connection lets the session tell the client (421) and end cleanly.
             c.close();
         }
     }

@@ -110,7 +110,7 @@ final class Session {
     /** Called once the client connection is active. */
     void start() {
         client.pipeline().addLast(new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, true),
-                new ControlHandlers.ClientSide(this));
+                ControlHandlers.clientSide(this));
         client.closeFuture().addListener(f -> close(quitting ? "client-quit" : "client-closed"));
         audit(AuditEvent.of("session-open", id, clientText())
                 .with("listener", ctx.config.name())
@@ -162,7 +162,7 @@ final class Session {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, false),
-                        new ControlHandlers.ServerSide(Session.this));
+                        ControlHandlers.serverSide(Session.this));
             }
         }, true).connect(target).addListener((ChannelFutureListener) f -> {
             if (closed) {
