@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ public final class Gateway implements AutoCloseable {
     private final ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final Transport transport;
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     private Gateway(Transport transport) {
         this.transport = transport;
@@ -121,7 +123,7 @@ public final class Gateway implements AutoCloseable {
             InetAddress pub = lc.publicAddress() == null ? null
                     : Cidr.canonical(literal(lc.publicAddress(), "public-address of " + lc.name()));
             contexts.get(i).set(new ListenerContext(lc, upstream, pub, new AddressPolicy(lc, own), config.timeouts(),
-                    transport, audit, resolver));
+                    transport, audit, resolver, stopping));
             LOG.info("listener {}: {} placement on {}, upstream {}, public address {}, client data ports {}, "
                     + "server data ports {}, upstream mode {}", lc.name(), lc.placement(), lc.listen(),
                     lc.upstream() == null ? "USER user@host" : lc.upstream(),
@@ -165,6 +167,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping.set(true);
         listeners.close().awaitUninterruptibly();
         sessions.close().awaitUninterruptibly();
         resolver.shutdownNow();

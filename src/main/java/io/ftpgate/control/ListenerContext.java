@@ -17,6 +17,7 @@ import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Everything the sessions of one listener share: its configuration and policy, the transport, the audit sink
@@ -38,9 +39,12 @@ final class ListenerContext {
     final Transport transport;
     final AuditSink audit;
     final ExecutorService resolver;
+    /** Set once the gateway is shutting down, so sessions it ends say so in their audit record. */
+    final AtomicBoolean stopping;
 
     ListenerContext(ListenerConfig config, InetSocketAddress upstream, InetAddress publicAddress,
-            AddressPolicy policy, Timeouts timeouts, Transport transport, AuditSink audit, ExecutorService resolver) {
+            AddressPolicy policy, Timeouts timeouts, Transport transport, AuditSink audit, ExecutorService resolver,
+            AtomicBoolean stopping) {
         this.config = config;
         this.upstream = upstream;
         this.publicAddress = publicAddress;
@@ -49,6 +53,7 @@ final class ListenerContext {
         this.transport = transport;
         this.audit = audit;
         this.resolver = resolver;
+        this.stopping = stopping;
     }
 
     /** A connect bootstrap on {@code loop} with the connect timeout applied. */

@@ -111,7 +111,8 @@ final class Session {
     void start() {
         client.pipeline().addLast(new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, true),
                 ControlHandlers.clientSide(this));
-        client.closeFuture().addListener(f -> close(quitting ? "client-quit" : "client-closed"));
+        client.closeFuture().addListener(f -> close(
+                ctx.stopping.get() ? "gateway-shutdown" : quitting ? "client-quit" : "client-closed"));
         audit(AuditEvent.of("session-open", id, clientText())
                 .with("listener", ctx.config.name())
                 .with("placement", ctx.config.placement().name().toLowerCase(java.util.Locale.ROOT))
