@@ -48,7 +48,6 @@ final class Lifecycle {
                 }
             }
         }
-        LOG.info("stopped");
         done.countDown();
     }
 
@@ -61,6 +60,7 @@ final class Lifecycle {
         Thread hook = new Thread(() -> {
             LOG.info("shutting down");
             stop();
+            LOG.info("stopped");
         }, "ftpgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

@@ -25,8 +25,8 @@ public final class ConfigValues {
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?");
     // RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens; '_' tolerated as in the wild.
-    private static final Pattern HOST_NAME =
-            Pattern.compile("(?i)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\\.?");
+    private static final String LABEL = "[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?";
+    private static final Pattern HOST_NAME = Pattern.compile("(?i)" + LABEL + "(?:\\." + LABEL + ")*\\.?");
 
     private ConfigValues() {
     }
@@ -47,7 +47,8 @@ public final class ConfigValues {
         try {
             hp = HostAndPort.parse(text, defaultPort);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(expected + ", got '" + text + "'" + hostPortDetail(e.getMessage(), zeroOk));
+            throw new IllegalArgumentException(expected + ", got '" + text + "'"
+                    + hostPortDetail(e.getMessage(), zeroOk));
         }
         if (!isAddressLiteral(hp.host()) && (!HOST_NAME.matcher(hp.host()).matches() || hp.host().length() > 253)) {
             throw new IllegalArgumentException(expected + ", got '" + text + "' ('" + hp.host()

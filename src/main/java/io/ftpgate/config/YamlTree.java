@@ -154,7 +154,8 @@ final class YamlTree {
                         m.getProblemMark().getColumn() + 1), "", "YAML syntax error: " + oneLine(problem));
             }
         }
-        return new SyntaxException(Pos.of(e.getLocation()), "", "YAML syntax error: " + firstLine(e.getOriginalMessage()));
+        return new SyntaxException(Pos.of(e.getLocation()), "",
+                "YAML syntax error: " + firstLine(e.getOriginalMessage()));
     }
 
     private static String firstLine(String s) {

@@ -124,7 +124,7 @@ public final class Gateway implements AutoCloseable {
                     : Cidr.canonical(literal(lc.publicAddress(), "public-address of " + lc.name()));
             contexts.get(i).set(new ListenerContext(lc, upstream, pub, new AddressPolicy(lc, own), config.timeouts(),
                     transport, audit, resolver, stopping));
-            LOG.info("listener {}: {} placement on {}, upstream {}, public address {}, client data ports {}, "
+            LOG.debug("listener {}: {} placement on {}, upstream {}, public address {}, client data ports {}, "
                     + "server data ports {}, upstream mode {}", lc.name(), lc.placement(), lc.listen(),
                     lc.upstream() == null ? "USER user@host" : lc.upstream(),
                     pub == null ? "(control connection's local address)" : pub.getHostAddress(),

@@ -115,8 +115,9 @@ public final class Pinhole {
             return;
         }
         if (remote == null || !Cidr.canonical(remote.getAddress()).equals(expectedPeer)) {
-            ch.close();
+            // Recorded before the close, so the record exists by the time the impostor sees its EOF.
             events.peerMismatch(remote);
+            ch.close();
             return;
         }
         // Single use: stop listening before anything else can arrive.

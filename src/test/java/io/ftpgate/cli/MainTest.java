@@ -71,7 +71,8 @@ class MainTest {
 
     @Test
     void checkConfigGood() throws Exception {
-        Path f = file("good.yaml", "listeners:\n  - name: pub\n    listen: 127.0.0.1:2121\n    upstream: 192.0.2.1:21\n");
+        Path f = file("good.yaml",
+                "listeners:\n  - name: pub\n    listen: 127.0.0.1:2121\n    upstream: 192.0.2.1:21\n");
         assertThat(run("check-config", f.toString())).isZero();
         assertThat(out.toString()).startsWith(f + ": OK").contains("listener 'pub' (reverse): 127.0.0.1:2121"
                 + " -> upstream 192.0.2.1:21");

@@ -132,7 +132,8 @@ class ConfigLoaderTest {
                                 + " 50000-50999, got '50000'"),
                 Arguments.of(l0 + "    server-data-ports: 80-90\n",
                         "ftpgate.yaml:3:24: listeners[0].server-data-ports: expected a port range LO-HI such as"
-                                + " 50000-50999, got '80-90' (port range must be LO-HI with 1024 <= LO <= HI <= 65535)"),
+                                + " 50000-50999, got '80-90'"
+                                + " (port range must be LO-HI with 1024 <= LO <= HI <= 65535)"),
                 Arguments.of(l0 + "    allow-client: [10.0.0.0/8, 10.0.0.300/8]\n",
                         "ftpgate.yaml:3:32: listeners[0].allow-client[1]: expected an address block such as"
                                 + " 192.0.2.0/24 or 2001:db8::/32, got '10.0.0.300/8'"),
