@@ -151,8 +151,8 @@ final class DataBroker {
             s.refuse(Reason.EPSV_ALL, cmd.toLine(), FtpReply.of(501, "PASV not allowed after EPSV ALL."));
             return;
         }
-        InetAddress advertised = s.ctx.publicAddress != null ? s.ctx.publicAddress : s.clientLocal.getAddress();
-        if (!extended && !(advertised instanceof Inet4Address)) {
+        Inet4Address advertised = s.ctx.advertised.forPasv(s.clientLocal.getAddress());
+        if (!extended && advertised == null) {
             s.refuse(Reason.PORT_FAMILY, cmd.toLine(),
                     FtpReply.of(425, "PASV cannot carry an IPv6 address; use EPSV."));
             return;
@@ -177,7 +177,7 @@ final class DataBroker {
                         //   227 Entering Passive Mode (203,0,113,10,195,80).   or
                         //   229 Entering Extended Passive Mode (|||50000|)
                         s.reply(extended ? DataAddresses.epsvReply(pinhole.port())
-                                : DataAddresses.pasvReply((Inet4Address) advertised, pinhole.port()));
+                                : DataAddresses.pasvReply(advertised, pinhole.port()));
                     }
                     s.endLocal();
                 });

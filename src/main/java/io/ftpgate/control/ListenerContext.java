@@ -5,6 +5,7 @@ import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.data.EarlyDataBuffer;
 import io.ftpgate.data.Transport;
+import io.ftpgate.nat.AdvertisedAddress;
 import io.ftpgate.policy.AddressPolicy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -33,7 +34,7 @@ final class ListenerContext {
 
     final ListenerConfig config;
     final InetSocketAddress upstream;
-    final InetAddress publicAddress;
+    final AdvertisedAddress advertised;
     final AddressPolicy policy;
     final Timeouts timeouts;
     final Transport transport;
@@ -47,7 +48,7 @@ final class ListenerContext {
             AtomicBoolean stopping) {
         this.config = config;
         this.upstream = upstream;
-        this.publicAddress = publicAddress;
+        this.advertised = new AdvertisedAddress(publicAddress);
         this.policy = policy;
         this.timeouts = timeouts;
         this.transport = transport;
