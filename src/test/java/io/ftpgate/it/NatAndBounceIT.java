@@ -284,12 +284,39 @@ class NatAndBounceIT {
             Thread.sleep(1_500); // the test is about the pinhole's lifetime
             gw.audit.awaitRefused("pinhole-expired");
             assertThat(connectFails(port)).as("a connect after expiry fails").isTrue();
+            // The plan is dead before the command is sent: the answer is 425 at once (no 150 for a data
+            // connection that can never come).
             RawFtp.Reply r = ftp.cmd("RETR data.bin");
+            assertThat(r.code()).as("first reply to RETR after the pinhole expired").isEqualTo(425);
+            assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
+        });
+    }
+
+    /**
+     * STOR after the client's pinhole expired must not reach the server: a server that opened the file for the
+     * STOR would truncate it and then see EOF, destroying the existing file although the client was told 425.
+     */
+    @Test
+    void expiredPinholeDoesNotTruncateTheServerFile() throws Exception {
+        byte[] keep = Bytes.random(99, 100_000);
+        Files.write(root.resolve("upload").resolve("keep.bin"), keep);
+        gw = reverse().timeouts(Timeouts.DEFAULTS.withPinhole(Duration.ofSeconds(1))).start();
+        ftp = RawFtp.open(gw.address());
+        ftp.login(DemoUpstream.DEMO_USER, DemoUpstream.DEMO_PASSWORD);
+        ftp.expect(ftp.cmd("TYPE I"), 200);
+        withDiagnostics(this::diag, () -> {
+            RawFtp.pasvPort(ftp.cmd("PASV"));
+            Thread.sleep(1_500); // the test is about the pinhole's lifetime
+            gw.audit.awaitRefused("pinhole-expired");
+            RawFtp.Reply r = ftp.cmd("STOR /upload/keep.bin");
             if (r.code() == 150) {
                 r = ftp.read();
             }
-            assertThat(r.code()).as("RETR after the pinhole expired").isEqualTo(425);
+            assertThat(r.code()).as("final reply to STOR after the pinhole expired").isEqualTo(425);
             assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
+            assertThat(Files.size(root.resolve("upload").resolve("keep.bin")))
+                    .as("size of the server's file after a STOR that the client was told failed (425)")
+                    .isEqualTo(keep.length);
         });
     }
 

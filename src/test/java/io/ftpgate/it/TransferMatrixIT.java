@@ -46,7 +46,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * control connection the PORT and PASV cells do not transfer; they assert that the verb is <em>refused</em>
  * properly: {@code PORT h1,...} from an IPv6 client → 522 + audit refused/port-family, {@code PASV} → 4xx/5xx
  * + audit refused/port-family; no data plan is left behind (a following RETR → 425 no-data-connection) and the
- * session keeps working (NOOP → 200). The IPv6 transfers are covered by the EPRT and EPSV cells.
+ * session keeps working (NOOP → 200). The IPv6 transfers are covered by the EPRT and EPSV cells. (Commons Net
+ * itself never sends PASV or PORT on IPv6: its passive mode sends EPSV and its active mode EPRT, so these two
+ * cells send the IPv4-only verbs explicitly with {@code sendCommand}/{@code pasv()}.)
  *
  * <p>EPRT on IPv4: Commons Net sends EPRT only for IPv6, so {@link EprtClient} turns its PORT into EPRT; EPSV
  * on IPv4 is {@code setUseEPSVwithIPv4(true)}. In every cell the transcript is checked so that the intended verb
@@ -217,7 +219,7 @@ class TransferMatrixIT {
         soft.assertThat(c.appendFile(path, new ByteArrayInputStream(more))).as("APPE " + c.getReplyString()).isTrue();
         soft.assertThat(c.getReplyCode()).isEqualTo(226);
         soft.assertThat(retrieve(c, path)).as("sha256 of RETR after APPE").isEqualTo(Bytes.sha256(whole));
-        // REST + RETR
+        // REST + RETR (control: MINA itself honours REST, see restartedUploadResumes)
         c.setRestartOffset(REST_OFFSET);
         String tail = retrieve(c, path);
         c.setRestartOffset(0);
@@ -276,6 +278,132 @@ class TransferMatrixIT {
         }
         soft.assertThat(gw.audit.all(type("refused"))).as("no refusals in a clean session").isEmpty();
         soft.assertAll();
+    }
+
+    // ------------------------------------------------------------------ mixed address families
+
+    static Stream<Arguments> mixedCells() {
+        List<Arguments> out = new ArrayList<>();
+        for (Family client : Family.values()) {
+            Family server = client == Family.IPV4 ? Family.IPV6 : Family.IPV4;
+            for (UpstreamMode u : List.of(UpstreamMode.PASSIVE, UpstreamMode.ACTIVE)) {
+                for (ClientMode c : ClientMode.values()) {
+                    if (client == Family.IPV6 && (c == ClientMode.PORT || c == ClientMode.PASV)) {
+                        continue; // IPv4-only verbs, see the class comment
+                    }
+                    out.add(Arguments.of(c, u, client, server));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * IPv4 client to IPv6 server and the reverse (issue 2: "EPSV/EPRT on the IPv6 side"): reverse placement,
+     * STOR + RETR of 1 MiB, and the server-side verb must be the one of the server's family.
+     */
+    @ParameterizedTest(name = "[{index}] client {0} over {2}, upstream {1} over {3}")
+    @MethodSource("mixedCells")
+    void mixedFamilies(ClientMode mode, UpstreamMode upstreamMode, Family clientFamily, Family serverFamily)
+            throws Exception {
+        int upstreamPort = serverFamily == Family.IPV4 ? port4 : port6;
+        Transcript wire = new Transcript();
+        try (GatewayFixture gw = GatewayFixture.builder(clientFamily.host).mode(upstreamMode).dataPorts(52000, 53000)
+                .upstream(serverFamily.host, upstreamPort).start()) {
+            FTPClient c = mode == ClientMode.EPRT && clientFamily == Family.IPV4 ? new EprtClient() : new FTPClient();
+            c.addProtocolCommandListener(wire);
+            c.setDefaultTimeout(20_000);
+            c.setDataTimeout(Duration.ofSeconds(20));
+            withDiagnostics(() -> wire + "\naudit:\n" + gw.audit.dump(), () -> {
+                c.connect(gw.address().getAddress(), gw.address().getPort());
+                assertThat(c.login(DemoUpstream.DEMO_USER, DemoUpstream.DEMO_PASSWORD)).isTrue();
+                c.setFileType(FTP.BINARY_FILE_TYPE);
+                switch (mode) {
+                    case PORT, EPRT -> c.enterLocalActiveMode();
+                    case PASV -> c.enterLocalPassiveMode();
+                    case EPSV -> {
+                        c.enterLocalPassiveMode();
+                        c.setUseEPSVwithIPv4(true);
+                    }
+                }
+                String name = "x-" + mode + "-" + upstreamMode + "-" + clientFamily + "-" + serverFamily + ".bin";
+                byte[] content = Bytes.random(name.hashCode(), Bytes.MIB);
+                assertThat(c.storeFile("/upload/" + name, new ByteArrayInputStream(content))).isTrue();
+                assertThat(retrieve(c, "/upload/" + name)).isEqualTo(Bytes.sha256(content));
+                assertThat(wire.sentVerb(mode.name())).as("%s sent", mode).isTrue();
+                String serverMode = switch (upstreamMode) {
+                    case ACTIVE -> serverFamily == Family.IPV4 ? "PORT" : "EPRT";
+                    default -> serverFamily == Family.IPV4 ? "PASV" : "EPSV";
+                };
+                assertThat(gw.audit.all(type("transfer"))).hasSize(2).allSatisfy(t -> {
+                    assertThat(t.get("client-mode")).isEqualTo(mode.name());
+                    assertThat(t.get("server-mode")).isEqualTo(serverMode);
+                    assertThat(t.get("outcome")).isEqualTo("ok");
+                    assertThat(((Number) t.get("bytes")).longValue()).isEqualTo(Bytes.MIB);
+                });
+                c.logout();
+            });
+            c.disconnect();
+        }
+    }
+
+    // ------------------------------------------------------------------ restart markers (REST)
+
+    /**
+     * Control experiment plus gateway: REST 2 MiB + STOR of the second half resumes an interrupted upload.
+     * Directly against MINA the file ends up whole; through the gateway it must too (RFC 959: REST "shall be
+     * immediately followed by the appropriate FTP service command", so a gateway must not put its own PASV/PORT
+     * between the client's REST and the transfer command).
+     */
+    @ParameterizedTest(name = "[{index}] upstream {0}")
+    @MethodSource("upstreamModes")
+    void restartedUploadResumes(UpstreamMode upstreamMode) throws Exception {
+        byte[] whole = Bytes.random(123, 4 * Bytes.MIB);
+        int half = 2 * Bytes.MIB;
+        byte[] first = Arrays.copyOfRange(whole, 0, half);
+        byte[] second = Arrays.copyOfRange(whole, half, whole.length);
+        // Control: straight to MINA.
+        FTPClient direct = new FTPClient();
+        direct.setDefaultTimeout(20_000);
+        direct.connect("127.0.0.1", port4);
+        assertThat(direct.login(DemoUpstream.DEMO_USER, DemoUpstream.DEMO_PASSWORD)).isTrue();
+        direct.setFileType(FTP.BINARY_FILE_TYPE);
+        direct.enterLocalPassiveMode();
+        assertThat(direct.storeFile("/upload/rest-direct.bin", new ByteArrayInputStream(first))).isTrue();
+        direct.setRestartOffset(half);
+        assertThat(direct.storeFile("/upload/rest-direct.bin", new ByteArrayInputStream(second))).isTrue();
+        direct.logout();
+        direct.disconnect();
+        assertThat(Bytes.sha256(Files.readAllBytes(root4.resolve("upload/rest-direct.bin"))))
+                .as("control experiment without the gateway").isEqualTo(Bytes.sha256(whole));
+
+        Transcript wire = new Transcript();
+        String name = "rest-gw-" + upstreamMode + ".bin";
+        try (GatewayFixture gw = GatewayFixture.builder("127.0.0.1").mode(upstreamMode).dataPorts(52000, 53000)
+                .upstream("127.0.0.1", port4).start()) {
+            FTPClient c = new FTPClient();
+            c.addProtocolCommandListener(wire);
+            c.setDefaultTimeout(20_000);
+            withDiagnostics(() -> wire + "\naudit:\n" + gw.audit.dump(), () -> {
+                c.connect(gw.address().getAddress(), gw.address().getPort());
+                assertThat(c.login(DemoUpstream.DEMO_USER, DemoUpstream.DEMO_PASSWORD)).isTrue();
+                c.setFileType(FTP.BINARY_FILE_TYPE);
+                c.enterLocalPassiveMode();
+                assertThat(c.storeFile("/upload/" + name, new ByteArrayInputStream(first))).isTrue();
+                c.setRestartOffset(half);
+                assertThat(c.storeFile("/upload/" + name, new ByteArrayInputStream(second))).isTrue();
+                assertThat(wire.commands()).contains("REST " + half);
+                byte[] stored = Files.readAllBytes(root4.resolve("upload").resolve(name));
+                assertThat(stored.length).as("size of the resumed upload on the server").isEqualTo(whole.length);
+                assertThat(Bytes.sha256(stored)).as("sha256 of the resumed upload").isEqualTo(Bytes.sha256(whole));
+                c.logout();
+            });
+            c.disconnect();
+        }
+    }
+
+    static Stream<UpstreamMode> upstreamModes() {
+        return Stream.of(UpstreamMode.PASSIVE, UpstreamMode.ACTIVE);
     }
 
     private static String retrieve(FTPClient c, String path) throws IOException {
