@@ -56,6 +56,15 @@ final class ControlHandlers extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext c) {
+        if (clientSide && c.channel().isWritable() && !session.isClosed()) {
+            // The client has read enough of its replies: handle what it queued meanwhile.
+            session.processQueue();
+        }
+        c.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
         LOG.debug("#{} {} control error: {}", session.id, clientSide ? "client" : "server", cause.toString());
         if (clientSide) {

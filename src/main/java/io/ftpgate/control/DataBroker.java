@@ -54,6 +54,7 @@ final class DataBroker {
     private ClientPlan plan;
     private Transfer transfer;
     private boolean epsvAll;
+    private String restart;
     private int transfers;
     private long bytes;
 
@@ -223,7 +224,9 @@ final class DataBroker {
             case PASSIVE -> false;
             case CLIENT -> p instanceof ActivePlan;
         };
-        transfer = new Transfer(s, this, cmd, line, p, serverActive);
+        String offset = restart;
+        restart = null;
+        transfer = new Transfer(s, this, cmd, line, p, serverActive, offset);
         transfer.begin();
     }
 
@@ -245,10 +248,31 @@ final class DataBroker {
         transfer.abort();
     }
 
+    /** True when the running transfer has already been aborted. */
+    boolean abortRequested() {
+        return transfer != null && transfer.isAborted();
+    }
+
+    /** The server's control connection is gone; the running transfer, if any, finishes without it. */
+    void serverControlClosed() {
+        if (transfer != null) {
+            transfer.serverControlClosed();
+        }
+    }
+
+    /**
+     * The server accepted {@code REST offset} (350): the offset is repeated right before the next transfer
+     * command, after the gateway's own PASV/PORT. {@code null} (any other reply) forgets it.
+     */
+    void restartAt(String offset) {
+        restart = offset;
+    }
+
     /** REIN: forget negotiation state. */
     void reset() {
         replacePlan(null);
         epsvAll = false;
+        restart = null;
     }
 
     /** Session end: nothing of this session may outlive it. */

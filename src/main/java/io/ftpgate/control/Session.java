@@ -49,7 +49,15 @@ final class Session {
     /** How a server reply is consumed; returns true when it was the final reply of that command. */
     interface Pending {
         boolean onReply(FtpReply reply);
+
+        /** True only for the gateway's own PASV/EPSV: the one place a 227/229 may be read. */
+        default boolean acceptsPassiveReply() {
+            return false;
+        }
     }
+
+    /** A server that closes the control connection gets this long to let the client read what is queued. */
+    static final long CLOSE_FLUSH_TIMEOUT_MS = 5_000;
 
     final ListenerContext ctx;
     final String id;
@@ -79,6 +87,8 @@ final class Session {
     private int busy;
     private int errors;
     private boolean quitting;
+    private boolean closing;
+    private boolean serverGone;
     private boolean closed;
 
     Session(ListenerContext ctx, Channel client) {
@@ -189,10 +199,19 @@ final class Session {
         if (closed) {
             return;
         }
-        if (!quitting) {
-            reply(FtpReply.of(421, "Service not available: the server closed the control connection."));
+        serverGone = true;
+        // A transfer still delivering data finishes first (its 226 may already be held); then the session ends.
+        data.serverControlClosed();
+        processQueue();
+    }
+
+    private void endIfServerGone() {
+        if (serverGone && !closing && !data.transferActive()) {
+            if (!quitting) {
+                reply(FtpReply.of(421, "Service not available: the server closed the control connection."));
+            }
+            closeAfterFlush(quitting ? "client-quit" : "server-closed");
         }
-        closeAfterFlush(quitting ? "client-quit" : "server-closed");
     }
 
     /** Ends the session now: both control connections, every pinhole and data leg. Idempotent. */
@@ -201,6 +220,7 @@ final class Session {
             return;
         }
         closed = true;
+        timers.cancel();
         data.close();
         client.close();
         if (server != null) {
@@ -216,10 +236,18 @@ final class Session {
         LOG.debug("#{} closed: {}", id, reason);
     }
 
-    /** Flushes what was written to the client, then closes the session. */
+    /**
+     * Flushes what was written to the client, then closes the session; a client that does not read is cut off
+     * after {@link #CLOSE_FLUSH_TIMEOUT_MS}. No further command is handled meanwhile.
+     */
     void closeAfterFlush(String reason) {
-        client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> close(reason));
+        if (closing) {
+            return;
+        }
+        closing = true;
         client.config().setAutoRead(false);
+        client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> close(reason));
+        loop().schedule(() -> close(reason), CLOSE_FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     boolean isClosed() {
@@ -239,16 +267,17 @@ final class Session {
             close("protocol-confusion");
             return;
         }
-        if (data.transferActive() && isAbort(line)) {
+        if (data.transferActive() && !data.abortRequested() && isAbort(line)) {
             // ABOR overtakes the queue: it is the one command meant to interrupt the outstanding one.
             data.abortTransfer();
             return;
         }
-        if (ready()) {
+        if (ready() && client.isWritable()) {
             handle(line);
         } else {
             queued.add(line);
-            if (queued.size() >= MAX_QUEUED_COMMANDS) {
+            if (queued.size() >= MAX_QUEUED_COMMANDS || !client.isWritable()) {
+                // Backpressure: a client that sends faster than it reads its replies is not read further.
                 client.config().setAutoRead(false);
             }
         }
@@ -294,7 +323,7 @@ final class Session {
     }
 
     private boolean ready() {
-        return awaiting.isEmpty() && busy == 0 && !closed;
+        return awaiting.isEmpty() && busy == 0 && !closed && !closing;
     }
 
     void onViolation(LineViolation v, boolean fromClient) {
@@ -315,12 +344,14 @@ final class Session {
         closeAfterFlush("protocol-violation");
     }
 
-    /** Runs queued client lines while nothing is outstanding. */
+    /** Runs queued client lines while nothing is outstanding and the client reads its replies. */
     void processQueue() {
-        while (ready() && !queued.isEmpty()) {
+        endIfServerGone();
+        while (ready() && client.isWritable() && !queued.isEmpty()) {
             handle(queued.poll());
         }
-        if (queued.size() < MAX_QUEUED_COMMANDS / 2 && !closed && !client.config().isAutoRead()) {
+        if (queued.size() < MAX_QUEUED_COMMANDS / 2 && client.isWritable() && !closed && !closing
+                && !client.config().isAutoRead()) {
             client.config().setAutoRead(true);
         }
     }
@@ -340,6 +371,11 @@ final class Session {
             case Verbs.AUTH, Verbs.CCC -> refuse(Reason.TLS_UNSUPPORTED, line,
                     FtpReply.of(502, "TLS is not supported through this gateway."));
             case Verbs.USER -> forward.user(cmd, line);
+            case Verbs.REST -> {
+                if (requireLogin(line)) {
+                    relay(line, verb, reply -> data.restartAt(reply.code() == 350 ? cmd.argument() : null));
+                }
+            }
             case Verbs.REIN -> {
                 if (ctx.config.placement() == Placement.FORWARD) {
                     reply(FtpReply.of(502, "REIN not supported by the forward gateway; reconnect instead."));
@@ -380,26 +416,48 @@ final class Session {
 
     /** Sends a command line to the server; its replies go to {@code pending}. */
     void sendToServer(String line, Pending pending) {
+        if (serverGone) {
+            return;
+        }
         awaiting.add(pending);
-        server.writeAndFlush(server.alloc().buffer(line.length() + 2)
-                .writeBytes((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+        // A 0xFF data byte reached us as Telnet IAC IAC (RFC 854) and is re-escaped, so the server reads the
+        // same command the gateway checked:  client "RETR a\xFF\xFFb" -> checked "RETR a\xFFb" -> "RETR a\xFF\xFFb".
+        String wire = line.indexOf('\u00ff') < 0 ? line : line.replace("\u00ff", "\u00ff\u00ff");
+        server.writeAndFlush(server.alloc().buffer(wire.length() + 2)
+                .writeBytes((wire + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    /** Sends the gateway's own PASV or EPSV; only its final reply may be a 227/229 that is read. */
+    void sendPassive(String verb, Pending pending) {
+        sendToServer(verb, new Pending() {
+            @Override
+            public boolean onReply(FtpReply reply) {
+                return pending.onReply(reply);
+            }
+
+            @Override
+            public boolean acceptsPassiveReply() {
+                return true;
+            }
+        });
     }
 
     /** Relays a client command; the reply is relayed back, with the session bookkeeping it implies. */
     void relay(String line, String verb) {
+        relay(line, verb, null);
+    }
+
+    /** Relays a client command; {@code after} (may be null) also sees the final reply once it was relayed. */
+    void relay(String line, String verb, java.util.function.Consumer<FtpReply> after) {
         sendToServer(line, reply -> {
-            if (reply.code() == 227 || reply.code() == 228 || reply.code() == 229) {
-                // Only the final reply to a PASV/EPSV that ftpgate sent itself is ever parsed; this one is not,
-                // so it is withheld rather than relayed (a downstream ALG might act on it).
-                refuse(Reason.UNEXPECTED_PASV_REPLY, reply.text(),
-                        FtpReply.of(451, "Unexpected reply from the server withheld by the gateway."));
-                return !reply.isPreliminary();
-            }
             if (reply.isPreliminary()) {
                 reply(reply);
                 return false;
             }
             afterFinalReply(verb, reply);
+            if (after != null) {
+                after.accept(reply);
+            }
             return true;
         });
     }
@@ -461,6 +519,13 @@ final class Session {
             return;
         }
         Pending head = awaiting.peek();
+        if (isPassiveReply(reply) && (head == null || !head.acceptsPassiveReply())) {
+            // Only the final reply to a PASV/EPSV that ftpgate sent itself is ever read; this one answers
+            // something else (or nothing), so it is replaced before anything relays it: a downstream ALG
+            // might act on it.
+            refuse(Reason.UNEXPECTED_PASV_REPLY, reply.code() + " " + reply.text(), null);
+            reply = FtpReply.of(451, "Unexpected reply from the server withheld by the gateway.");
+        }
         if (head == null) {
             if (reply.code() == 421) {
                 reply(reply);
@@ -474,6 +539,10 @@ final class Session {
             awaiting.remove(head);
             processQueue();
         }
+    }
+
+    private static boolean isPassiveReply(FtpReply reply) {
+        return reply.code() == 227 || reply.code() == 228 || reply.code() == 229;
     }
 
     // ---------------------------------------------------------------- replies to the client, in order
@@ -512,13 +581,15 @@ final class Session {
 
     /** Records a refusal and, when {@code reply} is not null, answers the client with it. */
     void refuse(Reason reason, String input, FtpReply reply) {
+        // A refused PASS line must not put the password into the audit trail or the log.
+        String shown = SafeText.redactSecrets(input == null ? "" : input);
         audit(AuditEvent.of("refused", id, clientText())
                 .with("reason", reason.code())
-                .with("input", SafeText.escape(input == null ? "" : input, 512))
+                .with("input", SafeText.escape(shown, 512))
                 .with("reply", reply == null ? null : reply.code())
                 .with("user", user())
                 .with("destination", destination));
-        LOG.info("#{} refused {}: {}", id, reason.code(), SafeText.escape(input == null ? "" : input, 120));
+        LOG.info("#{} refused {}: {}", id, reason.code(), SafeText.escape(shown, 120));
         if (reply != null) {
             reply(reply);
         }

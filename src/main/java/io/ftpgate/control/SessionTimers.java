@@ -1,6 +1,7 @@
 package io.ftpgate.control;
 
 import io.ftpgate.protocol.FtpReply;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +15,9 @@ final class SessionTimers {
 
     private final Session s;
     private long lastLineNanos = System.nanoTime();
+    // Cancelled when the session closes, so a closed session is not kept reachable until its timers fire.
+    private ScheduledFuture<?> login;
+    private ScheduledFuture<?> idle;
 
     SessionTimers(Session session) {
         this.s = session;
@@ -22,7 +26,7 @@ final class SessionTimers {
     /** Starts both timers. */
     void start(boolean loginRequired) {
         if (loginRequired) {
-            s.loop().schedule(() -> {
+            login = s.loop().schedule(() -> {
                 if (!s.isLoggedIn() && !s.isClosed()) {
                     s.reply(FtpReply.of(421, "Login timeout; closing control connection."));
                     s.closeAfterFlush("login-timeout");
@@ -37,8 +41,18 @@ final class SessionTimers {
         lastLineNanos = System.nanoTime();
     }
 
+    /** Stops both timers. */
+    void cancel() {
+        if (login != null) {
+            login.cancel(false);
+        }
+        if (idle != null) {
+            idle.cancel(false);
+        }
+    }
+
     private void scheduleIdleCheck(long delayNanos) {
-        s.loop().schedule(() -> {
+        idle = s.loop().schedule(() -> {
             if (s.isClosed()) {
                 return;
             }

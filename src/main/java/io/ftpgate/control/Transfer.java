@@ -58,14 +58,18 @@ final class Transfer {
     private DataRelay.Result result;
     private FtpReply finalReply;
     private String clientFailure;
+    private String serverFailure;
+    private final String restart;
+    private boolean serverReady;
     private boolean commandSent;
-    private boolean clientLegStarted;
     private boolean held;
     private boolean aborted;
     private boolean finished;
     private boolean triedEpsv;
 
-    Transfer(Session s, DataBroker broker, FtpCommand cmd, String line, ClientPlan plan, boolean serverActive) {
+    Transfer(Session s, DataBroker broker, FtpCommand cmd, String line, ClientPlan plan, boolean serverActive,
+            String restart) {
+        this.restart = restart;
         this.s = s;
         this.broker = broker;
         this.cmd = cmd;
@@ -74,9 +78,24 @@ final class Transfer {
         this.serverActive = serverActive;
     }
 
-    /** Starts the server-side leg; the session takes no further command until this transfer is answered. */
+    /**
+     * Starts both legs; the session takes no further command until this transfer is answered.
+     *
+     * <p>The client leg comes first on purpose: a client-side failure must be answered with 425 before the
+     * server has heard of the transfer, or a STOR would already have truncated the server's file.
+     */
     void begin() {
         s.beginLocal();
+        if (plan instanceof PassivePlan p && p.pinhole().isClosed() && !p.pinhole().accepted().isSuccess()) {
+            s.refuse(Reason.PINHOLE_EXPIRED, line, null);
+            finish(FtpReply.of(425, "Can't open data connection: the data port expired; send PASV or EPSV again."),
+                    "failed");
+            return;
+        }
+        startClientLeg();
+        if (finished) {
+            return;
+        }
         if (serverActive) {
             openServerPinhole();
         } else {
@@ -88,7 +107,7 @@ final class Transfer {
 
     private void serverPassive(String verb) {
         serverMode = verb;
-        s.sendToServer(verb, reply -> {
+        s.sendPassive(verb, reply -> {
             if (reply.isPreliminary()) {
                 return false;
             }
@@ -147,7 +166,9 @@ final class Transfer {
                 return;
             }
             serverLeg = (Channel) f.getNow();
-            sendCommand();
+            serverReady();
+            // Both legs may now exist (a passive client usually connects before sending RETR).
+            tryStartRelay();
         });
     }
 
@@ -156,21 +177,30 @@ final class Transfer {
     private void openServerPinhole() {
         Pinhole.open(s.loop(), s.ctx.transport, s.serverLocal.getAddress(), s.ctx.config.serverDataPorts(),
                 s.serverAddress, s.ctx.timeouts.pinhole(), broker.pinholeEvents("server")).addListener(f -> {
+                    if (finished) {
+                        if (f.isSuccess()) {
+                            ((Pinhole) f.getNow()).close();
+                        }
+                        return;
+                    }
                     if (!f.isSuccess()) {
                         fail(Reason.PINHOLE_EXHAUSTED, "server data ports " + s.ctx.config.serverDataPorts(),
                                 "Can't open data connection: no free data port.");
                         return;
                     }
                     serverPinhole = (Pinhole) f.getNow();
-                    if (finished) {
-                        serverPinhole.close();
-                        return;
-                    }
                     serverPinhole.accepted().addListener(a -> {
-                        if (a.isSuccess() && !finished) {
+                        if (finished) {
+                            return;
+                        }
+                        if (a.isSuccess()) {
                             serverLeg = (Channel) a.getNow();
                             ListenerContext.tuneAcceptedLeg(serverLeg);
                             tryStartRelay();
+                        } else {
+                            // The server never connected; its own reply (usually 425) is still awaited.
+                            serverFailure = "server did not connect";
+                            maybeComplete();
                         }
                     });
                     // PORT h1,h2,h3,h4,p1,p2 naming the gateway's own server-side address (EPRT for IPv6).
@@ -187,7 +217,7 @@ final class Transfer {
                         }
                         if (!finished) {
                             if (reply.isPositiveCompletion()) {
-                                sendCommand();
+                                serverReady();
                             } else {
                                 fail(Reason.DATA_CONNECT_FAILED, serverMode + " -> " + reply.text(),
                                         "Can't open data connection: the server refused active mode.");
@@ -200,36 +230,88 @@ final class Transfer {
 
     // ---------------------------------------------------------------- the transfer command
 
-    private void sendCommand() {
+    private void serverReady() {
+        serverReady = true;
+        maybeSendCommand();
+    }
+
+    /**
+     * Sends the transfer command once the server leg is prepared and, for an active client, the client leg is
+     * connected. A passive client may connect only after it has seen the 150, so it is not waited for.
+     */
+    private void maybeSendCommand() {
+        if (finished || commandSent || !serverReady || (plan instanceof ActivePlan && clientLeg == null)) {
+            return;
+        }
         commandSent = true;
-        s.sendToServer(line, this::onTransferReply);
+        if (restart == null) {
+            s.sendToServer(line, this::onTransferReply);
+            return;
+        }
+        // REST must immediately precede the transfer command (RFC 959 §4.1.3), but the gateway's own PASV or
+        // PORT came in between, so the client's REST is repeated here:  PASV, REST 3000000, RETR f.
+        s.sendToServer(Verbs.REST + " " + restart, reply -> {
+            if (reply.isPreliminary()) {
+                return false;
+            }
+            if (finished) {
+                return true;
+            }
+            if (reply.code() == 350) {
+                s.sendToServer(line, this::onTransferReply);
+            } else {
+                finish(reply, "failed");
+            }
+            return true;
+        });
     }
 
     private boolean onTransferReply(FtpReply reply) {
+        if (finished) {
+            return !reply.isPreliminary();
+        }
         if (reply.isPreliminary()) {
             s.reply(reply);
-            startClientLeg();
             return false;
         }
-        finalReply = reply;
-        if (!clientLegStarted && relay == null && (serverLeg == null || !reply.isPositiveCompletion())) {
-            // No data phase happened (e.g. 550 No such file): answer at once.
-            finish(reply, "failed");
-            return true;
-        }
-        // Some servers skip the 1xx mark; the data may still be waiting for the client.
-        startClientLeg();
-        s.hold();
-        held = true;
-        maybeComplete();
+        acceptFinal(reply);
         return true;
     }
 
-    private void startClientLeg() {
-        if (clientLegStarted || finished) {
+    /** The transfer command's final reply (or a stand-in when the server hung up without one). */
+    private void acceptFinal(FtpReply reply) {
+        finalReply = reply;
+        if (relay == null && !reply.isPositiveCompletion()) {
+            // No data moved and the server refused (e.g. 550 No such file): answer at once.
+            finish(reply, "failed");
             return;
         }
-        clientLegStarted = true;
+        if (relay != null && !reply.isPositiveCompletion() && !finished) {
+            // The server has given up on the transfer; what is still in flight is not worth waiting for.
+            relay.abort("server replied " + reply.code());
+        }
+        s.hold();
+        held = true;
+        maybeComplete();
+    }
+
+    /**
+     * The server closed its control connection. Data already flowing is still delivered; without a final
+     * reply the client is told the transfer is unconfirmed (426), and before the command went out, 425.
+     */
+    void serverControlClosed() {
+        if (finished) {
+            return;
+        }
+        if (!commandSent) {
+            finish(FtpReply.of(425, "Can't open data connection: the server closed the control connection."),
+                    "failed");
+        } else if (finalReply == null) {
+            acceptFinal(FtpReply.of(426, "The server closed the control connection; transfer not confirmed."));
+        }
+    }
+
+    private void startClientLeg() {
         Future<Channel> leg;
         if (plan instanceof ActivePlan a) {
             // The only address ever connected to on the client side: the client's control address.
@@ -247,6 +329,7 @@ final class Transfer {
                 if (plan instanceof PassivePlan) {
                     ListenerContext.tuneAcceptedLeg(clientLeg);
                 }
+                maybeSendCommand();
                 tryStartRelay();
             } else {
                 if (plan instanceof ActivePlan a) {
@@ -270,12 +353,17 @@ final class Transfer {
     }
 
     private void clientFailed(String reason) {
-        if (clientFailure != null) {
+        if (clientFailure != null || finished) {
             return;
         }
         clientFailure = reason;
         // Closing the server leg makes the server end the transfer with its own 4xx reply.
         closeLegs();
+        if (!commandSent) {
+            // The server never saw the transfer command, so nothing there was touched.
+            finish(FtpReply.of(425, "Can't open data connection: " + reason + "."), "failed");
+            return;
+        }
         maybeComplete();
     }
 
@@ -284,14 +372,17 @@ final class Transfer {
         if (finished || finalReply == null) {
             return;
         }
-        if (result == null && (relay != null || (clientFailure == null && !aborted))) {
+        if (result == null && (relay != null || (clientFailure == null && serverFailure == null && !aborted))) {
             return;
         }
         boolean positive = finalReply.isPositiveCompletion();
-        if (clientFailure != null) {
-            finish(FtpReply.of(425, "Can't open data connection: " + clientFailure + "."), "failed");
-        } else if (aborted) {
+        if (aborted) {
             finish(positive ? FtpReply.of(426, "Connection closed; transfer aborted.") : finalReply, "aborted");
+        } else if (clientFailure != null) {
+            finish(FtpReply.of(425, "Can't open data connection: " + clientFailure + "."), "failed");
+        } else if (serverFailure != null && result == null) {
+            finish(positive ? FtpReply.of(425, "Can't open data connection: " + serverFailure + ".") : finalReply,
+                    "failed");
         } else if (positive && !result.clean()) {
             finish(FtpReply.of(426, "Data connection broken; transfer incomplete."), "failed");
         } else {
@@ -300,9 +391,23 @@ final class Transfer {
     }
 
     private void finish(FtpReply reply, String outcome) {
-        LOG.debug("#{} finish {} outcome {} result {} clientFailure {}", s.id, reply.code(), outcome, result, clientFailure);
+        if (finished) {
+            return;
+        }
         finished = true;
         closeLegs();
+        long moved = auditTransfer(outcome, reply.code());
+        if (held) {
+            s.release(reply);
+        } else {
+            s.reply(reply);
+        }
+        broker.finished(this, moved);
+        s.endLocal();
+    }
+
+    /** Writes the transfer's audit record; returns the bytes moved. */
+    private long auditTransfer(String outcome, int replyCode) {
         long moved = result != null ? result.totalBytes() : relay != null ? relay.bytesSoFar() : 0;
         s.audit(AuditEvent.of("transfer", s.id, s.clientText())
                 .with("user", s.user())
@@ -314,15 +419,10 @@ final class Transfer {
                 .with("bytes", moved)
                 .with("duration-ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos))
                 .with("outcome", outcome)
-                .with("reply", reply.code())
-                .with("detail", result != null && !result.clean() ? result.failure() : clientFailure));
-        if (held) {
-            s.release(reply);
-        } else {
-            s.reply(reply);
-        }
-        broker.finished(this, moved);
-        s.endLocal();
+                .with("reply", replyCode == 0 ? null : replyCode)
+                .with("detail", result != null && !result.clean() ? result.failure()
+                        : clientFailure != null ? clientFailure : serverFailure));
+        return moved;
     }
 
     /** Refuses the transfer before any data moved. */
@@ -335,6 +435,9 @@ final class Transfer {
 
     /** ABOR from the client. */
     void abort() {
+        if (aborted || finished) {
+            return;
+        }
         aborted = true;
         if (relay != null) {
             relay.abort("client-abort");
@@ -353,13 +456,22 @@ final class Transfer {
         maybeComplete();
     }
 
-    /** Session end: release everything without replying. */
+    /** True once ABOR was received for this transfer (a second ABOR is an ordinary command). */
+    boolean isAborted() {
+        return aborted;
+    }
+
+    /** Session end: release everything without replying, but keep the audit trail complete. */
     void close() {
+        if (finished) {
+            return;
+        }
         finished = true;
         if (relay != null) {
             relay.abort("session-closed");
         }
         closeLegs();
+        broker.finished(this, auditTransfer("aborted", 0));
     }
 
     private void closeLegs() {

@@ -130,8 +130,9 @@ public final class Pinhole {
         if (accepted.isDone() || closed) {
             return;
         }
-        close();
+        // Reported before closing: whoever waits on accepted() then finds the expiry already recorded.
         events.expired();
+        close();
     }
 
     /** The port this pinhole listens on. */

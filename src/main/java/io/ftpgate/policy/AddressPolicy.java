@@ -28,8 +28,10 @@ public final class AddressPolicy {
 
     /** Never a forward destination by default: RFC 6890 special-purpose blocks that are not the internet. */
     public static final List<Cidr> NON_PUBLIC = blocks("0.0.0.0/8", "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12",
-            "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
-            "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8");
+            "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "192.0.0.0/24", "198.18.0.0/15",
+            "224.0.0.0/4", "240.0.0.0/4", "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8",
+            // Translation prefixes can wrap any IPv4 address, private ones included (RFC 6052, RFC 3056).
+            "64:ff9b::/96", "2002::/16");
 
     private final List<Cidr> allowClient;
     private final List<Cidr> allowDestination;

@@ -84,4 +84,18 @@ public final class SafeText {
         }
         return "\\u" + HEX[c >> 12] + HEX[(c >> 8) & 0xf] + HEX[(c >> 4) & 0xf] + HEX[c & 0xf];
     }
+
+    /** Verbs whose argument is a secret (RFC 959 PASS and ACCT). */
+    private static final java.util.regex.Pattern SECRET_COMMAND =
+            java.util.regex.Pattern.compile("(?i)^[\\s]*(PASS|ACCT)(?![A-Za-z]).*", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * Replaces the argument of a PASS or ACCT line, however malformed (tab separator, leading blanks, any
+     * case), with {@code ***}, so a refused login line can be recorded without its password:
+     * {@code "PASS\tsecret"} becomes {@code "PASS ***"}. Other lines are returned unchanged.
+     */
+    public static String redactSecrets(String line) {
+        java.util.regex.Matcher m = SECRET_COMMAND.matcher(line);
+        return m.matches() ? m.group(1) + " ***" : line;
+    }
 }
