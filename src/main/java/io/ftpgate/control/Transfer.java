@@ -286,12 +286,13 @@ final class Transfer {
             finish(reply, "failed");
             return;
         }
-        if (relay != null && !reply.isPositiveCompletion() && !finished) {
+        // Reserve the reply slot first: aborting the relay below may complete it (and finish) synchronously.
+        s.hold();
+        held = true;
+        if (relay != null && !reply.isPositiveCompletion()) {
             // The server has given up on the transfer; what is still in flight is not worth waiting for.
             relay.abort("server replied " + reply.code());
         }
-        s.hold();
-        held = true;
         maybeComplete();
     }
 

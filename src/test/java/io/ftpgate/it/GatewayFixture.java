@@ -69,6 +69,12 @@ final class GatewayFixture implements AutoCloseable {
             return this;
         }
 
+        Builder dataPortRanges(int clientLow, int clientHigh, int serverLow, int serverHigh) {
+            this.clientPorts = new PortRange(clientLow, clientHigh);
+            this.serverPorts = new PortRange(serverLow, serverHigh);
+            return this;
+        }
+
         Builder mode(UpstreamMode m) {
             this.mode = m;
             return this;

@@ -43,6 +43,13 @@ final class ScriptedFtpServer implements AutoCloseable {
     volatile List<String> featReply = List.of("211-Features:", " MDTM", " SIZE", " AUTH TLS", " PBSZ", " PROT",
             " EPRT", " LPSV", " UTF8", "211 End");
     volatile byte[] retrData = "hello from the scripted server\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** The greeting line (e.g. a hostile "227 ..." greeting). */
+    volatile String greeting = "220 scripted server ready";
+    /**
+     * How RETR behaves: {@code normal}; {@code 150-then-425} (announces, never connects, then fails);
+     * {@code reply-227} (answers RETR with a 227); {@code close-after-226} (hangs up right after 226).
+     */
+    volatile String retrMode = "normal";
     /** Victim listening on pasvHost at the advertised port, when pasvHost is not 127.0.0.1. */
     volatile Victim victim;
 
@@ -52,6 +59,18 @@ final class ScriptedFtpServer implements AutoCloseable {
         acceptor = new Thread(this::acceptLoop, "scripted-ftp-" + control.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** Waits until a control session of this server has ended (the server hung up or the client left). */
+    void awaitControlClosed(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (open.stream().anyMatch(Socket::isClosed)) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the scripted server's control session did not end");
     }
 
     int port() {
@@ -85,7 +104,7 @@ final class ScriptedFtpServer implements AutoCloseable {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
                     StandardCharsets.ISO_8859_1));
             OutputStream out = s.getOutputStream();
-            write(out, "220 scripted server ready");
+            write(out, greeting);
             String line;
             while ((line = in.readLine()) != null) {
                 commands.add(line);
@@ -118,7 +137,17 @@ final class ScriptedFtpServer implements AutoCloseable {
                         data = openData();
                         write(out, "229 Entering Extended Passive Mode (|||" + data.getLocalPort() + "|)");
                     }
+                    case "PORT" -> write(out, "200 PORT command successful.");
                     case "RETR" -> {
+                        if ("150-then-425".equals(retrMode)) {
+                            write(out, "150 Opening BINARY mode data connection.");
+                            write(out, "425 Can't open data connection.");
+                            break;
+                        }
+                        if ("reply-227".equals(retrMode)) {
+                            write(out, "227 Entering Passive Mode (10,0,0,5,4,1)");
+                            break;
+                        }
                         if (data == null) {
                             write(out, "425 Use PASV first.");
                             break;
@@ -136,6 +165,9 @@ final class ScriptedFtpServer implements AutoCloseable {
                         }
                         data = null;
                         write(out, "226 Transfer complete.");
+                        if ("close-after-226".equals(retrMode)) {
+                            return;
+                        }
                     }
                     case "QUIT" -> {
                         write(out, "221 Goodbye.");

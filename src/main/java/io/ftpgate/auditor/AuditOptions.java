@@ -1,0 +1,81 @@
+package io.ftpgate.auditor;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What to audit and how.
+ *
+ * @param host       the server (or the FTP-aware firewall in front of it): a name or an address literal
+ * @param port       its control port
+ * @param user       the user for the data-connection checks; {@code null} means anonymous
+ * @param password   that user's password (never printed); ignored for anonymous
+ * @param thirdParty an address of this host, other than the one the control connection leaves from, to pose as
+ *                   the third party (e.g. 127.0.0.2 against a server on loopback); {@code null} to pick one
+ * @param timeout    the longest wait for any one connect, reply or data connection
+ */
+public record AuditOptions(String host, int port, String user, String password, InetAddress thirdParty,
+        Duration timeout) {
+
+    /** The user name sent for anonymous login (RFC 1635). */
+    public static final String ANONYMOUS = "anonymous";
+    /** The password sent for anonymous login: by custom an e-mail address; this one says who is probing. */
+    public static final String ANONYMOUS_PASSWORD = "ftpgate-audit@example.invalid";
+    /** The default of {@code --timeout}. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Checks the port and timeout. */
+    public AuditOptions {
+        Objects.requireNonNull(host, "host");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1-65535, got " + port);
+        }
+        timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+    }
+
+    /** Anonymous audit of {@code host:port} with the default timeout and an automatic third party. */
+    public static AuditOptions anonymous(String host, int port) {
+        return new AuditOptions(host, port, null, null, null, null);
+    }
+
+    /** A copy with another third-party address. */
+    public AuditOptions withThirdParty(InetAddress address) {
+        return new AuditOptions(host, port, user, password, address, timeout);
+    }
+
+    /** A copy with another timeout. */
+    public AuditOptions withTimeout(Duration t) {
+        return new AuditOptions(host, port, user, password, thirdParty, t);
+    }
+
+    /** A copy that logs in as {@code u} with {@code p}. */
+    public AuditOptions withLogin(String u, String p) {
+        return new AuditOptions(host, port, u, p, thirdParty, timeout);
+    }
+
+    /** True when the data-connection checks log in anonymously. */
+    public boolean isAnonymous() {
+        return user == null;
+    }
+
+    /** The user name the checks log in as. */
+    public String loginUser() {
+        return user == null ? ANONYMOUS : user;
+    }
+
+    /** The password the checks send. */
+    public String loginPassword() {
+        return user == null ? ANONYMOUS_PASSWORD : Objects.requireNonNullElse(password, "");
+    }
+
+    /** Hides the password from logs and debuggers. */
+    @Override
+    public String toString() {
+        return "AuditOptions[" + host + ":" + port + ", user=" + loginUser() + ", thirdParty=" + thirdParty
+                + ", timeout=" + timeout + "]";
+    }
+}

@@ -1,0 +1,50 @@
+package io.ftpgate.auditor.it;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The auditor against pyftpdlib with {@code permit_foreign_addresses} True and False
+ * ({@code src/test/resources/auditor/pyftpd.py}), run by Debian's python3 with the python3-pyftpdlib package.
+ */
+class PyftpdlibAuditIT {
+
+    /** Debian's interpreter: python3-pyftpdlib installs into its dist-packages, not into a pyenv python3. */
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "permit_foreign_addresses={0}")
+    @CsvSource({"true, 1", "false, 0"})
+    void verdicts(boolean permitForeign, int exitCode) throws Exception {
+        List<String> expected = permitForeign
+                ? List.of("bounce-port high category 1", "bounce-eprt high category 1", "data-theft high stolen")
+                : List.of("bounce-port ok category 2: PORT refused (501)",
+                        "bounce-eprt ok category 2: EPRT refused (501)", "data-theft ok refused",
+                        "privileged-port ok refused", "banner low discloses 'pyftpdlib");
+        try (ExternalServer server = start(dir, permitForeign)) {
+            Audits.assertVerdicts(Audits.anonymous(server.port()), exitCode, expected);
+        }
+    }
+
+    /** Starts pyftpd.py serving a fresh folder; fails when python3 or pyftpdlib is missing. */
+    static ExternalServer start(Path dir, boolean permitForeign) throws Exception {
+        ExternalServer.require(PYTHON, "python3");
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.writeString(root.resolve("hello.txt"), "hello from pyftpdlib\n");
+        return ExternalServer.startPrintingPort(List.of(PYTHON.toString(), script().toString(),
+                String.valueOf(permitForeign), root.toString()), dir.resolve("pyftpd.log"),
+                "pyftpdlib is not installed for " + PYTHON + ": apt-get install -y python3-pyftpdlib (.ci/run does"
+                        + " this in CI)");
+    }
+
+    private static Path script() throws URISyntaxException {
+        return Path.of(PyftpdlibAuditIT.class.getResource("/auditor/pyftpd.py").toURI());
+    }
+}
