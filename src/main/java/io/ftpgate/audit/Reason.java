@@ -46,7 +46,20 @@ public enum Reason {
     DESTINATION_NOT_ALLOWED("destination-not-allowed", "forward: the destination resolves to a denied address",
             "530"),
     DESTINATION_INVALID("destination-invalid", "forward: USER without a usable user@host[:port]", "530"),
-    UPSTREAM_UNREACHABLE("upstream-unreachable", "the server could not be reached", "421 and close");
+    UPSTREAM_UNREACHABLE("upstream-unreachable", "the server could not be reached", "421 and close"),
+    // Policy (not enforced in monitor mode).
+    CLIENT_DENIED("client-denied", "the client address is in the listener's deny-client blocks", "close (421)"),
+    CLIENT_BLOCKED("client-blocked", "the client address is blocked after too many failed logins", "close (421)"),
+    LOGIN_FAILURES("login-failures", "too many failed logins from one address; it is blocked for block-time",
+            "421, close and block"),
+    TOO_MANY_SESSIONS("too-many-sessions", "the gateway already has max-sessions sessions", "close (421)"),
+    TOO_MANY_SESSIONS_FROM_CLIENT("too-many-sessions-from-client", "the client address already has "
+            + "max-sessions-per-client sessions", "close (421)"),
+    ANONYMOUS_DENIED("anonymous-denied", "anonymous login is refused on this listener", "530"),
+    ANONYMOUS_WRITE_DENIED("anonymous-write-denied", "an anonymous user tried to write (anonymous-write is off)",
+            "550"),
+    COMMAND_DENIED("command-denied", "the user's command profile does not allow this command",
+            "the profile's reply (default 550)");
 
     private final String code;
     private final String meaning;

@@ -6,6 +6,7 @@ import io.ftpgate.config.ConfigException;
 import io.ftpgate.config.ConfigLoader;
 import io.ftpgate.config.ConfigValues;
 import io.ftpgate.config.GatewayConfig;
+import io.ftpgate.policy.PolicySettings;
 import io.ftpgate.config.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.PortRange;
@@ -96,6 +97,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Append audit events as JSON lines to FILE, or to stdout with '-'. Default: none.")
     private String auditLog;
 
+    @Option(names = "--monitor",
+            description = "Monitor mode: log policy verdicts with \"enforced\": false instead of applying them."
+                    + " Protocol-safety rules (line limits, NUL, foreign data addresses) always apply.")
+    private boolean monitor;
+
     @Option(names = "--pinhole-timeout", paramLabel = "DURATION", converter = Converters.Time.class,
             description = "How long a data pinhole waits for its one connection, e.g. 30s (default), 500ms, 2m.")
     private Duration pinholeTimeout;
@@ -123,9 +129,22 @@ final class RunCommand implements Callable<Integer> {
         for (InetSocketAddress a : gateway.boundAddresses()) {
             LOG.info("listening on {}", hostPort(a));
         }
-        LOG.info("ftpgate {} running; stop with SIGTERM or Ctrl-C", VersionProvider.version());
+        ReloadSignal.install(() -> reload(gateway));
+        LOG.info("ftpgate {} running; reload the configuration with SIGHUP, stop with SIGTERM or Ctrl-C",
+                VersionProvider.version());
         lifecycle.awaitTermination();
         return Main.OK;
+    }
+
+    /** SIGHUP: re-read the file, re-apply the flags, and hand the result to the gateway; keep the old on error. */
+    private void reload(Gateway gateway) {
+        try {
+            gateway.reload(effectiveConfig());
+        } catch (ConfigException | GatewayStartException | ParameterException e) {
+            LOG.error("configuration reload rejected; the running configuration stays in force: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("configuration reload rejected; the running configuration stays in force: {}", e.toString());
+        }
     }
 
     /** The file (if any) with every given flag applied; validated like the file itself. */
@@ -143,7 +162,11 @@ final class RunCommand implements Callable<Integer> {
             listeners.add(override(l));
         }
         Timeouts timeouts = pinholeTimeout == null ? base.timeouts() : base.timeouts().withPinhole(pinholeTimeout);
-        return new GatewayConfig(listeners, timeouts, auditLog != null ? auditLog : base.auditLog());
+        PolicySettings policy = base.policy();
+        if (monitor) {
+            policy = new PolicySettings(true, policy.limits(), policy.profiles());
+        }
+        return new GatewayConfig(listeners, timeouts, auditLog != null ? auditLog : base.auditLog(), policy);
     }
 
     private ListenerConfig override(ListenerConfig l) {
@@ -155,7 +178,8 @@ final class RunCommand implements Callable<Integer> {
                 serverDataPorts != null ? serverDataPorts : l.serverDataPorts(),
                 upstreamMode != null ? upstreamMode : l.upstreamMode(),
                 allowClient != null ? allowClient : l.allowClient(),
-                allowDestination != null ? allowDestination : l.allowDestination());
+                allowDestination != null ? allowDestination : l.allowDestination(),
+                l.policy());
         String problem = ConfigValues.allowDestinationProblem(o);
         if (problem != null) {
             // The file was valid on its own, so the flag that made the listener inconsistent is to blame.

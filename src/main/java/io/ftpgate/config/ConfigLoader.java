@@ -7,6 +7,11 @@ import io.ftpgate.config.YamlTree.Pos;
 import io.ftpgate.config.YamlTree.Scalar;
 import io.ftpgate.config.YamlTree.Seq;
 import io.ftpgate.policy.Cidr;
+import io.ftpgate.policy.CommandProfile;
+import io.ftpgate.policy.Limits;
+import io.ftpgate.policy.ListenerPolicy;
+import io.ftpgate.policy.PolicySettings;
+import io.ftpgate.policy.UserRule;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
@@ -18,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -38,6 +44,14 @@ import java.util.regex.Pattern;
  *     upstream-mode: passive                  # passive | active | client
  *     allow-client: [10.0.0.0/8]
  *     allow-destination: [198.51.100.0/24]    # forward listeners only
+ *     deny-client: [10.9.0.0/16]              # refused even if allow-client matches
+ *     anonymous: true                         # anonymous login allowed (default true)
+ *     anonymous-write: false                  # anonymous users may write (default false)
+ *     default-profile: full                   # profile when no rule matches
+ *     rules: [{user: "partner-*", client: [198.51.100.0/24], destination: [...], profile: read-only}]
+ * monitor: false                              # log policy verdicts without enforcing them
+ * limits: { max-sessions: 10000, max-sessions-per-client: 50, max-login-failures: 5, block-time: 10m }
+ * profiles: { upload-only: { deny: [RETR, LIST], reply: "550 Upload only." } }   # plus full, read-only, no-site
  * </pre>
  * Every error names the file, line and column, the key path and what is expected.
  */
@@ -46,10 +60,16 @@ public final class ConfigLoader {
     /** Configuration files are small; refusing huge ones keeps a wrong path (a log, a disk image) harmless. */
     static final long MAX_FILE_BYTES = 1 << 20;
 
-    static final List<String> TOP_KEYS = List.of("audit-log", "timeouts", "listeners");
+    static final List<String> TOP_KEYS = List.of("audit-log", "timeouts", "listeners", "monitor", "limits",
+            "profiles");
+    static final List<String> LIMIT_KEYS = List.of("max-sessions", "max-sessions-per-client", "max-login-failures",
+            "block-time");
+    static final List<String> PROFILE_KEYS = List.of("allow", "deny", "reply");
+    static final List<String> RULE_KEYS = List.of("user", "client", "destination", "profile");
     static final List<String> TIMEOUT_KEYS = List.of("pinhole", "connect", "control-idle", "login", "data-idle");
     static final List<String> LISTENER_KEYS = List.of("name", "listen", "upstream", "public-address",
-            "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination");
+            "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",
+            "deny-client", "anonymous", "anonymous-write", "default-profile", "rules");
 
     /** Names appear in logs and audit events; keeping them to a safe alphabet keeps those lines parseable. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -155,7 +175,126 @@ public final class ConfigLoader {
                 }
                 listeners.add(l);
             }
-            return new GatewayConfig(listeners, timeouts, auditLog);
+            PolicySettings policy = policySettings(top);
+            for (int i = 0; i < listeners.size(); i++) {
+                try {
+                    listeners.get(i).policy().checkProfiles(policy.profiles());
+                } catch (IllegalArgumentException ex) {
+                    MapNode m = (MapNode) seq.items().get(i);
+                    Entry where = m.entries().containsKey("rules") ? m.entries().get("rules")
+                            : m.entries().get("default-profile");
+                    throw error(where == null ? m.pos() : where.value().pos(), "listeners[" + i + "]",
+                            ex.getMessage());
+                }
+            }
+            return new GatewayConfig(listeners, timeouts, auditLog, policy);
+        }
+
+        private PolicySettings policySettings(MapNode top) throws ConfigException {
+            Map<String, Entry> e = top.entries();
+            boolean monitor = e.containsKey("monitor")
+                    && value(e.get("monitor").value(), "monitor", "true or false", ConfigValues::bool);
+            Limits limits = Limits.DEFAULTS;
+            if (e.containsKey("limits")) {
+                MapNode m = map(e.get("limits").value(), "limits", LIMIT_KEYS, "a mapping with keys "
+                        + String.join(", ", LIMIT_KEYS));
+                Limits d = Limits.DEFAULTS;
+                try {
+                    limits = new Limits(
+                            intValue(m, "limits.max-sessions", d.maxSessions()),
+                            intValue(m, "limits.max-sessions-per-client", d.maxSessionsPerClient()),
+                            intValue(m, "limits.max-login-failures", d.maxLoginFailures()),
+                            m.entries().containsKey("block-time") ? value(m.entries().get("block-time").value(),
+                                    "limits.block-time", "a duration such as 10m", ConfigValues::duration)
+                                    : d.blockTime());
+                } catch (IllegalArgumentException ex) {
+                    throw error(m.pos(), "limits", ex.getMessage());
+                }
+            }
+            Map<String, CommandProfile> profiles = new HashMap<>();
+            if (e.containsKey("profiles")) {
+                Node pn = e.get("profiles").value();
+                if (!(pn instanceof MapNode pm)) {
+                    throw error(pn.pos(), "profiles", "expected a mapping of profile names to profiles, got "
+                            + pn.kind());
+                }
+                for (Map.Entry<String, Entry> pe : pm.entries().entrySet()) {
+                    profiles.put(pe.getKey(), profile(pe.getKey(), pe.getValue()));
+                }
+            }
+            return new PolicySettings(monitor, limits, profiles);
+        }
+
+        private CommandProfile profile(String name, Entry entry) throws ConfigException {
+            String path = "profiles." + name;
+            if (CommandProfile.BUILT_IN.containsKey(name)) {
+                throw error(entry.keyPos(), path, "'" + name + "' is a built-in profile; choose another name");
+            }
+            if (!NAME.matcher(name).matches()) {
+                throw error(entry.keyPos(), path, "expected a profile name of letters, digits, '.', '_' or '-'");
+            }
+            MapNode m = map(entry.value(), path, PROFILE_KEYS, "a mapping with 'allow' or 'deny' and optionally"
+                    + " 'reply'");
+            Map<String, Entry> e = m.entries();
+            Set<String> allow = e.containsKey("allow") ? Set.copyOf(list(e.get("allow").value(), path + ".allow",
+                    "FTP verbs", ConfigValues::verb)) : Set.of();
+            Set<String> deny = e.containsKey("deny") ? Set.copyOf(list(e.get("deny").value(), path + ".deny",
+                    "FTP verbs", ConfigValues::verb)) : Set.of();
+            int code = CommandProfile.DEFAULT_REPLY_CODE;
+            String text = CommandProfile.DEFAULT_REPLY_TEXT;
+            if (e.containsKey("reply")) {
+                String reply = scalar(e.get("reply").value(), path + ".reply", "a reply such as \"550 Not here.\"");
+                java.util.regex.Matcher rm = java.util.regex.Pattern.compile("([45][0-9][0-9]) (\\S.*)").matcher(reply);
+                if (!rm.matches()) {
+                    throw error(e.get("reply").value().pos(), path + ".reply", "expected a 4xx or 5xx code and a"
+                            + " text, such as \"550 Not allowed here.\", got '" + reply + "'");
+                }
+                code = Integer.parseInt(rm.group(1));
+                text = rm.group(2);
+            }
+            try {
+                return new CommandProfile(name, allow, deny, code, text);
+            } catch (IllegalArgumentException ex) {
+                throw error(m.pos(), path, ex.getMessage());
+            }
+        }
+
+        private int intValue(MapNode m, String path, int dflt) throws ConfigException {
+            Entry e = m.entries().get(path.substring(path.indexOf('.') + 1));
+            return e == null ? dflt : value(e.value(), path, "a whole number of at least 1", ConfigValues::positiveInt);
+        }
+
+        private ListenerPolicy listenerPolicy(Map<String, Entry> e, String path) throws ConfigException {
+            List<Cidr> deny = e.containsKey("deny-client") ? list(e.get("deny-client").value(),
+                    path + ".deny-client", "address blocks", ConfigValues::cidr) : List.of();
+            boolean anonymous = !e.containsKey("anonymous")
+                    || value(e.get("anonymous").value(), path + ".anonymous", "true or false", ConfigValues::bool);
+            boolean anonymousWrite = e.containsKey("anonymous-write") && value(e.get("anonymous-write").value(),
+                    path + ".anonymous-write", "true or false", ConfigValues::bool);
+            String dflt = opt(e, "default-profile", path, "a profile name", t -> t);
+            List<UserRule> rules = new ArrayList<>();
+            if (e.containsKey("rules")) {
+                Node rn = e.get("rules").value();
+                if (!(rn instanceof Seq rs)) {
+                    throw error(rn.pos(), path + ".rules", "expected a list of rules, got " + rn.kind());
+                }
+                for (int i = 0; i < rs.items().size(); i++) {
+                    String rp = path + ".rules[" + i + "]";
+                    MapNode rm = map(rs.items().get(i), rp, RULE_KEYS, "a rule with 'profile' and optionally"
+                            + " 'user', 'client', 'destination'");
+                    Map<String, Entry> r = rm.entries();
+                    if (!r.containsKey("profile")) {
+                        throw error(rm.pos(), rp + ".profile", "missing; expected the profile this rule selects");
+                    }
+                    rules.add(new UserRule(opt(r, "user", rp, "a user name or glob", t -> t),
+                            r.containsKey("client") ? list(r.get("client").value(), rp + ".client", "address blocks",
+                                    ConfigValues::cidr) : List.of(),
+                            r.containsKey("destination") ? list(r.get("destination").value(), rp + ".destination",
+                                    "address blocks", ConfigValues::cidr) : List.of(),
+                            scalar(r.get("profile").value(), rp + ".profile", "a profile name")));
+                }
+            }
+            return new ListenerPolicy(deny, anonymous, anonymousWrite, rules, dflt);
         }
 
         private Timeouts timeouts(Node n) throws ConfigException {
@@ -207,7 +346,7 @@ public final class ConfigLoader {
             ListenerConfig l;
             try {
                 l = new ListenerConfig(name, listen, upstream, publicAddress, clientPorts, serverPorts, mode,
-                        allowClient, allowDest);
+                        allowClient, allowDest, listenerPolicy(e, path));
             } catch (IllegalArgumentException | NullPointerException ex) {
                 throw error(m.pos(), path, ex.getMessage());
             }

@@ -184,4 +184,38 @@ public final class ConfigValues {
     private static boolean isAddressLiteral(String s) {
         return NetUtil.isValidIpV4Address(s) || NetUtil.isValidIpV6Address(s);
     }
+
+    /** {@code true}/{@code false} (also yes/no, on/off), case-insensitive. */
+    public static boolean bool(String text) {
+        switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on":
+                return true;
+            case "false", "no", "off":
+                return false;
+            default:
+                throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+        }
+    }
+
+    /** A whole number of at least 1. */
+    public static int positiveInt(String text) {
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("expected a whole number of at least 1, got '" + text + "'");
+    }
+
+    /** An FTP verb: 1-4 ASCII letters (RFC 959 §5.3.1), returned upper-case. */
+    public static String verb(String text) {
+        String v = text.trim();
+        if (!v.matches("[A-Za-z]{1,4}")) {
+            throw new IllegalArgumentException("expected an FTP command verb such as STOR, got '" + text + "'");
+        }
+        return v.toUpperCase(java.util.Locale.ROOT);
+    }
 }

@@ -1,6 +1,7 @@
 package io.ftpgate.config;
 
 import io.ftpgate.policy.Cidr;
+import io.ftpgate.policy.ListenerPolicy;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param upstreamMode      how the server-side data leg is made
  * @param allowClient       client address blocks allowed to connect; empty = placement default
  * @param allowDestination  forward only: destination address blocks allowed; empty = placement default
+ * @param policy            deny-client, anonymous access and user rules
  */
 public record ListenerConfig(
         String name,
@@ -28,7 +30,8 @@ public record ListenerConfig(
         PortRange serverDataPorts,
         UpstreamMode upstreamMode,
         List<Cidr> allowClient,
-        List<Cidr> allowDestination) {
+        List<Cidr> allowDestination,
+        ListenerPolicy policy) {
 
     /** Default range for client-facing pinholes. */
     public static final PortRange DEFAULT_CLIENT_DATA_PORTS = new PortRange(50000, 50999);
@@ -46,6 +49,15 @@ public record ListenerConfig(
         upstreamMode = upstreamMode == null ? UpstreamMode.PASSIVE : upstreamMode;
         allowClient = allowClient == null ? List.of() : List.copyOf(allowClient);
         allowDestination = allowDestination == null ? List.of() : List.copyOf(allowDestination);
+        policy = policy == null ? ListenerPolicy.DEFAULTS : policy;
+    }
+
+    /** A listener with the default session policy. */
+    public ListenerConfig(String name, List<HostAndPort> listen, HostAndPort upstream, String publicAddress,
+            PortRange clientDataPorts, PortRange serverDataPorts, UpstreamMode upstreamMode, List<Cidr> allowClient,
+            List<Cidr> allowDestination) {
+        this(name, listen, upstream, publicAddress, clientDataPorts, serverDataPorts, upstreamMode, allowClient,
+                allowDestination, ListenerPolicy.DEFAULTS);
     }
 
     /** Reverse when an upstream is configured, forward otherwise. */

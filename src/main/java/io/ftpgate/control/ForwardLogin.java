@@ -60,6 +60,9 @@ final class ForwardLogin {
     /** USER once a server is connected. */
     void user(FtpCommand cmd, String line) {
         if (s.ctx.config.placement() == Placement.REVERSE || cmd.argument().indexOf('@') < 0) {
+            if (s.policy.refusesUser(cmd.argument(), line)) {
+                return;
+            }
             s.setUser(cmd.argument());
             s.relay(line, Verbs.USER);
             return;
@@ -71,6 +74,9 @@ final class ForwardLogin {
                     FtpReply.of(530, "Already connected to " + s.destination + "; reconnect to change server."));
             return;
         }
+        if (s.policy.refusesUser(t.user(), line)) {
+            return;
+        }
         s.setUser(t.user());
         s.relay(Verbs.USER + " " + t.user(), Verbs.USER);
     }
@@ -80,6 +86,9 @@ final class ForwardLogin {
         if (t == null) {
             s.refuse(Reason.DESTINATION_INVALID, cmd.toLine(),
                     FtpReply.of(530, "Log in as USER user@host[:port] to name the server to reach."));
+            return;
+        }
+        if (s.policy.refusesUser(t.user(), cmd.toLine())) {
             return;
         }
         s.setUser(t.user());
@@ -114,10 +123,12 @@ final class ForwardLogin {
             }
         }
         if (chosen == null) {
-            s.refuse(Reason.DESTINATION_NOT_ALLOWED, cmd.toLine() + " -> " + addresses[0].getHostAddress(),
-                    FtpReply.of(530, "Destination not allowed by gateway policy."));
-            s.endLocal();
-            return;
+            if (s.policyRefuses(Reason.DESTINATION_NOT_ALLOWED, cmd.toLine() + " -> "
+                    + addresses[0].getHostAddress(), FtpReply.of(530, "Destination not allowed by gateway policy."))) {
+                s.endLocal();
+                return;
+            }
+            chosen = addresses[0]; // monitor mode: recorded, not enforced
         }
         s.destinationHost = t.host();
         s.connectServer(new InetSocketAddress(chosen, t.port()), failure -> {

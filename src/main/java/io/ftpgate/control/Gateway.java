@@ -6,6 +6,7 @@ import io.ftpgate.config.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.data.Transport;
 import io.ftpgate.policy.AddressPolicy;
+import io.ftpgate.policy.Admission;
 import io.ftpgate.policy.Cidr;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -21,6 +22,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,6 +54,12 @@ public final class Gateway implements AutoCloseable {
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final Transport transport;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    // Set once by bindAll; reload swaps the contexts (new sessions see the new policy, running ones keep theirs).
+    private final List<AtomicReference<ListenerContext>> contexts = new ArrayList<>();
+    private final Set<InetSocketAddress> own = new HashSet<>();
+    private AuditSink audit;
+    private Admission admission;
+    private GatewayConfig current;
 
     private Gateway(Transport transport) {
         this.transport = transport;
@@ -74,8 +82,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void bindAll(GatewayConfig config, AuditSink audit) throws GatewayStartException {
-        List<AtomicReference<ListenerContext>> contexts = new ArrayList<>();
-        Set<InetSocketAddress> own = new HashSet<>();
+        this.audit = audit;
+        this.admission = new Admission(config.policy().limits(), Clock.systemUTC());
         for (ListenerConfig lc : config.listeners()) {
             AtomicReference<ListenerContext> ref = new AtomicReference<>();
             contexts.add(ref);
@@ -113,8 +121,17 @@ public final class Gateway implements AutoCloseable {
                 own.add(local);
             }
         }
-        for (int i = 0; i < config.listeners().size(); i++) {
-            ListenerConfig lc = config.listeners().get(i);
+        List<ListenerContext> built = buildContexts(config);
+        for (int i = 0; i < built.size(); i++) {
+            contexts.get(i).set(built.get(i));
+        }
+        current = config;
+    }
+
+    /** Builds the runtime context of every listener; nothing is changed when this throws. */
+    private List<ListenerContext> buildContexts(GatewayConfig config) throws GatewayStartException {
+        List<ListenerContext> out = new ArrayList<>();
+        for (ListenerConfig lc : config.listeners()) {
             InetSocketAddress upstream = null;
             if (lc.upstream() != null) {
                 upstream = new InetSocketAddress(resolve(lc.upstream().host(), "upstream of " + lc.name()),
@@ -122,14 +139,44 @@ public final class Gateway implements AutoCloseable {
             }
             InetAddress pub = lc.publicAddress() == null ? null
                     : Cidr.canonical(literal(lc.publicAddress(), "public-address of " + lc.name()));
-            contexts.get(i).set(new ListenerContext(lc, upstream, pub, new AddressPolicy(lc, own), config.timeouts(),
-                    transport, audit, resolver, stopping));
+            out.add(new ListenerContext(lc, upstream, pub, new AddressPolicy(lc, own), config.policy(), admission,
+                    config.timeouts(), transport, audit, resolver, stopping));
             LOG.debug("listener {}: {} placement on {}, upstream {}, public address {}, client data ports {}, "
                     + "server data ports {}, upstream mode {}", lc.name(), lc.placement(), lc.listen(),
                     lc.upstream() == null ? "USER user@host" : lc.upstream(),
                     pub == null ? "(control connection's local address)" : pub.getHostAddress(),
                     lc.clientDataPorts(), lc.serverDataPorts(), lc.upstreamMode());
         }
+        return out;
+    }
+
+    /**
+     * Applies a new configuration to new sessions; running sessions keep the policy they started with.
+     * The listeners (their names and listen addresses) must be unchanged: rebinding needs a restart. On any
+     * error nothing changes and the exception says why.
+     */
+    public synchronized void reload(GatewayConfig next) throws GatewayStartException {
+        List<ListenerConfig> was = current.listeners();
+        List<ListenerConfig> now = next.listeners();
+        boolean same = was.size() == now.size();
+        for (int i = 0; same && i < was.size(); i++) {
+            same = was.get(i).name().equals(now.get(i).name()) && was.get(i).listen().equals(now.get(i).listen());
+        }
+        if (!same) {
+            throw new GatewayStartException("the listeners or their listen addresses changed; restart ftpgate to"
+                    + " apply that (the running configuration is unchanged)");
+        }
+        List<ListenerContext> built = buildContexts(next);
+        admission.setLimits(next.policy().limits());
+        for (int i = 0; i < built.size(); i++) {
+            contexts.get(i).set(built.get(i));
+        }
+        if (!java.util.Objects.equals(current.auditLog(), next.auditLog())) {
+            LOG.warn("audit-log changed to {}; this takes effect after a restart", next.auditLog());
+        }
+        current = next;
+        LOG.info("configuration reloaded: new sessions use the new policy{}",
+                next.policy().monitor() ? " (monitor mode: policy is logged, not enforced)" : "");
     }
 
     private static InetAddress literal(String host, String what) throws GatewayStartException {

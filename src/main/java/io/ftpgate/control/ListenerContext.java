@@ -7,6 +7,8 @@ import io.ftpgate.data.EarlyDataBuffer;
 import io.ftpgate.data.Transport;
 import io.ftpgate.nat.AdvertisedAddress;
 import io.ftpgate.policy.AddressPolicy;
+import io.ftpgate.policy.Admission;
+import io.ftpgate.policy.PolicySettings;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -36,6 +38,8 @@ final class ListenerContext {
     final InetSocketAddress upstream;
     final AdvertisedAddress advertised;
     final AddressPolicy policy;
+    final PolicySettings settings;
+    final Admission admission;
     final Timeouts timeouts;
     final Transport transport;
     final AuditSink audit;
@@ -44,8 +48,10 @@ final class ListenerContext {
     final AtomicBoolean stopping;
 
     ListenerContext(ListenerConfig config, InetSocketAddress upstream, InetAddress publicAddress,
-            AddressPolicy policy, Timeouts timeouts, Transport transport, AuditSink audit, ExecutorService resolver,
-            AtomicBoolean stopping) {
+            AddressPolicy policy, PolicySettings settings, Admission admission, Timeouts timeouts,
+            Transport transport, AuditSink audit, ExecutorService resolver, AtomicBoolean stopping) {
+        this.settings = settings;
+        this.admission = admission;
         this.config = config;
         this.upstream = upstream;
         this.advertised = new AdvertisedAddress(publicAddress);

@@ -72,6 +72,7 @@ final class Session {
     private final ArrayDeque<Pending> awaiting = new ArrayDeque<>();
     private final ArrayDeque<String> queued = new ArrayDeque<>();
     private final ClientReplies replies;
+    final SessionPolicy policy;
     private final SessionTimers timers = new SessionTimers(this);
     // Server side; null until connected.
     Channel server;
@@ -101,6 +102,7 @@ final class Session {
         this.data = new DataBroker(this);
         this.forward = new ForwardLogin(this);
         this.replies = new ClientReplies(client);
+        this.policy = new SessionPolicy(this);
     }
 
     static InetSocketAddress canonical(InetSocketAddress a) {
@@ -127,10 +129,9 @@ final class Session {
                 .with("listener", ctx.config.name())
                 .with("placement", ctx.config.placement().name().toLowerCase(java.util.Locale.ROOT))
                 .with("gateway", clientLocal.getAddress().getHostAddress() + ":" + clientLocal.getPort()));
-        if (!ctx.policy.clientAllowed(clientAddress)) {
-            refuse(Reason.CLIENT_NOT_ALLOWED, clientAddress.getHostAddress(),
-                    FtpReply.of(421, "Service not available for your address."));
-            closeAfterFlush("client-not-allowed");
+        Reason refused = policy.admit();
+        if (refused != null) {
+            closeAfterFlush(refused.code());
             return;
         }
         timers.start(true);
@@ -221,6 +222,7 @@ final class Session {
         }
         closed = true;
         timers.cancel();
+        policy.release();
         data.close();
         client.close();
         if (server != null) {
@@ -362,6 +364,9 @@ final class Session {
             forward.beforeConnect(cmd);
             return;
         }
+        if (loggedIn && !policy.permits(cmd, line)) {
+            return;
+        }
         switch (verb) {
             case Verbs.PORT, Verbs.EPRT, Verbs.PASV, Verbs.EPSV -> {
                 if (requireLogin(line)) {
@@ -469,9 +474,11 @@ final class Session {
                 reply(reply);
                 if (reply.code() == 230 && !loggedIn) {
                     loggedIn = true;
+                    policy.loggedIn(user);
                     auditLogin("ok", reply);
                 } else if (reply.code() >= 400 && !Verbs.USER.equals(verb)) {
                     auditLogin("failed", reply);
+                    policy.loginFailed();
                 }
             }
             case Verbs.REIN -> {
@@ -502,7 +509,8 @@ final class Session {
                 .with("user", user())
                 .with("destination", destination)
                 .with("outcome", outcome)
-                .with("reply", reply.code()));
+                .with("reply", reply.code())
+                .with("profile", loggedIn ? policy.profileName() : null));
     }
 
     void onServerLine(String line) {
@@ -581,17 +589,36 @@ final class Session {
 
     /** Records a refusal and, when {@code reply} is not null, answers the client with it. */
     void refuse(Reason reason, String input, FtpReply reply) {
+        record(reason, input, reply, true);
+        if (reply != null) {
+            reply(reply);
+        }
+    }
+
+    /**
+     * Records a policy verdict. Returns true when it is enforced (the reply has then been sent and the caller
+     * must not carry out the action); in monitor mode it is only recorded, with {@code "enforced": false}.
+     */
+    boolean policyRefuses(Reason reason, String input, FtpReply reply) {
+        boolean enforced = !ctx.settings.monitor();
+        record(reason, input, enforced ? reply : null, enforced);
+        if (enforced && reply != null) {
+            reply(reply);
+        }
+        return enforced;
+    }
+
+    private void record(Reason reason, String input, FtpReply reply, boolean enforced) {
         // A refused PASS line must not put the password into the audit trail or the log.
         String shown = SafeText.redactSecrets(input == null ? "" : input);
         audit(AuditEvent.of("refused", id, clientText())
                 .with("reason", reason.code())
                 .with("input", SafeText.escape(shown, 512))
                 .with("reply", reply == null ? null : reply.code())
+                .with("enforced", enforced)
                 .with("user", user())
                 .with("destination", destination));
-        LOG.info("#{} refused {}: {}", id, reason.code(), SafeText.escape(shown, 120));
-        if (reply != null) {
-            reply(reply);
-        }
+        LOG.info("#{} {}refused {}: {}", id, enforced ? "" : "(monitor, not enforced) ", reason.code(),
+                SafeText.escape(shown, 120));
     }
 }

@@ -124,9 +124,10 @@ class ConfigLoaderTest {
                 Arguments.of(l0 + "    upstrem: 192.0.2.10:21\n",
                         "ftpgate.yaml:3:5: listeners[0].upstrem: unknown key; did you mean 'upstream'? (expected"
                                 + " one of: name, listen, upstream, public-address, client-data-ports,"
-                                + " server-data-ports, upstream-mode, allow-client, allow-destination)"),
+                                + " server-data-ports, upstream-mode, allow-client, allow-destination,"
+                                + " deny-client, anonymous, anonymous-write, default-profile, rules)"),
                 Arguments.of("colour: blue\n" + l0, "ftpgate.yaml:1:1: colour: unknown key (expected one of:"
-                        + " audit-log, timeouts, listeners)"),
+                        + " audit-log, timeouts, listeners, monitor, limits, profiles)"),
                 Arguments.of(l0 + "    client-data-ports: 50000\n",
                         "ftpgate.yaml:3:24: listeners[0].client-data-ports: expected a port range LO-HI such as"
                                 + " 50000-50999, got '50000'"),
@@ -171,7 +172,7 @@ class ConfigLoaderTest {
                 Arguments.of("listeners:\n  - listen:\n", "ftpgate.yaml:2:12: listeners[0].listen: expected"
                         + " HOST:PORT addresses, got no value"),
                 Arguments.of("- 1\n", "ftpgate.yaml:1:1: expected a mapping with keys audit-log, timeouts,"
-                        + " listeners, got a list"));
+                        + " listeners, monitor, limits, profiles, got a list"));
     }
 
     @ParameterizedTest

@@ -1,0 +1,67 @@
+package io.ftpgate.policy;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The session policy of one listener: who may connect, whether anonymous users may log in and write, and
+ * which command profile a logged-in user gets.
+ *
+ * @param denyClient      client blocks refused even when allowed by {@code allow-client}
+ * @param anonymous       anonymous login permitted
+ * @param anonymousWrite  anonymous users may use write commands (off by default, per the CERT advice)
+ * @param rules           user rules, first match wins
+ * @param defaultProfile  profile for sessions no rule matches
+ */
+public record ListenerPolicy(List<Cidr> denyClient, boolean anonymous, boolean anonymousWrite,
+        List<UserRule> rules, String defaultProfile) {
+
+    /** Names that mean "anonymous" to FTP servers (RFC 1635). */
+    public static final Set<String> ANONYMOUS_USERS = Set.of("anonymous", "ftp");
+
+    /** Defaults: no extra denials, anonymous login allowed but read-only, everything else on profile full. */
+    public static final ListenerPolicy DEFAULTS = new ListenerPolicy(List.of(), true, false, List.of(),
+            CommandProfile.FULL.name());
+
+    public ListenerPolicy {
+        denyClient = denyClient == null ? List.of() : List.copyOf(denyClient);
+        rules = rules == null ? List.of() : List.copyOf(rules);
+        defaultProfile = defaultProfile == null ? CommandProfile.FULL.name() : defaultProfile;
+    }
+
+    /** True for the anonymous user names, in any case. */
+    public static boolean isAnonymous(String user) {
+        return user != null && ANONYMOUS_USERS.contains(user.toLowerCase(Locale.ROOT));
+    }
+
+    /** Name of the profile for this user, client and destination. */
+    public String profileFor(String user, InetAddress client, InetAddress destination) {
+        for (UserRule r : rules) {
+            if (r.matches(user, client, destination)) {
+                return r.profile();
+            }
+        }
+        return defaultProfile;
+    }
+
+    /** Every profile name this policy refers to (checked against the known profiles at load time). */
+    public Set<String> profileNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        names.add(defaultProfile);
+        rules.forEach(r -> names.add(r.profile()));
+        return names;
+    }
+
+    /** Throws when a referenced profile is not in {@code profiles}. */
+    public void checkProfiles(Map<String, CommandProfile> profiles) {
+        for (String n : profileNames()) {
+            if (!profiles.containsKey(n)) {
+                throw new IllegalArgumentException("unknown profile '" + n + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(profiles.keySet())) + ")");
+            }
+        }
+    }
+}

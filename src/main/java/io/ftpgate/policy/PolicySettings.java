@@ -1,0 +1,33 @@
+package io.ftpgate.policy;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Process-wide policy settings.
+ *
+ * @param monitor   monitor mode: policy verdicts are logged with {@code "enforced": false} and not applied;
+ *                  protocol-safety rules (line limits, NUL, foreign data addresses...) are always applied
+ * @param limits    admission limits
+ * @param profiles  command profiles by name: the built-ins plus user-defined ones
+ */
+public record PolicySettings(boolean monitor, Limits limits, Map<String, CommandProfile> profiles) {
+
+    /** Enforcing, default limits, built-in profiles only. */
+    public static final PolicySettings DEFAULTS = new PolicySettings(false, Limits.DEFAULTS, CommandProfile.BUILT_IN);
+
+    public PolicySettings {
+        limits = limits == null ? Limits.DEFAULTS : limits;
+        Map<String, CommandProfile> all = new HashMap<>(CommandProfile.BUILT_IN);
+        if (profiles != null) {
+            all.putAll(profiles);
+        }
+        profiles = Map.copyOf(all);
+    }
+
+    /** The profile called {@code name}; the configuration was checked at load time, so it exists. */
+    public CommandProfile profile(String name) {
+        CommandProfile p = profiles.get(name);
+        return p == null ? CommandProfile.FULL : p;
+    }
+}
