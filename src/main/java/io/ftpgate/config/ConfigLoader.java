@@ -8,6 +8,7 @@ import io.ftpgate.config.YamlTree.Scalar;
 import io.ftpgate.config.YamlTree.Seq;
 import io.ftpgate.policy.Cidr;
 import io.ftpgate.policy.CommandProfile;
+import io.ftpgate.policy.DestinationRules;
 import io.ftpgate.policy.Limits;
 import io.ftpgate.policy.ListenerPolicy;
 import io.ftpgate.policy.PolicySettings;
@@ -49,6 +50,10 @@ import java.util.regex.Pattern;
  *     anonymous-write: false                  # anonymous users may write (default false)
  *     default-profile: full                   # profile when no rule matches
  *     rules: [{user: "partner-*", client: [198.51.100.0/24], destination: [...], profile: read-only}]
+ *     deny-destination: [198.51.100.66/32]    # forward: never reached, whatever allow-destination says
+ *     allow-destination-hosts: ["*.partner.example"]   # forward: names as typed in USER user@host
+ *     deny-destination-hosts: ["*.internal.example"]
+ *     destination-ports: [21, 2121-2130]      # forward: default 21 and 1024-65535
  * monitor: false                              # log policy verdicts without enforcing them
  * limits: { max-sessions: 10000, max-sessions-per-client: 50, max-login-failures: 5, block-time: 10m }
  * profiles: { upload-only: { deny: [RETR, LIST], reply: "550 Upload only." } }   # plus full, read-only, no-site
@@ -69,7 +74,8 @@ public final class ConfigLoader {
     static final List<String> TIMEOUT_KEYS = List.of("pinhole", "connect", "control-idle", "login", "data-idle");
     static final List<String> LISTENER_KEYS = List.of("name", "listen", "upstream", "public-address",
             "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",
-            "deny-client", "anonymous", "anonymous-write", "default-profile", "rules");
+            "deny-client", "anonymous", "anonymous-write", "default-profile", "rules", "deny-destination",
+            "allow-destination-hosts", "deny-destination-hosts", "destination-ports");
 
     /** Names appear in logs and audit events; keeping them to a safe alphabet keeps those lines parseable. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -294,7 +300,22 @@ public final class ConfigLoader {
                             scalar(r.get("profile").value(), rp + ".profile", "a profile name")));
                 }
             }
-            return new ListenerPolicy(deny, anonymous, anonymousWrite, rules, dflt);
+            return new ListenerPolicy(deny, anonymous, anonymousWrite, rules, dflt, destinationRules(e, path));
+        }
+
+        private DestinationRules destinationRules(Map<String, Entry> e, String path) throws ConfigException {
+            return new DestinationRules(
+                    e.containsKey("deny-destination") ? list(e.get("deny-destination").value(),
+                            path + ".deny-destination", "address blocks", ConfigValues::cidr) : List.of(),
+                    e.containsKey("allow-destination-hosts") ? list(e.get("allow-destination-hosts").value(),
+                            path + ".allow-destination-hosts", "host names or globs", ConfigValues::hostGlob)
+                            : List.of(),
+                    e.containsKey("deny-destination-hosts") ? list(e.get("deny-destination-hosts").value(),
+                            path + ".deny-destination-hosts", "host names or globs", ConfigValues::hostGlob)
+                            : List.of(),
+                    e.containsKey("destination-ports") ? list(e.get("destination-ports").value(),
+                            path + ".destination-ports", "ports or ranges such as 21 or 2121-2130",
+                            ConfigValues::anyPortRange) : null);
         }
 
         private Timeouts timeouts(Node n) throws ConfigException {

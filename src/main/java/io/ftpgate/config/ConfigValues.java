@@ -218,4 +218,27 @@ public final class ConfigValues {
         }
         return v.toUpperCase(java.util.Locale.ROOT);
     }
+
+    /** A host name glob for destination rules: letters, digits, '-', '.', '*' and '?'. */
+    public static String hostGlob(String text) {
+        String g = text.trim();
+        if (!g.matches("[A-Za-z0-9*?][A-Za-z0-9.*?-]{0,252}")) {
+            throw new IllegalArgumentException("expected a host name or a glob such as *.example.net, got '"
+                    + text + "'");
+        }
+        return g;
+    }
+
+    /** A destination port or range (1-65535; privileged ports allowed here on purpose, e.g. 21). */
+    public static io.ftpgate.policy.PortSpan anyPortRange(String text) {
+        String s = text.trim();
+        try {
+            int dash = s.indexOf('-');
+            int lo = Integer.parseInt(dash < 0 ? s : s.substring(0, dash).trim());
+            int hi = dash < 0 ? lo : Integer.parseInt(s.substring(dash + 1).trim());
+            return new io.ftpgate.policy.PortSpan(lo, hi);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected a port (1-65535) or a range LO-HI, got '" + text + "'");
+        }
+    }
 }

@@ -91,6 +91,12 @@ final class ForwardLogin {
         if (s.policy.refusesUser(t.user(), cmd.toLine())) {
             return;
         }
+        // Name and port are checked as typed, before any lookup is made on the client's behalf.
+        String why = s.ctx.config.policy().destinations().refuseName(t.host(), t.port());
+        if (why != null && s.policyRefuses(Reason.DESTINATION_NOT_ALLOWED, cmd.toLine() + " (" + why + ")",
+                FtpReply.of(530, "Destination not allowed by gateway policy."))) {
+            return;
+        }
         s.setUser(t.user());
         s.beginLocal();
         // Name resolution blocks, so it runs on the resolver pool and the result comes back to the session loop.

@@ -38,6 +38,7 @@ public final class AddressPolicy {
     private final boolean defaultDestinations;
     private final Set<InetAddress> ownAddresses;
     private final Set<InetSocketAddress> ownListeners;
+    private final List<Cidr> denyDestination;
 
     /**
      * Builds the policy of one listener.
@@ -53,6 +54,7 @@ public final class AddressPolicy {
             this.allowClient = forward ? PRIVATE_CLIENTS : blocks("0.0.0.0/0", "::/0");
         }
         this.defaultDestinations = listener.allowDestination().isEmpty();
+        this.denyDestination = listener.policy().destinations().deny();
         this.allowDestination = listener.allowDestination();
         this.ownAddresses = localAddresses();
         this.ownListeners = ownListeners.stream()
@@ -80,6 +82,9 @@ public final class AddressPolicy {
             if (own.getPort() == port && own.getAddress().isAnyLocalAddress() && ownAddresses.contains(a)) {
                 return false;
             }
+        }
+        if (Cidr.anyContains(denyDestination, a)) {
+            return false;
         }
         if (defaultDestinations) {
             return !Cidr.anyContains(NON_PUBLIC, a) && !ownAddresses.contains(a);

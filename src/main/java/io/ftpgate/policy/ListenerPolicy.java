@@ -15,21 +15,29 @@ import java.util.Set;
  * @param anonymousWrite  anonymous users may use write commands (off by default, per the CERT advice)
  * @param rules           user rules, first match wins
  * @param defaultProfile  profile for sessions no rule matches
+ * @param destinations    forward placement: destination names, ports and denied blocks
  */
 public record ListenerPolicy(List<Cidr> denyClient, boolean anonymous, boolean anonymousWrite,
-        List<UserRule> rules, String defaultProfile) {
+        List<UserRule> rules, String defaultProfile, DestinationRules destinations) {
 
     /** Names that mean "anonymous" to FTP servers (RFC 1635). */
     public static final Set<String> ANONYMOUS_USERS = Set.of("anonymous", "ftp");
 
     /** Defaults: no extra denials, anonymous login allowed but read-only, everything else on profile full. */
     public static final ListenerPolicy DEFAULTS = new ListenerPolicy(List.of(), true, false, List.of(),
-            CommandProfile.FULL.name());
+            CommandProfile.FULL.name(), DestinationRules.DEFAULTS);
 
     public ListenerPolicy {
         denyClient = denyClient == null ? List.of() : List.copyOf(denyClient);
         rules = rules == null ? List.of() : List.copyOf(rules);
         defaultProfile = defaultProfile == null ? CommandProfile.FULL.name() : defaultProfile;
+        destinations = destinations == null ? DestinationRules.DEFAULTS : destinations;
+    }
+
+    /** A policy with the default destination rules. */
+    public ListenerPolicy(List<Cidr> denyClient, boolean anonymous, boolean anonymousWrite, List<UserRule> rules,
+            String defaultProfile) {
+        this(denyClient, anonymous, anonymousWrite, rules, defaultProfile, DestinationRules.DEFAULTS);
     }
 
     /** True for the anonymous user names, in any case. */

@@ -11,6 +11,7 @@ import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.control.Gateway;
 import io.ftpgate.control.GatewayStartException;
 import io.ftpgate.policy.CommandProfile;
+import io.ftpgate.policy.DestinationRules;
 import io.ftpgate.policy.Limits;
 import io.ftpgate.policy.ListenerPolicy;
 import io.ftpgate.policy.PolicySettings;
@@ -215,5 +216,36 @@ class PolicyIT {
         before.logout();
         after.logout();
         still.logout();
+    }
+
+    private void startForward(DestinationRules destinations) throws Exception {
+        ListenerConfig fwd = new ListenerConfig("forward", List.of(new HostAndPort("127.0.0.1", 0)), null, null,
+                null, null, null, List.of(), List.of(io.ftpgate.policy.Cidr.parse("127.0.0.1/32")),
+                new ListenerPolicy(List.of(), true, false, List.of(), "full", destinations));
+        gw = Gateway.start(new GatewayConfig(List.of(fwd), null, null), audit);
+        address = gw.boundAddresses().get(0);
+    }
+
+    @Test
+    void forwardDestinationPortOutsideTheAllowedPortsIsRefused() throws Exception {
+        startForward(new DestinationRules(null, null, null, List.of(new io.ftpgate.policy.PortSpan(21, 21))));
+        FTPClient c = new FTPClient();
+        c.connect(address.getAddress(), address.getPort());
+        assertThat(c.login("demo@127.0.0.1:" + upstreamPort, "demo")).isFalse();
+        assertThat(c.getReplyCode()).isEqualTo(530);
+        assertThat((String) audit.awaitRefused("destination-not-allowed").get("input"))
+                .contains("is not an allowed destination port");
+        c.disconnect();
+    }
+
+    @Test
+    void denyDestinationWinsOverAllowDestination() throws Exception {
+        startForward(new DestinationRules(List.of(io.ftpgate.policy.Cidr.parse("127.0.0.0/8")), null, null, null));
+        FTPClient c = new FTPClient();
+        c.connect(address.getAddress(), address.getPort());
+        assertThat(c.login("demo@127.0.0.1:" + upstreamPort, "demo")).isFalse();
+        assertThat(c.getReplyCode()).isEqualTo(530);
+        audit.awaitRefused("destination-not-allowed");
+        c.disconnect();
     }
 }

@@ -136,4 +136,27 @@ class PolicyUnitTest {
         a.loginSucceeded(c);
         assertThat(a.loginFailed(c)).isFalse();
     }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "ok", value = {
+        "ftp.partner.example, 21, ok",
+        "ftp.partner.example, 2121, ok",
+        "ftp.partner.example, 25, port 25 is not an allowed destination port",
+        "ftp.partner.example, 80, port 80 is not an allowed destination port",
+        "FTP.Partner.Example, 21, ok",
+        "files.other.example, 21, host files.other.example is not in allow-destination-hosts",
+        "secret.partner.example, 21, host secret.partner.example is in deny-destination-hosts",
+    })
+    void destinationNamesAndPorts(String host, int port, String why) {
+        DestinationRules r = new DestinationRules(List.of(), List.of("*.partner.example"),
+                List.of("secret.*"), null);
+        assertThat(r.refuseName(host, port)).isEqualTo(why);
+    }
+
+    @Test
+    void explicitDestinationPortsReplaceTheDefault() {
+        DestinationRules r = new DestinationRules(null, null, null, List.of(new PortSpan(2121, 2130)));
+        assertThat(r.refuseName("x.example", 2125)).isNull();
+        assertThat(r.refuseName("x.example", 21)).contains("port 21");
+    }
 }
