@@ -58,6 +58,8 @@ public enum Reason {
     ANONYMOUS_DENIED("anonymous-denied", "anonymous login is refused on this listener", "530"),
     ANONYMOUS_WRITE_DENIED("anonymous-write-denied", "an anonymous user tried to write (anonymous-write is off)",
             "550"),
+    ANONYMOUS_INCOMING("anonymous-incoming", "an anonymous user tried to list, download, append to, rename or"
+            + " delete in the upload-only incoming area", "550"),
     COMMAND_DENIED("command-denied", "the user's command profile does not allow this command",
             "the profile's reply (default 550)");
 

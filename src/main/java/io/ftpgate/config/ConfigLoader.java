@@ -48,6 +48,7 @@ import java.util.regex.Pattern;
  *     deny-client: [10.9.0.0/16]              # refused even if allow-client matches
  *     anonymous: true                         # anonymous login allowed (default true)
  *     anonymous-write: false                  # anonymous users may write (default false)
+ *     anonymous-incoming: /incoming           # anonymous upload-only area (no list, download, rename)
  *     default-profile: full                   # profile when no rule matches
  *     rules: [{user: "partner-*", client: [198.51.100.0/24], destination: [...], profile: read-only}]
  *     deny-destination: [198.51.100.66/32]    # forward: never reached, whatever allow-destination says
@@ -75,7 +76,7 @@ public final class ConfigLoader {
     static final List<String> LISTENER_KEYS = List.of("name", "listen", "upstream", "public-address",
             "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",
             "deny-client", "anonymous", "anonymous-write", "default-profile", "rules", "deny-destination",
-            "allow-destination-hosts", "deny-destination-hosts", "destination-ports");
+            "allow-destination-hosts", "deny-destination-hosts", "destination-ports", "anonymous-incoming");
 
     /** Names appear in logs and audit events; keeping them to a safe alphabet keeps those lines parseable. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -300,7 +301,10 @@ public final class ConfigLoader {
                             scalar(r.get("profile").value(), rp + ".profile", "a profile name")));
                 }
             }
-            return new ListenerPolicy(deny, anonymous, anonymousWrite, rules, dflt, destinationRules(e, path));
+            String incoming = opt(e, "anonymous-incoming", path, "an absolute server path such as /incoming",
+                    ConfigValues::serverDirectory);
+            return new ListenerPolicy(deny, anonymous, anonymousWrite, rules, dflt, destinationRules(e, path),
+                    incoming);
         }
 
         private DestinationRules destinationRules(Map<String, Entry> e, String path) throws ConfigException {

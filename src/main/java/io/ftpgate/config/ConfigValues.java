@@ -241,4 +241,14 @@ public final class ConfigValues {
             throw new IllegalArgumentException("expected a port (1-65535) or a range LO-HI, got '" + text + "'");
         }
     }
+
+    /** An absolute server directory, normalised ("/incoming/" becomes "/incoming"). */
+    public static String serverDirectory(String text) {
+        String t = text.trim();
+        if (!t.startsWith("/") || t.chars().anyMatch(c -> c < 0x20)) {
+            throw new IllegalArgumentException("expected an absolute server path such as /incoming, got '" + text
+                    + "'");
+        }
+        return io.ftpgate.protocol.FtpPaths.resolve("/", t);
+    }
 }

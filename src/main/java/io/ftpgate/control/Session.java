@@ -481,6 +481,12 @@ final class Session {
                     policy.loginFailed();
                 }
             }
+            case "CWD", "CDUP", "XCWD", "XCUP" -> {
+                reply(reply);
+                if (reply.isPositiveCompletion()) {
+                    policy.learnDirectory();
+                }
+            }
             case Verbs.REIN -> {
                 reply(reply);
                 if (reply.code() == 220) {

@@ -4,6 +4,7 @@ import io.ftpgate.audit.Reason;
 import io.ftpgate.policy.CommandProfile;
 import io.ftpgate.policy.ListenerPolicy;
 import io.ftpgate.protocol.FtpCommand;
+import io.ftpgate.protocol.FtpPaths;
 import io.ftpgate.protocol.FtpReply;
 
 /**
@@ -20,6 +21,8 @@ final class SessionPolicy {
     private final ListenerPolicy policy;
     private CommandProfile profile = CommandProfile.FULL;
     private boolean anonymous;
+    // The server's current directory, tracked only for anonymous sessions of a listener with an incoming area.
+    private String cwd;
     private boolean counted;
 
     SessionPolicy(Session session) {
@@ -76,6 +79,30 @@ final class SessionPolicy {
         anonymous = ListenerPolicy.isAnonymous(user);
         profile = s.ctx.settings.profile(policy.profileFor(user, s.clientAddress, s.serverAddress));
         s.ctx.admission.loginSucceeded(s.clientAddress);
+        learnDirectory();
+    }
+
+    /** True when the session's current directory matters to the policy (anonymous user, incoming area). */
+    boolean tracksDirectory() {
+        return anonymous && policy.incoming() != null;
+    }
+
+    /**
+     * Asks the server for its current directory with the gateway's own PWD (its reply is not relayed). Sent
+     * right after the login or directory change that made it necessary, so it is answered before the client's
+     * next command is handled.
+     */
+    void learnDirectory() {
+        if (!tracksDirectory()) {
+            return;
+        }
+        s.sendToServer("PWD", reply -> {
+            if (reply.isPreliminary()) {
+                return false;
+            }
+            cwd = reply.code() == 257 ? FtpPaths.parsePwdReply(reply.lines().get(reply.lines().size() - 1)) : null;
+            return true;
+        });
     }
 
     /** Login refused: count it, and end the session when the address is now blocked. */
@@ -95,6 +122,12 @@ final class SessionPolicy {
     /** True when a logged-in session may use {@code cmd}; otherwise the refusal has been sent. */
     boolean permits(FtpCommand cmd, String line) {
         String verb = cmd.verb();
+        if (tracksDirectory()) {
+            Boolean v = incomingVerdict(cmd, line);
+            if (v != null) {
+                return v;
+            }
+        }
         if (anonymous && !policy.anonymousWrite() && CommandProfile.WRITE_VERBS.contains(verb)
                 && s.policyRefuses(Reason.ANONYMOUS_WRITE_DENIED, line,
                         FtpReply.of(550, "Anonymous users may not write here."))) {
@@ -102,5 +135,45 @@ final class SessionPolicy {
         }
         return profile.permits(verb) || !s.policyRefuses(Reason.COMMAND_DENIED, line,
                 FtpReply.of(profile.replyCode(), profile.replyText()));
+    }
+
+    /** Verbs that read what is in a directory or file. */
+    private static final java.util.Set<String> READS = java.util.Set.of("RETR", "LIST", "NLST", "MLSD", "MLST",
+            "SIZE", "MDTM", "STAT");
+    /** Verbs that change what someone else uploaded. */
+    private static final java.util.Set<String> CHANGES = java.util.Set.of("APPE", "DELE", "RNFR", "RNTO", "RMD",
+            "XRMD", "MKD", "XMKD");
+
+    /**
+     * The incoming-area rule for an anonymous user: uploads (STOR, STOU) are allowed inside the area even
+     * though anonymous users may not write elsewhere, and nothing inside it can be listed, downloaded, appended
+     * to, renamed or deleted, so the area cannot serve as a drop box for others (the CERT bounce-payload
+     * scenario). Returns null when the rule does not decide.
+     */
+    private Boolean incomingVerdict(FtpCommand cmd, String line) {
+        String verb = cmd.verb();
+        boolean upload = verb.equals("STOR") || verb.equals("STOU");
+        if (!upload && !READS.contains(verb) && !CHANGES.contains(verb)) {
+            return null;
+        }
+        if (verb.equals("STAT") && cmd.argument().isEmpty()) {
+            return null; // server status, not a listing
+        }
+        if (cwd == null) {
+            // Without a known directory a relative path cannot be placed; refuse rather than guess.
+            return !s.policyRefuses(Reason.ANONYMOUS_INCOMING, line,
+                    FtpReply.of(550, "Cannot determine the current directory; refused."));
+        }
+        String arg = READS.contains(verb) && !verb.equals("RETR") ? FtpPaths.listingPath(cmd.argument())
+                : cmd.argument();
+        boolean inside = FtpPaths.within(FtpPaths.resolve(cwd, arg), policy.incoming());
+        if (!inside) {
+            return null;
+        }
+        if (upload) {
+            return true;
+        }
+        return !s.policyRefuses(Reason.ANONYMOUS_INCOMING, line,
+                FtpReply.of(550, "The incoming area is upload-only."));
     }
 }

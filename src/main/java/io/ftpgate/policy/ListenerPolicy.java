@@ -16,28 +16,39 @@ import java.util.Set;
  * @param rules           user rules, first match wins
  * @param defaultProfile  profile for sessions no rule matches
  * @param destinations    forward placement: destination names, ports and denied blocks
+ * @param incoming        server directory where anonymous users may upload but not list, download, rename or
+ *                        delete (CERT: "carefully confined" anonymous upload); {@code null} = none
  */
 public record ListenerPolicy(List<Cidr> denyClient, boolean anonymous, boolean anonymousWrite,
-        List<UserRule> rules, String defaultProfile, DestinationRules destinations) {
+        List<UserRule> rules, String defaultProfile, DestinationRules destinations, String incoming) {
 
     /** Names that mean "anonymous" to FTP servers (RFC 1635). */
     public static final Set<String> ANONYMOUS_USERS = Set.of("anonymous", "ftp");
 
     /** Defaults: no extra denials, anonymous login allowed but read-only, everything else on profile full. */
     public static final ListenerPolicy DEFAULTS = new ListenerPolicy(List.of(), true, false, List.of(),
-            CommandProfile.FULL.name(), DestinationRules.DEFAULTS);
+            CommandProfile.FULL.name(), DestinationRules.DEFAULTS, null);
 
     public ListenerPolicy {
         denyClient = denyClient == null ? List.of() : List.copyOf(denyClient);
         rules = rules == null ? List.of() : List.copyOf(rules);
         defaultProfile = defaultProfile == null ? CommandProfile.FULL.name() : defaultProfile;
         destinations = destinations == null ? DestinationRules.DEFAULTS : destinations;
+        if (incoming != null && !incoming.startsWith("/")) {
+            throw new IllegalArgumentException("anonymous-incoming must be an absolute server path such as /incoming");
+        }
+    }
+
+    /** A policy without an incoming area. */
+    public ListenerPolicy(List<Cidr> denyClient, boolean anonymous, boolean anonymousWrite, List<UserRule> rules,
+            String defaultProfile, DestinationRules destinations) {
+        this(denyClient, anonymous, anonymousWrite, rules, defaultProfile, destinations, null);
     }
 
     /** A policy with the default destination rules. */
     public ListenerPolicy(List<Cidr> denyClient, boolean anonymous, boolean anonymousWrite, List<UserRule> rules,
             String defaultProfile) {
-        this(denyClient, anonymous, anonymousWrite, rules, defaultProfile, DestinationRules.DEFAULTS);
+        this(denyClient, anonymous, anonymousWrite, rules, defaultProfile, DestinationRules.DEFAULTS, null);
     }
 
     /** True for the anonymous user names, in any case. */

@@ -20,7 +20,7 @@ import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
  * verdicts should differ: the data-connection IP checks, anonymous write, the advertised passive address. (ftpgate's own {@link DemoUpstream} ties both IP checks to one flag and has no
  * writable anonymous user or external address.)
  */
-final class MinaServer implements AutoCloseable {
+public final class MinaServer implements AutoCloseable {
 
     private static final String LISTENER = "default";
     /** A second, writable named user. */
@@ -36,7 +36,7 @@ final class MinaServer implements AutoCloseable {
     }
 
     /** Options; the defaults are MINA's secure defaults with a read-only anonymous user. */
-    static final class Options {
+    public static final class Options {
         boolean ipChecks = true;
         boolean anonymousWrite;
         String externalAddress;
@@ -46,7 +46,7 @@ final class MinaServer implements AutoCloseable {
             return this;
         }
 
-        Options anonymousWrite(boolean on) {
+        public Options anonymousWrite(boolean on) {
             anonymousWrite = on;
             return this;
         }
@@ -57,12 +57,12 @@ final class MinaServer implements AutoCloseable {
             return this;
         }
 
-        MinaServer start(Path root) throws IOException {
+        public MinaServer start(Path root) throws IOException {
             return MinaServer.start(root, this);
         }
     }
 
-    static Options options() {
+    public static Options options() {
         return new Options();
     }
 
@@ -120,7 +120,7 @@ final class MinaServer implements AutoCloseable {
         return f.createUserManager();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
