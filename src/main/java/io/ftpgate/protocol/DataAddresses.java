@@ -105,7 +105,9 @@ public final class DataAddresses {
         boolean signed = start > 0 && (text.charAt(start - 1) == '-' || text.charAt(start - 1) == '+');
         int[] fields = new int[6];
         int end = byteFields(text, start, fields);
-        if (signed || end < 0 || (end < text.length() && (isDigit(text.charAt(end)) || text.charAt(end) == ','))) {
+        // The tuple must end cleanly: "(h1,...,p2)7" or "(...,1.5)" would otherwise parse as a shorter number.
+        if (signed || end < 0 || (end < text.length() && (isDigit(text.charAt(end)) || text.charAt(end) == ','
+                || text.charAt(end) == '.' && end + 1 < text.length() && isDigit(text.charAt(end + 1))))) {
             throw error(FtpSyntaxException.PASV_SYNTAX, "227 needs (h1,h2,h3,h4,p1,p2) with each 0-255", text);
         }
         return hostPort(fields);

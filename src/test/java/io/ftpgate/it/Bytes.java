@@ -8,37 +8,37 @@ import java.util.HexFormat;
 import java.util.Random;
 
 /** Deterministic random content and sha256 helpers. */
-final class Bytes {
+public final class Bytes {
 
-    static final int MIB = 1024 * 1024;
+    public static final int MIB = 1024 * 1024;
 
     private Bytes() {
     }
 
-    static byte[] random(long seed, int size) {
+    public static byte[] random(long seed, int size) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
         return b;
     }
 
-    static String sha256(byte[] b) {
+    public static String sha256(byte[] b) {
         return sha256(b, 0, b.length);
     }
 
-    static String sha256(byte[] b, int off, int len) {
+    public static String sha256(byte[] b, int off, int len) {
         MessageDigest md = digest();
         md.update(b, off, len);
         return HexFormat.of().formatHex(md.digest());
     }
 
-    static String sha256(byte[] a, byte[] b) {
+    public static String sha256(byte[] a, byte[] b) {
         MessageDigest md = digest();
         md.update(a);
         md.update(b);
         return HexFormat.of().formatHex(md.digest());
     }
 
-    static MessageDigest digest() {
+    public static MessageDigest digest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -47,7 +47,7 @@ final class Bytes {
     }
 
     /** An output stream that only hashes and counts what is written. */
-    static final class HashingSink extends OutputStream {
+    public static final class HashingSink extends OutputStream {
         private final MessageDigest md = digest();
         private long count;
 

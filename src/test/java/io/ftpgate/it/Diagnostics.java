@@ -3,16 +3,16 @@ package io.ftpgate.it;
 import java.util.function.Supplier;
 
 /** Runs a test body and, if it fails, re-throws with the wire transcript and audit log attached. */
-final class Diagnostics {
+public final class Diagnostics {
 
-    interface Body {
+    public interface Body {
         void run() throws Exception;
     }
 
     private Diagnostics() {
     }
 
-    static void withDiagnostics(Supplier<String> diagnostics, Body body) throws Exception {
+    public static void withDiagnostics(Supplier<String> diagnostics, Body body) throws Exception {
         try {
             body.run();
         } catch (AssertionError | Exception e) {

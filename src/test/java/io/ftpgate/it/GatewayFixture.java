@@ -12,11 +12,11 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 /** Builds and runs one single-listener gateway for a test, with its own recording audit sink. */
-final class GatewayFixture implements AutoCloseable {
+public final class GatewayFixture implements AutoCloseable {
 
-    final RecordingAuditSink audit = new RecordingAuditSink();
-    final Gateway gateway;
-    final ListenerConfig listener;
+    public final RecordingAuditSink audit = new RecordingAuditSink();
+    public final Gateway gateway;
+    public final ListenerConfig listener;
 
     private GatewayFixture(ListenerConfig listener, Timeouts timeouts) throws Exception {
         this.listener = listener;
@@ -24,7 +24,7 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     /** The control address to connect to. */
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return gateway.boundAddresses().get(0);
     }
 
@@ -33,11 +33,11 @@ final class GatewayFixture implements AutoCloseable {
         gateway.close();
     }
 
-    static Builder builder(String listenHost) {
+    public static Builder builder(String listenHost) {
         return new Builder(listenHost);
     }
 
-    static final class Builder {
+    public static final class Builder {
         private final String listenHost;
         private HostAndPort upstream;
         private String publicAddress;
@@ -53,49 +53,49 @@ final class GatewayFixture implements AutoCloseable {
         }
 
         /** Reverse placement to host:port. */
-        Builder upstream(String host, int port) {
+        public Builder upstream(String host, int port) {
             this.upstream = new HostAndPort(host, port);
             return this;
         }
 
-        Builder publicAddress(String a) {
+        public Builder publicAddress(String a) {
             this.publicAddress = a;
             return this;
         }
 
-        Builder dataPorts(int clientLow, int serverLow) {
+        public Builder dataPorts(int clientLow, int serverLow) {
             this.clientPorts = new PortRange(clientLow, clientLow + 999);
             this.serverPorts = new PortRange(serverLow, serverLow + 999);
             return this;
         }
 
-        Builder dataPortRanges(int clientLow, int clientHigh, int serverLow, int serverHigh) {
+        public Builder dataPortRanges(int clientLow, int clientHigh, int serverLow, int serverHigh) {
             this.clientPorts = new PortRange(clientLow, clientHigh);
             this.serverPorts = new PortRange(serverLow, serverHigh);
             return this;
         }
 
-        Builder mode(UpstreamMode m) {
+        public Builder mode(UpstreamMode m) {
             this.mode = m;
             return this;
         }
 
-        Builder allowClient(String... cidrs) {
+        public Builder allowClient(String... cidrs) {
             this.allowClient = List.of(cidrs).stream().map(Cidr::parse).toList();
             return this;
         }
 
-        Builder allowDestination(String... cidrs) {
+        public Builder allowDestination(String... cidrs) {
             this.allowDestination = List.of(cidrs).stream().map(Cidr::parse).toList();
             return this;
         }
 
-        Builder timeouts(Timeouts t) {
+        public Builder timeouts(Timeouts t) {
             this.timeouts = t;
             return this;
         }
 
-        GatewayFixture start() throws Exception {
+        public GatewayFixture start() throws Exception {
             ListenerConfig lc = new ListenerConfig("it", List.of(new HostAndPort(listenHost, 0)), upstream,
                     publicAddress, clientPorts, serverPorts, mode, allowClient, allowDestination);
             return new GatewayFixture(lc, timeouts);

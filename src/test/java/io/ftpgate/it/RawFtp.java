@@ -20,15 +20,15 @@ import java.util.regex.Pattern;
  * A byte-exact FTP control client on a plain socket: what is sent is exactly what the test wrote (no
  * normalisation), and every reply is parsed strictly. Keeps a {@link Transcript}.
  */
-final class RawFtp implements AutoCloseable {
+public final class RawFtp implements AutoCloseable {
 
     /** One complete reply (possibly multi-line). */
-    record Reply(int code, List<String> lines) {
-        String text() {
+    public record Reply(int code, List<String> lines) {
+        public String text() {
             return String.join("\n", lines);
         }
 
-        String last() {
+        public String last() {
             return lines.get(lines.size() - 1);
         }
 
@@ -41,8 +41,8 @@ final class RawFtp implements AutoCloseable {
     private static final Pattern PASV = Pattern.compile("\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\)");
     private static final Pattern EPSV = Pattern.compile("\\(\\|\\|\\|(\\d+)\\|\\)");
 
-    final Socket socket;
-    final Transcript transcript = new Transcript();
+    public final Socket socket;
+    public final Transcript transcript = new Transcript();
     private final InputStream in;
     private final OutputStream out;
 
@@ -54,14 +54,54 @@ final class RawFtp implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static RawFtp connect(InetSocketAddress gateway) throws IOException {
+    public static RawFtp connect(InetSocketAddress gateway) throws IOException {
         Socket s = new Socket();
         s.connect(gateway, 5_000);
         return new RawFtp(s);
     }
 
+    /** Connects from a given local address (e.g. "127.0.0.5", to play a client on another host). */
+    public static RawFtp connectFrom(InetSocketAddress gateway, String localAddress) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+        s.connect(gateway, 5_000);
+        return new RawFtp(s);
+    }
+
+    /** {@link #open}, from a given local address. */
+    public static RawFtp openFrom(InetSocketAddress gateway, String localAddress) throws IOException {
+        RawFtp c = connectFrom(gateway, localAddress);
+        Reply r = c.read();
+        if (r.code() != 220) {
+            throw new AssertionError("expected a 220 greeting, got " + r + "\n" + c.transcript);
+        }
+        return c;
+    }
+
+    /**
+     * Reads one reply if one arrives within {@code timeout}, else returns null (the connection stays usable as
+     * long as no partial line arrived). Fails on EOF.
+     */
+    public Reply poll(Duration timeout) throws IOException {
+        int old = socket.getSoTimeout();
+        socket.setSoTimeout((int) timeout.toMillis());
+        try {
+            return read();
+        } catch (SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(old);
+        }
+    }
+
+    /** Sends one byte as TCP urgent data (the Telnet Synch of RFC 959 4.1.3 puts IAC DM there). */
+    public void sendUrgent(int b) throws IOException {
+        transcript.sent(String.format("[urgent byte 0x%02X]", b & 0xff));
+        socket.sendUrgentData(b);
+    }
+
     /** Connects and reads the greeting, which must be 220. */
-    static RawFtp open(InetSocketAddress gateway) throws IOException {
+    public static RawFtp open(InetSocketAddress gateway) throws IOException {
         RawFtp c = connect(gateway);
         Reply r = c.read();
         if (r.code() != 220) {
@@ -71,32 +111,32 @@ final class RawFtp implements AutoCloseable {
     }
 
     /** Sends {@code line} + CRLF. */
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         transcript.sent(line);
         out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
 
     /** Sends exactly these bytes (no CRLF added). */
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         transcript.sent("[raw " + bytes.length + " bytes] "
                 + new String(bytes, 0, Math.min(bytes.length, 120), StandardCharsets.ISO_8859_1));
         out.write(bytes);
         out.flush();
     }
 
-    void sendRaw(String latin1) throws IOException {
+    public void sendRaw(String latin1) throws IOException {
         sendRaw(latin1.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** Sends a command and reads its (first) reply. */
-    Reply cmd(String line) throws IOException {
+    public Reply cmd(String line) throws IOException {
         send(line);
         return read();
     }
 
     /** Reads one complete reply; fails on EOF or timeout. */
-    Reply read() throws IOException {
+    public Reply read() throws IOException {
         String first = readLine();
         if (first == null) {
             throw new AssertionError("connection closed while waiting for a reply\n" + transcript);
@@ -150,7 +190,7 @@ final class RawFtp implements AutoCloseable {
      * Waits for the server to close the connection: returns the replies received before EOF (a reset also
      * counts as closed). Fails if the connection is still open after {@code timeout}.
      */
-    List<Reply> awaitClose(Duration timeout) throws IOException {
+    public List<Reply> awaitClose(Duration timeout) throws IOException {
         List<Reply> replies = new ArrayList<>();
         socket.setSoTimeout((int) timeout.toMillis());
         try {
@@ -184,7 +224,7 @@ final class RawFtp implements AutoCloseable {
     }
 
     /** USER + PASS; expects 331 then 230. */
-    void login(String user, String password) throws IOException {
+    public void login(String user, String password) throws IOException {
         Reply u = cmd("USER " + user);
         if (u.code() == 230) {
             return;
@@ -193,14 +233,14 @@ final class RawFtp implements AutoCloseable {
         expect(cmd("PASS " + password), 230);
     }
 
-    void expect(Reply r, int code) {
+    public void expect(Reply r, int code) {
         if (r.code() != code) {
             throw new AssertionError("expected " + code + ", got " + r + "\n" + transcript);
         }
     }
 
     /** Parses the port of a 227 reply; the address is returned via {@link #pasvHost}. */
-    static int pasvPort(Reply r) {
+    public static int pasvPort(Reply r) {
         Matcher m = PASV.matcher(r.last());
         if (r.code() != 227 || !m.find()) {
             throw new AssertionError("not a 227 reply: " + r);
@@ -208,7 +248,7 @@ final class RawFtp implements AutoCloseable {
         return Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6));
     }
 
-    static String pasvHost(Reply r) {
+    public static String pasvHost(Reply r) {
         Matcher m = PASV.matcher(r.last());
         if (r.code() != 227 || !m.find()) {
             throw new AssertionError("not a 227 reply: " + r);
@@ -216,7 +256,7 @@ final class RawFtp implements AutoCloseable {
         return m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + m.group(4);
     }
 
-    static int epsvPort(Reply r) {
+    public static int epsvPort(Reply r) {
         Matcher m = EPSV.matcher(r.last());
         if (r.code() != 229 || !m.find()) {
             throw new AssertionError("not a 229 reply: " + r);
@@ -225,7 +265,7 @@ final class RawFtp implements AutoCloseable {
     }
 
     /** Opens a data connection to {@code host:port}, optionally from a given local address. */
-    static Socket dataConnect(String host, int port, String localAddress) throws IOException {
+    public static Socket dataConnect(String host, int port, String localAddress) throws IOException {
         Socket s = new Socket();
         if (localAddress != null) {
             s.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
@@ -236,11 +276,11 @@ final class RawFtp implements AutoCloseable {
     }
 
     /** Reads a socket to EOF. */
-    static byte[] readAll(Socket s) throws IOException {
+    public static byte[] readAll(Socket s) throws IOException {
         return s.getInputStream().readAllBytes();
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return socket.isClosed();
     }
 

@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /** A thread-safe audit sink that keeps every event and lets a test wait for one. */
-final class RecordingAuditSink implements AuditSink {
+public final class RecordingAuditSink implements AuditSink {
 
     private final List<AuditEvent> events = new ArrayList<>();
 
@@ -21,12 +21,12 @@ final class RecordingAuditSink implements AuditSink {
     }
 
     /** A snapshot of every event so far, in emission order. */
-    synchronized List<AuditEvent> events() {
+    public synchronized List<AuditEvent> events() {
         return List.copyOf(events);
     }
 
     /** Waits until an event matching {@code p} has been emitted; throws AssertionError with the log otherwise. */
-    AuditEvent awaitEvent(Predicate<AuditEvent> p, Duration timeout) throws InterruptedException {
+    public AuditEvent awaitEvent(Predicate<AuditEvent> p, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             while (true) {
@@ -45,33 +45,33 @@ final class RecordingAuditSink implements AuditSink {
     }
 
     /** Waits for a {@code refused} event with the given reason code. */
-    AuditEvent awaitRefused(String reason) throws InterruptedException {
+    public AuditEvent awaitRefused(String reason) throws InterruptedException {
         return awaitEvent(refused(reason), Duration.ofSeconds(10));
     }
 
     /** Waits for an event of the given type. */
-    AuditEvent await(String event) throws InterruptedException {
+    public AuditEvent await(String event) throws InterruptedException {
         return awaitEvent(type(event), Duration.ofSeconds(10));
     }
 
-    synchronized List<AuditEvent> all(Predicate<AuditEvent> p) {
+    public synchronized List<AuditEvent> all(Predicate<AuditEvent> p) {
         return events.stream().filter(p).collect(Collectors.toList());
     }
 
-    static Predicate<AuditEvent> type(String event) {
+    public static Predicate<AuditEvent> type(String event) {
         return e -> event.equals(e.event());
     }
 
-    static Predicate<AuditEvent> refused(String reason) {
+    public static Predicate<AuditEvent> refused(String reason) {
         return e -> "refused".equals(e.event()) && reason.equals(e.get("reason"));
     }
 
-    static Predicate<AuditEvent> field(String key, Object value) {
+    public static Predicate<AuditEvent> field(String key, Object value) {
         return e -> Objects.equals(String.valueOf(e.get(key)), String.valueOf(value));
     }
 
     /** Every event on its own line, for assertion messages. */
-    synchronized String dump() {
+    public synchronized String dump() {
         StringBuilder sb = new StringBuilder();
         for (AuditEvent e : events) {
             sb.append("  ").append(e).append('\n');
@@ -79,7 +79,7 @@ final class RecordingAuditSink implements AuditSink {
         return sb.toString();
     }
 
-    synchronized void clear() {
+    public synchronized void clear() {
         events.clear();
     }
 }

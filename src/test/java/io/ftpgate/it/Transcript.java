@@ -10,19 +10,19 @@ import org.apache.commons.net.ProtocolCommandListener;
  * usable as a Commons Net {@link ProtocolCommandListener}. Included in assertion messages so a failure shows
  * the wire.
  */
-final class Transcript implements ProtocolCommandListener {
+public final class Transcript implements ProtocolCommandListener {
 
     private final List<String> lines = new ArrayList<>();
 
-    synchronized void sent(String line) {
+    public synchronized void sent(String line) {
         lines.add("C> " + visible(line));
     }
 
-    synchronized void received(String line) {
+    public synchronized void received(String line) {
         lines.add("S> " + visible(line));
     }
 
-    synchronized void note(String text) {
+    public synchronized void note(String text) {
         lines.add("-- " + text);
     }
 
@@ -39,7 +39,7 @@ final class Transcript implements ProtocolCommandListener {
     }
 
     /** The commands the client sent, as they went on the wire (without CRLF). */
-    synchronized List<String> commands() {
+    public synchronized List<String> commands() {
         List<String> out = new ArrayList<>();
         for (String l : lines) {
             if (l.startsWith("C> ")) {
@@ -50,7 +50,7 @@ final class Transcript implements ProtocolCommandListener {
     }
 
     /** True when some command sent starts with {@code verb + " "} or equals {@code verb}. */
-    synchronized boolean sentVerb(String verb) {
+    public synchronized boolean sentVerb(String verb) {
         return commands().stream().anyMatch(c -> c.equals(verb) || c.startsWith(verb + " "));
     }
 

@@ -8,18 +8,32 @@ import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A listening socket that must never be reached: it counts (and closes) every connection it accepts. */
-final class Victim implements AutoCloseable {
+public final class Victim implements AutoCloseable {
 
     private final ServerSocket server;
     private final AtomicInteger accepts = new AtomicInteger();
     private final Thread thread;
 
-    Victim(String address, int port) throws IOException {
+    public Victim(String address, int port) throws IOException {
         server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getByName(address), port), 16);
         thread = new Thread(this::run, "victim-" + address + ":" + port());
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A victim on {@code address:port}, or null when that port cannot be bound there (busy, no privilege). */
+    public static Victim tryOpen(String address, int port) {
+        try {
+            return new Victim(address, port);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** "address:port", for assertion messages. */
+    public String name() {
+        return server.getInetAddress().getHostAddress() + ":" + port();
     }
 
     private void run() {
@@ -32,11 +46,11 @@ final class Victim implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    int accepts() {
+    public int accepts() {
         return accepts.get();
     }
 

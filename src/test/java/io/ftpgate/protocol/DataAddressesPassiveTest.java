@@ -47,6 +47,7 @@ class DataAddressesPassiveTest {
 
     @ParameterizedTest(name = "227 [{0}]")
     @ValueSource(strings = {
+        "Entering Passive Mode (127,0,0,1,4,1.5)",
         // curl test237: a field of four digits must not be read as 121 followed by 6.
         "Entering Passive Mode (1216,256,2,127,127,127)",
         "Entering Passive Mode (256,0,0,1,4,1)", "Entering Passive Mode (127,0,0,1,256,1)",
