@@ -66,7 +66,14 @@ final class ControlHandlers extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-        LOG.debug("#{} {} control error: {}", session.id, clientSide ? "client" : "server", cause.toString());
+        if (cause instanceof java.io.IOException) {
+            // Resets and broken pipes are part of life on a network.
+            LOG.debug("#{} {} control error: {}", session.id, clientSide ? "client" : "server", cause.toString());
+        } else {
+            // Anything else is a bug in the gateway: loud, with the stack, and the session is ended safely.
+            LOG.error("#{} internal error on the {} control connection; session closed", session.id,
+                    clientSide ? "client" : "server", cause);
+        }
         if (clientSide) {
             session.close("client-error");
         } else {

@@ -34,6 +34,12 @@ final class ListenerContext {
      */
     private static final WriteBufferWaterMark DATA_WATER_MARK = new WriteBufferWaterMark(128 * 1024, 512 * 1024);
 
+    /**
+     * Test seam: sees the target of every data-leg connect before it is attempted. The fuzzing oracle uses it
+     * to prove that no input makes the gateway connect anywhere but the two control peers. Null in production.
+     */
+    static volatile java.util.function.Consumer<InetSocketAddress> dataConnectObserver;
+
     final ListenerConfig config;
     final InetSocketAddress upstream;
     final AdvertisedAddress advertised;
@@ -79,6 +85,10 @@ final class ListenerContext {
      * the relay decides when to read.
      */
     Future<Channel> connectDataLeg(EventLoop loop, InetSocketAddress remote, InetAddress localAddress) {
+        java.util.function.Consumer<InetSocketAddress> observer = dataConnectObserver;
+        if (observer != null) {
+            observer.accept(remote);
+        }
         Promise<Channel> p = loop.newPromise();
         Bootstrap b = bootstrap(loop, new EarlyDataBuffer(), false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, DATA_WATER_MARK);

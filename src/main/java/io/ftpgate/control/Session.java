@@ -136,6 +136,9 @@ final class Session {
         }
         timers.start(true);
         if (ctx.config.placement() == Placement.REVERSE) {
+            // Commands a client pipelines before the upstream is even connected wait for it (and its greeting);
+            // without this mark they would be handled as if no server were coming.
+            beginLocal();
             connectServer(ctx.upstream, this::onReverseConnected);
         } else {
             reply(FtpReply.of(220, "ftpgate forward gateway ready; log in as USER user@host[:port]."));
@@ -151,6 +154,7 @@ final class Session {
         }
         destinationHost = ctx.upstream.getHostString();
         expect(this::onGreeting);
+        endLocal();
     }
 
     /** The server's greeting: 120 (wait) is relayed, 220 opens the session, anything else ends it. */

@@ -127,4 +127,17 @@ class ReviewRegressionIT {
             assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
         }
     }
+
+    @Test
+    void commandsPipelinedBeforeTheGreetingWaitForTheServer() throws Exception {
+        server = new ScriptedFtpServer();
+        gw = GatewayFixture.builder("127.0.0.1").upstream("127.0.0.1", server.port()).start();
+        ftp = RawFtp.connect(gw.address());
+        // Sent before anything was read: the gateway may not even be connected upstream yet.
+        ftp.sendRaw("USER anonymous\r\nPASS x\r\nNOOP\r\n");
+        assertThat(ftp.read().code()).isEqualTo(220);
+        assertThat(ftp.read().code()).isEqualTo(331);
+        assertThat(ftp.read().code()).isEqualTo(230);
+        assertThat(ftp.read().code()).isEqualTo(200);
+    }
 }
