@@ -135,7 +135,7 @@ class SessionFuzzTest {
         return out;
     }
 
-    @FuzzTest(maxDuration = "0")
+    @FuzzTest(maxDuration = "24h")
     void session(byte[] input) throws Exception {
         if (input.length < 2) {
             return;

@@ -17,7 +17,7 @@ import java.util.List;
 class ProtocolFuzzTest {
 
     /** Lines never exceed the cap and never contain CR, LF or NUL; after a violation nothing more comes out. */
-    @FuzzTest(maxDuration = "0")
+    @FuzzTest(maxDuration = "24h")
     void lineScanner(byte[] input) {
         if (input.length == 0) {
             return;
@@ -58,7 +58,7 @@ class ProtocolFuzzTest {
     }
 
     /** Accepted data addresses are in range and survive a format/parse round trip. */
-    @FuzzTest(maxDuration = "0")
+    @FuzzTest(maxDuration = "24h")
     void dataAddresses(byte[] input) {
         String text = new String(input, StandardCharsets.ISO_8859_1);
         for (int which = 0; which < 4; which++) {
@@ -90,7 +90,7 @@ class ProtocolFuzzTest {
     }
 
     /** Assembled replies are well-formed and their regenerated wire form assembles to the same reply. */
-    @FuzzTest(maxDuration = "0")
+    @FuzzTest(maxDuration = "24h")
     void replyAssembler(byte[] input) {
         String text = new String(input, StandardCharsets.ISO_8859_1);
         ReplyAssembler assembler = new ReplyAssembler(64, 8192);
