@@ -192,7 +192,7 @@ final class DataBroker {
                 s.audit(AuditEvent.of("refused", s.id, s.clientText())
                         .with("reason", Reason.DATA_PEER_MISMATCH.code())
                         .with("side", side)
-                        .with("input", from == null ? "?" : from.getAddress().getHostAddress() + ":" + from.getPort()));
+                        .with("input", from == null ? "?" : Session.hostPort(from.getAddress(), from.getPort())));
             }
 
             @Override

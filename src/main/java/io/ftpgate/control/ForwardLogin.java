@@ -3,7 +3,6 @@ package io.ftpgate.control;
 import io.ftpgate.audit.Reason;
 import io.ftpgate.config.HostAndPort;
 import io.ftpgate.config.Placement;
-import io.ftpgate.protocol.Features;
 import io.ftpgate.protocol.FtpCommand;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.Verbs;
@@ -49,7 +48,9 @@ final class ForwardLogin {
                 s.closeAfterFlush("client-quit");
             }
             case Verbs.NOOP -> s.reply(FtpReply.of(200, "NOOP ok."));
-            case Verbs.FEAT -> s.reply(Features.rewriteFeat(FtpReply.of(500, "no server yet")));
+            // Like a server that wants a login first: the client asks again once connected and gets the
+            // destination's real feature list (lftp never re-asks after a 211).
+            case Verbs.FEAT -> s.reply(FtpReply.of(530, "Log in with USER user@host[:port] first."));
             case Verbs.AUTH, Verbs.CCC -> s.refuse(Reason.TLS_UNSUPPORTED, cmd.toLine(),
                     FtpReply.of(502, "TLS is not supported through this gateway."));
             default -> s.refuse(Reason.NOT_LOGGED_IN, cmd.toLine(),
@@ -130,7 +131,7 @@ final class ForwardLogin {
         }
         if (chosen == null) {
             if (s.policyRefuses(Reason.DESTINATION_NOT_ALLOWED, cmd.toLine() + " -> "
-                    + addresses[0].getHostAddress(), FtpReply.of(530, "Destination not allowed by gateway policy."))) {
+                    + io.netty.util.NetUtil.toAddressString(addresses[0]), FtpReply.of(530, "Destination not allowed by gateway policy."))) {
                 s.endLocal();
                 return;
             }

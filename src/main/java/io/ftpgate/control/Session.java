@@ -105,6 +105,14 @@ final class Session {
         this.policy = new SessionPolicy(this);
     }
 
+    /**
+     * {@code address:port} as the audit log writes it: IPv6 compressed and bracketed ({@code [2001:db8::10]:21})
+     * so the port cannot be mistaken for part of the address.
+     */
+    static String hostPort(InetAddress address, int port) {
+        return io.netty.util.NetUtil.toSocketAddressString(new InetSocketAddress(address, port));
+    }
+
     static InetSocketAddress canonical(InetSocketAddress a) {
         return new InetSocketAddress(Cidr.canonical(a.getAddress()), a.getPort());
     }
@@ -114,7 +122,7 @@ final class Session {
     }
 
     String clientText() {
-        return clientAddress.getHostAddress() + ":" + clientRemote.getPort();
+        return hostPort(clientAddress, clientRemote.getPort());
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -128,7 +136,7 @@ final class Session {
         audit(AuditEvent.of("session-open", id, clientText())
                 .with("listener", ctx.config.name())
                 .with("placement", ctx.config.placement().name().toLowerCase(java.util.Locale.ROOT))
-                .with("gateway", clientLocal.getAddress().getHostAddress() + ":" + clientLocal.getPort()));
+                .with("gateway", hostPort(clientLocal.getAddress(), clientLocal.getPort())));
         Reason refused = policy.admit();
         if (refused != null) {
             closeAfterFlush(refused.code());
@@ -194,7 +202,7 @@ final class Session {
             serverRemote = canonical((InetSocketAddress) server.remoteAddress());
             serverLocal = canonical((InetSocketAddress) server.localAddress());
             serverAddress = serverRemote.getAddress();
-            destination = serverRemote.getAddress().getHostAddress() + ":" + serverRemote.getPort();
+            destination = hostPort(serverRemote.getAddress(), serverRemote.getPort());
             server.closeFuture().addListener(cf -> onServerClosed());
             then.accept(null);
         });

@@ -37,7 +37,7 @@ final class SessionPolicy {
      */
     Reason admit() {
         FtpReply no = FtpReply.of(421, "Service not available for your address.");
-        String addr = s.clientAddress.getHostAddress();
+        String addr = io.netty.util.NetUtil.toAddressString(s.clientAddress);
         if (!s.ctx.policy.clientAllowed(s.clientAddress) && s.policyRefuses(Reason.CLIENT_NOT_ALLOWED, addr, no)) {
             return Reason.CLIENT_NOT_ALLOWED;
         }
@@ -108,7 +108,7 @@ final class SessionPolicy {
     /** Login refused: count it, and end the session when the address is now blocked. */
     void loginFailed() {
         if (s.ctx.admission.loginFailed(s.clientAddress)
-                && s.policyRefuses(Reason.LOGIN_FAILURES, s.clientAddress.getHostAddress(),
+                && s.policyRefuses(Reason.LOGIN_FAILURES, io.netty.util.NetUtil.toAddressString(s.clientAddress),
                         FtpReply.of(421, "Too many failed logins; your address is blocked for a while."))) {
             s.closeAfterFlush("client-blocked");
         }

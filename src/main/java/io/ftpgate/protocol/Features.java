@@ -38,9 +38,15 @@ public final class Features {
      * Rewrites the server's FEAT reply into a regenerated 211 multi-line reply: the server's feature lines minus
      * those in the owned set, each with exactly one leading space, plus {@code " EPRT"} and {@code " EPSV"}. When
      * the server's reply is not 2xx (for example {@code 500 FEAT not understood}), the result lists only EPRT and
-     * EPSV, since the gateway itself supports them.
+     * EPSV, since the gateway itself supports them. A 4xx or a 530 is different: the server will answer later
+     * (typically after login), so it is passed on unchanged and the client asks again then; answering with a
+     * short list instead would hide MLST, SIZE, REST STREAM... for the whole session (lftp never re-asks).
      */
     public static FtpReply rewriteFeat(FtpReply serverReply) {
+        int code = serverReply.code();
+        if (code == 530 || (code >= 400 && code < 500)) {
+            return serverReply;
+        }
         List<String> out = new ArrayList<>();
         out.add("Features:");
         if (serverReply.isPositiveCompletion()) {

@@ -57,11 +57,17 @@ class FeaturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"500 FEAT not understood", "502 Command not implemented", "530 Please login",
-        "211 No features"})
+    @ValueSource(strings = {"500 FEAT not understood", "502 Command not implemented", "211 No features"})
     void nonListReplyGivesOnlyTheGatewayFeatures(String line) throws FtpSyntaxException {
         FtpReply out = Features.rewriteFeat(assemble(line));
         assertThat(out.encode()).isEqualTo("211-Features:\r\n EPRT\r\n EPSV\r\n211 End\r\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"530 Please login with USER and PASS", "421 Try later", "450 Busy"})
+    void notYetRepliesArePassedOnSoTheClientAsksAgainAfterLogin(String line) throws FtpSyntaxException {
+        FtpReply in = assemble(line);
+        assertThat(Features.rewriteFeat(in).encode()).isEqualTo(in.encode());
     }
 
     @Test
