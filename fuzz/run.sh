@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fuzz/run.sh TARGET [DURATION] — coverage-guided fuzzing of one ftpgate fuzz target with Jazzer.
 #   TARGET   lineScanner | dataAddresses | replyAssembler | session
-#   DURATION how long, as for timeout(1): 10m (default), 1h, 30s ...
+#   DURATION how long, as for timeout(1): 10m (default), 1h, 630s ... (one unit only)
 # New coverage goes to .cifuzz-corpus/ (not committed); a finding is written as a crash file into
 # src/test/resources/.../<Class>Inputs/<target>/ and from then on replays in every `mvn verify`.
 # The normal build runs only the committed seeds (regression mode), quickly.
