@@ -3,6 +3,7 @@ package io.ftpgate.control;
 import io.ftpgate.audit.AuditSink;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.Timeouts;
+import io.ftpgate.data.DataLegs;
 import io.ftpgate.data.EarlyDataBuffer;
 import io.ftpgate.data.Transport;
 import io.ftpgate.nat.AdvertisedAddress;
@@ -14,7 +15,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
@@ -27,12 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and the resolver pool. Immutable after construction, so safe to read from every event loop.
  */
 final class ListenerContext {
-
-    /**
-     * Data legs queue at most this much before the relay stops reading the other side. Large enough to keep
-     * a long fat pipe busy between two reads, small enough that 10,000 sessions stay within memory.
-     */
-    private static final WriteBufferWaterMark DATA_WATER_MARK = new WriteBufferWaterMark(128 * 1024, 512 * 1024);
 
     /**
      * Test seam: sees the target of every data-leg connect before it is attempted. The fuzzing oracle uses it
@@ -82,7 +76,7 @@ final class ListenerContext {
 
     /**
      * Opens a data leg to {@code remote} from {@code localAddress} (port chosen by the kernel), auto-read off:
-     * the relay decides when to read.
+     * the relay decides when to read. Data-leg socket and buffer options: {@link DataLegs}.
      */
     Future<Channel> connectDataLeg(EventLoop loop, InetSocketAddress remote, InetAddress localAddress) {
         java.util.function.Consumer<InetSocketAddress> observer = dataConnectObserver;
@@ -90,8 +84,7 @@ final class ListenerContext {
             observer.accept(remote);
         }
         Promise<Channel> p = loop.newPromise();
-        Bootstrap b = bootstrap(loop, new EarlyDataBuffer(), false)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, DATA_WATER_MARK);
+        Bootstrap b = DataLegs.apply(bootstrap(loop, new EarlyDataBuffer(), false));
         b.connect(remote, new InetSocketAddress(localAddress, 0)).addListener(f -> {
             if (f.isSuccess()) {
                 Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
@@ -103,8 +96,8 @@ final class ListenerContext {
         return p;
     }
 
-    /** Applies the data water marks to a leg accepted by a pinhole. */
+    /** Applies the data-leg options ({@link DataLegs}) to a leg accepted by a pinhole. */
     static void tuneAcceptedLeg(Channel ch) {
-        ch.config().setWriteBufferWaterMark(DATA_WATER_MARK);
+        DataLegs.apply(ch);
     }
 }

@@ -70,7 +70,6 @@ public final class Pinhole {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 8)
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -122,6 +121,7 @@ public final class Pinhole {
         }
         // Single use: stop listening before anything else can arrive.
         closeListener();
+        DataLegs.apply(ch);
         EarlyDataBuffer.install(ch);
         accepted.setSuccess(ch);
     }
