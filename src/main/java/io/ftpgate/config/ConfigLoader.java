@@ -9,6 +9,7 @@ import io.ftpgate.config.YamlTree.Seq;
 import io.ftpgate.policy.Cidr;
 import io.ftpgate.policy.CommandProfile;
 import io.ftpgate.policy.DestinationRules;
+import io.ftpgate.policy.FxpRule;
 import io.ftpgate.policy.Limits;
 import io.ftpgate.policy.ListenerPolicy;
 import io.ftpgate.policy.PolicySettings;
@@ -76,7 +77,8 @@ public final class ConfigLoader {
     static final List<String> LISTENER_KEYS = List.of("name", "listen", "upstream", "public-address",
             "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",
             "deny-client", "anonymous", "anonymous-write", "default-profile", "rules", "deny-destination",
-            "allow-destination-hosts", "deny-destination-hosts", "destination-ports", "anonymous-incoming");
+            "allow-destination-hosts", "deny-destination-hosts", "destination-ports", "anonymous-incoming", "fxp");
+    static final List<String> FXP_KEYS = List.of("client", "peer");
 
     /** Names appear in logs and audit events; keeping them to a safe alphabet keeps those lines parseable. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -303,8 +305,27 @@ public final class ConfigLoader {
             }
             String incoming = opt(e, "anonymous-incoming", path, "an absolute server path such as /incoming",
                     ConfigValues::serverDirectory);
+            List<FxpRule> fxp = new ArrayList<>();
+            if (e.containsKey("fxp")) {
+                Node fn = e.get("fxp").value();
+                if (!(fn instanceof Seq fs)) {
+                    throw error(fn.pos(), path + ".fxp", "expected a list of {client: [...], peer: [...]}, got "
+                            + fn.kind());
+                }
+                for (int i = 0; i < fs.items().size(); i++) {
+                    String fp = path + ".fxp[" + i + "]";
+                    MapNode fm = map(fs.items().get(i), fp, FXP_KEYS, "a mapping with 'client' and 'peer'");
+                    Map<String, Entry> f = fm.entries();
+                    if (!f.containsKey("client") || !f.containsKey("peer")) {
+                        throw error(fm.pos(), fp, "expected both 'client' and 'peer' address blocks");
+                    }
+                    fxp.add(new FxpRule(list(f.get("client").value(), fp + ".client", "address blocks",
+                            ConfigValues::cidr), list(f.get("peer").value(), fp + ".peer", "address blocks",
+                            ConfigValues::cidr)));
+                }
+            }
             return new ListenerPolicy(deny, anonymous, anonymousWrite, rules, dflt, destinationRules(e, path),
-                    incoming);
+                    incoming, fxp);
         }
 
         private DestinationRules destinationRules(Map<String, Entry> e, String path) throws ConfigException {

@@ -94,7 +94,8 @@ final class DataBroker {
             refuseFamily(line);
             return;
         }
-        if (!claimed.equals(s.clientAddress)) {
+        boolean fxp = !claimed.equals(s.clientAddress) && fxpAllowed(claimed);
+        if (!claimed.equals(s.clientAddress) && !fxp) {
             // The FTP bounce attack: a data address other than the client's own. Never connected to.
             s.refuse(Reason.PORT_FOREIGN_ADDRESS, line,
                     FtpReply.of(501, "Illegal " + cmd.verb() + " command: the data address must be your own."));
@@ -105,7 +106,12 @@ final class DataBroker {
                     FtpReply.of(501, "Illegal " + cmd.verb() + " command: privileged port."));
             return;
         }
-        replacePlan(new ActivePlan(cmd.verb(), new InetSocketAddress(s.clientAddress, hp.port())));
+        if (fxp) {
+            // A configured FXP exception: the client leg goes to that peer, and the record says so.
+            s.audit(AuditEvent.of("fxp", s.id, s.clientText()).with("verb", cmd.verb())
+                    .with("peer", Session.hostPort(claimed, hp.port())));
+        }
+        replacePlan(new ActivePlan(cmd.verb(), new InetSocketAddress(fxp ? claimed : s.clientAddress, hp.port())));
         s.reply(FtpReply.of(200, cmd.verb() + " command successful."));
     }
 
@@ -161,7 +167,7 @@ final class DataBroker {
         replacePlan(null);
         s.beginLocal();
         Pinhole.open(s.loop(), s.ctx.transport, s.clientLocal.getAddress(), s.ctx.config.clientDataPorts(),
-                s.clientAddress, s.ctx.timeouts.pinhole(), pinholeEvents("client")).addListener(f -> {
+                s.clientAddress, this::fxpAllowed, s.ctx.timeouts.pinhole(), pinholeEvents("client")).addListener(f -> {
                     if (s.isClosed()) {
                         if (f.isSuccess()) {
                             ((Pinhole) f.getNow()).close();
@@ -182,6 +188,11 @@ final class DataBroker {
                     }
                     s.endLocal();
                 });
+    }
+
+    /** True when a configured FXP exception lets this client use {@code peer} as its data peer. */
+    private boolean fxpAllowed(InetAddress peer) {
+        return io.ftpgate.policy.FxpRule.allows(s.ctx.config.policy().fxp(), s.clientAddress, peer);
     }
 
     /** Pinhole events become audit records; side is "client" or "server". */

@@ -42,6 +42,7 @@ public final class Pinhole {
 
     private final EventLoop loop;
     private final InetAddress expectedPeer;
+    private final java.util.function.Predicate<InetAddress> alsoAccepted;
     private final Events events;
     private final Promise<Channel> accepted;
     // Owned by the event loop.
@@ -49,7 +50,9 @@ public final class Pinhole {
     private ScheduledFuture<?> expiry;
     private boolean closed;
 
-    private Pinhole(EventLoop loop, InetAddress expectedPeer, Events events) {
+    private Pinhole(EventLoop loop, InetAddress expectedPeer, java.util.function.Predicate<InetAddress> alsoAccepted,
+            Events events) {
+        this.alsoAccepted = alsoAccepted;
         this.loop = loop;
         this.expectedPeer = Cidr.canonical(expectedPeer);
         this.events = events;
@@ -63,7 +66,17 @@ public final class Pinhole {
      */
     public static Future<Pinhole> open(EventLoop loop, Transport transport, InetAddress bindAddress,
             PortRange range, InetAddress expectedPeer, Duration ttl, Events events) {
-        Pinhole pinhole = new Pinhole(loop, expectedPeer, events);
+        return open(loop, transport, bindAddress, range, expectedPeer, a -> false, ttl, events);
+    }
+
+    /**
+     * As {@link #open(EventLoop, Transport, InetAddress, PortRange, InetAddress, Duration, Events)}, but also
+     * accepting a peer for which {@code alsoAccepted} holds (a configured FXP exception). Still one connection.
+     */
+    public static Future<Pinhole> open(EventLoop loop, Transport transport, InetAddress bindAddress,
+            PortRange range, InetAddress expectedPeer, java.util.function.Predicate<InetAddress> alsoAccepted,
+            Duration ttl, Events events) {
+        Pinhole pinhole = new Pinhole(loop, expectedPeer, alsoAccepted, events);
         Promise<Pinhole> opened = loop.newPromise();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop, loop)
@@ -113,7 +126,8 @@ public final class Pinhole {
             ch.close();
             return;
         }
-        if (remote == null || !Cidr.canonical(remote.getAddress()).equals(expectedPeer)) {
+        if (remote == null || !(Cidr.canonical(remote.getAddress()).equals(expectedPeer)
+                || alsoAccepted.test(Cidr.canonical(remote.getAddress())))) {
             // Recorded before the close, so the record exists by the time the impostor sees its EOF.
             events.peerMismatch(remote);
             ch.close();

@@ -18,37 +18,47 @@ import java.util.Set;
  * @param destinations    forward placement: destination names, ports and denied blocks
  * @param incoming        server directory where anonymous users may upload but not list, download, rename or
  *                        delete (CERT: "carefully confined" anonymous upload); {@code null} = none
+ * @param fxp             selective FXP exceptions (client block, peer block); none by default
  */
 public record ListenerPolicy(List<Cidr> denyClient, boolean anonymous, boolean anonymousWrite,
-        List<UserRule> rules, String defaultProfile, DestinationRules destinations, String incoming) {
+        List<UserRule> rules, String defaultProfile, DestinationRules destinations, String incoming,
+        List<FxpRule> fxp) {
 
     /** Names that mean "anonymous" to FTP servers (RFC 1635). */
     public static final Set<String> ANONYMOUS_USERS = Set.of("anonymous", "ftp");
 
     /** Defaults: no extra denials, anonymous login allowed but read-only, everything else on profile full. */
     public static final ListenerPolicy DEFAULTS = new ListenerPolicy(List.of(), true, false, List.of(),
-            CommandProfile.FULL.name(), DestinationRules.DEFAULTS, null);
+            CommandProfile.FULL.name(), DestinationRules.DEFAULTS, null, List.of());
 
     public ListenerPolicy {
         denyClient = denyClient == null ? List.of() : List.copyOf(denyClient);
         rules = rules == null ? List.of() : List.copyOf(rules);
         defaultProfile = defaultProfile == null ? CommandProfile.FULL.name() : defaultProfile;
         destinations = destinations == null ? DestinationRules.DEFAULTS : destinations;
+        fxp = fxp == null ? List.of() : List.copyOf(fxp);
         if (incoming != null && !incoming.startsWith("/")) {
             throw new IllegalArgumentException("anonymous-incoming must be an absolute server path such as /incoming");
         }
     }
 
+    /** A policy without FXP exceptions. */
+    public ListenerPolicy(List<Cidr> denyClient, boolean anonymous, boolean anonymousWrite, List<UserRule> rules,
+            String defaultProfile, DestinationRules destinations, String incoming) {
+        this(denyClient, anonymous, anonymousWrite, rules, defaultProfile, destinations, incoming, List.of());
+    }
+
     /** A policy without an incoming area. */
     public ListenerPolicy(List<Cidr> denyClient, boolean anonymous, boolean anonymousWrite, List<UserRule> rules,
             String defaultProfile, DestinationRules destinations) {
-        this(denyClient, anonymous, anonymousWrite, rules, defaultProfile, destinations, null);
+        this(denyClient, anonymous, anonymousWrite, rules, defaultProfile, destinations, null, List.of());
     }
 
     /** A policy with the default destination rules. */
     public ListenerPolicy(List<Cidr> denyClient, boolean anonymous, boolean anonymousWrite, List<UserRule> rules,
             String defaultProfile) {
-        this(denyClient, anonymous, anonymousWrite, rules, defaultProfile, DestinationRules.DEFAULTS, null);
+        this(denyClient, anonymous, anonymousWrite, rules, defaultProfile, DestinationRules.DEFAULTS, null,
+                List.of());
     }
 
     /** True for the anonymous user names, in any case. */

@@ -87,4 +87,15 @@ class ConfigLoaderPolicyTest {
                 .satisfies(e -> assertThat(e.getMessage().replace(dir + "/", "")).startsWith("ftpgate.yaml:5:"))
                 .hasMessageContaining("listeners[0]: unknown profile 'nope' (known: full, no-site, read-only)");
     }
+
+    @Test
+    void fxpRulesAreLoaded() throws Exception {
+        GatewayConfig c = load(LISTENER + "    fxp:\n      - {client: [198.51.100.0/24], peer: [203.0.113.7/32]}\n");
+        assertThat(io.ftpgate.policy.FxpRule.allows(c.listeners().get(0).policy().fxp(),
+                InetAddress.getByName("198.51.100.9"), InetAddress.getByName("203.0.113.7"))).isTrue();
+        assertThat(io.ftpgate.policy.FxpRule.allows(c.listeners().get(0).policy().fxp(),
+                InetAddress.getByName("198.51.100.9"), InetAddress.getByName("203.0.113.8"))).isFalse();
+        assertThatThrownBy(() -> load(LISTENER + "    fxp:\n      - {client: [198.51.100.0/24]}\n"))
+                .hasMessageContaining("listeners[0].fxp[0]: expected both 'client' and 'peer' address blocks");
+    }
 }

@@ -250,4 +250,50 @@ class PolicyIT {
         audit.awaitRefused("destination-not-allowed");
         c.disconnect();
     }
+
+    private RawFtp fxpSession(String peerBlock) throws Exception {
+        ListenerPolicy p = new ListenerPolicy(List.of(), true, false, List.of(), "full", null, null,
+                List.of(new io.ftpgate.policy.FxpRule(List.of(io.ftpgate.policy.Cidr.parse("127.0.0.1/32")),
+                        List.of(io.ftpgate.policy.Cidr.parse(peerBlock)))));
+        start(p, PolicySettings.DEFAULTS);
+        RawFtp ftp = RawFtp.open(address);
+        ftp.login("demo", "demo");
+        ftp.expect(ftp.cmd("TYPE I"), 200);
+        return ftp;
+    }
+
+    @Test
+    void fxpExceptionLetsAConfiguredPeerReceiveTheActiveDataConnection() throws Exception {
+        try (RawFtp ftp = fxpSession("127.0.0.2/32");
+                java.net.ServerSocket peer = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.2"))) {
+            int p = peer.getLocalPort();
+            ftp.expect(ftp.cmd("PORT 127,0,0,2," + (p >> 8) + "," + (p & 0xff)), 200);
+            assertThat(ftp.cmd("RETR /hello.txt").code()).isEqualTo(150);
+            try (java.net.Socket d = peer.accept()) {
+                assertThat(new String(d.getInputStream().readAllBytes())).isEqualTo("hello\n");
+            }
+            assertThat(ftp.read().code()).isEqualTo(226);
+            assertThat(audit.await("fxp").get("peer")).isEqualTo("127.0.0.2:" + p);
+        }
+    }
+
+    @Test
+    void fxpExceptionLetsAConfiguredPeerUseThePassivePinhole() throws Exception {
+        try (RawFtp ftp = fxpSession("127.0.0.2/32")) {
+            int port = RawFtp.pasvPort(ftp.cmd("PASV"));
+            try (java.net.Socket d = RawFtp.dataConnect("127.0.0.1", port, "127.0.0.2")) {
+                assertThat(ftp.cmd("RETR /hello.txt").code()).isEqualTo(150);
+                assertThat(new String(d.getInputStream().readAllBytes())).isEqualTo("hello\n");
+            }
+            assertThat(ftp.read().code()).isEqualTo(226);
+        }
+    }
+
+    @Test
+    void fxpExceptionCoversOnlyItsPeers() throws Exception {
+        try (RawFtp ftp = fxpSession("127.0.0.2/32")) {
+            assertThat(ftp.cmd("PORT 127,0,0,3,4,1").code()).isEqualTo(501);
+            audit.awaitRefused("port-foreign-address");
+        }
+    }
 }
