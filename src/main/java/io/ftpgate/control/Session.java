@@ -66,7 +66,9 @@ final class Session {
     final InetSocketAddress clientLocal;
     final InetAddress clientAddress;
     final DataBroker data;
-    private final ForwardLogin forward;
+    final ForwardLogin forward;
+    private final CommandRouter router = new CommandRouter(this);
+    private final Refusals refusals = new Refusals(this);
     private final long openedNanos = System.nanoTime();
     private final ReplyAssembler assembler = new ReplyAssembler();
     private final ArrayDeque<Pending> awaiting = new ArrayDeque<>();
@@ -272,6 +274,11 @@ final class Session {
         return loggedIn;
     }
 
+    /** QUIT was relayed: the server's hang-up that follows is the client's doing. */
+    void markQuitting() {
+        quitting = true;
+    }
+
     // ---------------------------------------------------------------- client side
 
     void onClientLine(String line) {
@@ -323,7 +330,7 @@ final class Session {
             refuseCommand(Reason.COMMAND_UNKNOWN, line, FtpReply.of(502, "Command not implemented."), first);
             return;
         }
-        dispatch(cmd, line);
+        router.dispatch(cmd, line);
     }
 
     private void refuseCommand(Reason reason, String line, FtpReply reply, boolean first) {
@@ -370,60 +377,6 @@ final class Session {
         }
     }
 
-    private void dispatch(FtpCommand cmd, String line) {
-        String verb = cmd.verb();
-        if (server == null) {
-            forward.beforeConnect(cmd);
-            return;
-        }
-        if (loggedIn && !policy.permits(cmd, line)) {
-            return;
-        }
-        switch (verb) {
-            case Verbs.PORT, Verbs.EPRT, Verbs.PASV, Verbs.EPSV -> {
-                if (requireLogin(line)) {
-                    data.negotiate(cmd);
-                }
-            }
-            case Verbs.AUTH, Verbs.CCC -> refuse(Reason.TLS_UNSUPPORTED, line,
-                    FtpReply.of(502, "TLS is not supported through this gateway."));
-            case Verbs.USER -> forward.user(cmd, line);
-            case Verbs.REST -> {
-                if (requireLogin(line)) {
-                    relay(line, verb, reply -> data.restartAt(reply.code() == 350 ? cmd.argument() : null));
-                }
-            }
-            case Verbs.REIN -> {
-                if (ctx.config.placement() == Placement.FORWARD) {
-                    reply(FtpReply.of(502, "REIN not supported by the forward gateway; reconnect instead."));
-                } else {
-                    relay(line, verb);
-                }
-            }
-            default -> {
-                if (Verbs.isTransfer(verb)) {
-                    if (requireLogin(line)) {
-                        data.transfer(cmd, line);
-                    }
-                } else if (loggedIn || Verbs.allowedBeforeLogin(verb)) {
-                    if (Verbs.QUIT.equals(verb)) {
-                        quitting = true;
-                    }
-                    relay(line, verb);
-                } else {
-                    refuse(Reason.NOT_LOGGED_IN, line, FtpReply.of(530, "Please log in first."));
-                }
-            }
-        }
-    }
-
-    private boolean requireLogin(String line) {
-        if (!loggedIn) {
-            refuse(Reason.NOT_LOGGED_IN, line, FtpReply.of(530, "Please log in first."));
-        }
-        return loggedIn;
-    }
-
     // ---------------------------------------------------------------- server side
 
     /** Expects a reply that no command asked for (a greeting); it goes to {@code pending}. */
@@ -459,58 +412,24 @@ final class Session {
         });
     }
 
-    /** Relays a client command; the reply is relayed back, with the session bookkeeping it implies. */
+    /** Relays a client command and its replies (see {@link CommandRouter#relay}). */
     void relay(String line, String verb) {
-        relay(line, verb, null);
+        router.relay(line, verb, null);
     }
 
     /** Relays a client command; {@code after} (may be null) also sees the final reply once it was relayed. */
     void relay(String line, String verb, java.util.function.Consumer<FtpReply> after) {
-        sendToServer(line, reply -> {
-            if (reply.isPreliminary()) {
-                reply(reply);
-                return false;
-            }
-            afterFinalReply(verb, reply);
-            if (after != null) {
-                after.accept(reply);
-            }
-            return true;
-        });
+        router.relay(line, verb, after);
     }
 
-    private void afterFinalReply(String verb, FtpReply reply) {
-        switch (verb) {
-            case Verbs.FEAT -> reply(io.ftpgate.protocol.Features.rewriteFeat(reply));
-            case Verbs.USER, Verbs.PASS, Verbs.ACCT -> {
-                reply(reply);
-                if (reply.code() == 230 && !loggedIn) {
-                    loggedIn = true;
-                    policy.loggedIn(user);
-                    auditLogin("ok", reply);
-                } else if (reply.code() >= 400 && !Verbs.USER.equals(verb)) {
-                    auditLogin("failed", reply);
-                    policy.loginFailed();
-                }
-            }
-            case "CWD", "CDUP", "XCWD", "XCUP" -> {
-                reply(reply);
-                if (reply.isPositiveCompletion()) {
-                    policy.learnDirectory();
-                }
-            }
-            case Verbs.REIN -> {
-                reply(reply);
-                if (reply.code() == 220) {
-                    loggedIn = false;
-                    data.reset();
-                }
-            }
-            default -> reply(reply);
-        }
-        if (Verbs.QUIT.equals(verb)) {
-            closeAfterFlush("client-quit");
-        }
+    /** Login state changes come from the server's replies (230 in, REIN out). */
+    void setLoggedIn(boolean in) {
+        loggedIn = in;
+    }
+
+    /** The raw user name (for policy matching), or null. */
+    String rawUser() {
+        return user;
     }
 
     void setUser(String user) {
@@ -520,15 +439,6 @@ final class Session {
     /** The user name as logged in (escaped for audit), or null. */
     String user() {
         return user == null ? null : SafeText.escape(user, 256);
-    }
-
-    private void auditLogin(String outcome, FtpReply reply) {
-        audit(AuditEvent.of("login", id, clientText())
-                .with("user", user())
-                .with("destination", destination)
-                .with("outcome", outcome)
-                .with("reply", reply.code())
-                .with("profile", loggedIn ? policy.profileName() : null));
     }
 
     void onServerLine(String line) {
@@ -607,36 +517,11 @@ final class Session {
 
     /** Records a refusal and, when {@code reply} is not null, answers the client with it. */
     void refuse(Reason reason, String input, FtpReply reply) {
-        record(reason, input, reply, true);
-        if (reply != null) {
-            reply(reply);
-        }
+        refusals.refuse(reason, input, reply);
     }
 
-    /**
-     * Records a policy verdict. Returns true when it is enforced (the reply has then been sent and the caller
-     * must not carry out the action); in monitor mode it is only recorded, with {@code "enforced": false}.
-     */
+    /** Records a policy verdict; true when enforced (see {@link Refusals#policyRefuses}). */
     boolean policyRefuses(Reason reason, String input, FtpReply reply) {
-        boolean enforced = !ctx.settings.monitor();
-        record(reason, input, enforced ? reply : null, enforced);
-        if (enforced && reply != null) {
-            reply(reply);
-        }
-        return enforced;
-    }
-
-    private void record(Reason reason, String input, FtpReply reply, boolean enforced) {
-        // A refused PASS line must not put the password into the audit trail or the log.
-        String shown = SafeText.redactSecrets(input == null ? "" : input);
-        audit(AuditEvent.of("refused", id, clientText())
-                .with("reason", reason.code())
-                .with("input", SafeText.escape(shown, 512))
-                .with("reply", reply == null ? null : reply.code())
-                .with("enforced", enforced)
-                .with("user", user())
-                .with("destination", destination));
-        LOG.info("#{} {}refused {}: {}", id, enforced ? "" : "(monitor, not enforced) ", reason.code(),
-                SafeText.escape(shown, 120));
+        return refusals.policyRefuses(reason, input, reply);
     }
 }

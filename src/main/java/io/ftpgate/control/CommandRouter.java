@@ -1,0 +1,137 @@
+package io.ftpgate.control;
+
+import io.ftpgate.audit.AuditEvent;
+import io.ftpgate.audit.Reason;
+import io.ftpgate.config.Placement;
+import io.ftpgate.protocol.Features;
+import io.ftpgate.protocol.FtpCommand;
+import io.ftpgate.protocol.FtpReply;
+import io.ftpgate.protocol.Verbs;
+
+/**
+ * Where each client command goes, in its turn: answered by the gateway (PORT/EPRT/PASV/EPSV, AUTH, REIN in
+ * forward placement), turned into a brokered transfer (RETR, STOR, LIST...), or relayed to the server. The
+ * policy check and the login requirement are applied here, before anything reaches the server.
+ */
+final class CommandRouter {
+
+    private final Session s;
+
+    CommandRouter(Session session) {
+        this.s = session;
+    }
+
+    /** Routes one parsed, known command (called when nothing else is outstanding). */
+    void dispatch(FtpCommand cmd, String line) {
+        String verb = cmd.verb();
+        if (s.server == null) {
+            s.forward.beforeConnect(cmd);
+            return;
+        }
+        if (s.isLoggedIn() && !s.policy.permits(cmd, line)) {
+            return;
+        }
+        switch (verb) {
+            case Verbs.PORT, Verbs.EPRT, Verbs.PASV, Verbs.EPSV -> {
+                if (requireLogin(line)) {
+                    s.data.negotiate(cmd);
+                }
+            }
+            case Verbs.AUTH, Verbs.CCC -> s.refuse(Reason.TLS_UNSUPPORTED, line,
+                    FtpReply.of(502, "TLS is not supported through this gateway."));
+            case Verbs.USER -> s.forward.user(cmd, line);
+            case Verbs.REST -> {
+                if (requireLogin(line)) {
+                    // The offset is remembered and repeated right before the transfer command (see Transfer).
+                    s.relay(line, verb, reply -> s.data.restartAt(reply.code() == 350 ? cmd.argument() : null));
+                }
+            }
+            case Verbs.REIN -> {
+                if (s.ctx.config.placement() == Placement.FORWARD) {
+                    s.reply(FtpReply.of(502, "REIN not supported by the forward gateway; reconnect instead."));
+                } else {
+                    s.relay(line, verb);
+                }
+            }
+            default -> {
+                if (Verbs.isTransfer(verb)) {
+                    if (requireLogin(line)) {
+                        s.data.transfer(cmd, line);
+                    }
+                } else if (s.isLoggedIn() || Verbs.allowedBeforeLogin(verb)) {
+                    if (Verbs.QUIT.equals(verb)) {
+                        s.markQuitting();
+                    }
+                    s.relay(line, verb);
+                } else {
+                    s.refuse(Reason.NOT_LOGGED_IN, line, FtpReply.of(530, "Please log in first."));
+                }
+            }
+        }
+    }
+
+    private boolean requireLogin(String line) {
+        if (!s.isLoggedIn()) {
+            s.refuse(Reason.NOT_LOGGED_IN, line, FtpReply.of(530, "Please log in first."));
+        }
+        return s.isLoggedIn();
+    }
+
+    /** Relays a client command; the reply is relayed back, with the session bookkeeping it implies. */
+    void relay(String line, String verb, java.util.function.Consumer<FtpReply> after) {
+        s.sendToServer(line, reply -> {
+            if (reply.isPreliminary()) {
+                s.reply(reply);
+                return false;
+            }
+            afterFinalReply(verb, reply);
+            if (after != null) {
+                after.accept(reply);
+            }
+            return true;
+        });
+    }
+
+    private void afterFinalReply(String verb, FtpReply reply) {
+        switch (verb) {
+            case Verbs.FEAT -> s.reply(Features.rewriteFeat(reply));
+            case Verbs.USER, Verbs.PASS, Verbs.ACCT -> {
+                s.reply(reply);
+                if (reply.code() == 230 && !s.isLoggedIn()) {
+                    s.setLoggedIn(true);
+                    s.policy.loggedIn(s.rawUser());
+                    auditLogin("ok", reply);
+                } else if (reply.code() >= 400 && !Verbs.USER.equals(verb)) {
+                    auditLogin("failed", reply);
+                    s.policy.loginFailed();
+                }
+            }
+            case "CWD", "CDUP", "XCWD", "XCUP" -> {
+                s.reply(reply);
+                if (reply.isPositiveCompletion()) {
+                    s.policy.learnDirectory();
+                }
+            }
+            case Verbs.REIN -> {
+                s.reply(reply);
+                if (reply.code() == 220) {
+                    s.setLoggedIn(false);
+                    s.data.reset();
+                }
+            }
+            default -> s.reply(reply);
+        }
+        if (Verbs.QUIT.equals(verb)) {
+            s.closeAfterFlush("client-quit");
+        }
+    }
+
+    private void auditLogin(String outcome, FtpReply reply) {
+        s.audit(AuditEvent.of("login", s.id, s.clientText())
+                .with("user", s.user())
+                .with("destination", s.destination)
+                .with("outcome", outcome)
+                .with("reply", reply.code())
+                .with("profile", s.isLoggedIn() ? s.policy.profileName() : null));
+    }
+}

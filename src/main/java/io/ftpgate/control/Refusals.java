@@ -1,0 +1,59 @@
+package io.ftpgate.control;
+
+import io.ftpgate.audit.AuditEvent;
+import io.ftpgate.audit.Reason;
+import io.ftpgate.protocol.FtpReply;
+import io.ftpgate.protocol.SafeText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every refusal of a session goes through here: one {@code refused} audit event with a stable reason code,
+ * one log line, and (when enforced) the reply to the client. Protocol-safety refusals are always enforced;
+ * policy verdicts are not in monitor mode.
+ */
+final class Refusals {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Refusals.class);
+
+    private final Session s;
+
+    Refusals(Session session) {
+        this.s = session;
+    }
+
+    /** Records a refusal and, when {@code reply} is not null, answers the client with it. */
+    void refuse(Reason reason, String input, FtpReply reply) {
+        record(reason, input, reply, true);
+        if (reply != null) {
+            s.reply(reply);
+        }
+    }
+
+    /**
+     * Records a policy verdict. Returns true when it is enforced (the reply has then been sent and the caller
+     * must not carry out the action); in monitor mode it is only recorded, with {@code "enforced": false}.
+     */
+    boolean policyRefuses(Reason reason, String input, FtpReply reply) {
+        boolean enforced = !s.ctx.settings.monitor();
+        record(reason, input, enforced ? reply : null, enforced);
+        if (enforced && reply != null) {
+            s.reply(reply);
+        }
+        return enforced;
+    }
+
+    private void record(Reason reason, String input, FtpReply reply, boolean enforced) {
+        // A refused PASS line must not put the password into the audit trail or the log.
+        String shown = SafeText.redactSecrets(input == null ? "" : input);
+        s.audit(AuditEvent.of("refused", s.id, s.clientText())
+                .with("reason", reason.code())
+                .with("input", SafeText.escape(shown, 512))
+                .with("reply", reply == null ? null : reply.code())
+                .with("enforced", enforced)
+                .with("user", s.user())
+                .with("destination", s.destination));
+        LOG.info("#{} {}refused {}: {}", s.id, enforced ? "" : "(monitor, not enforced) ", reason.code(),
+                SafeText.escape(shown, 120));
+    }
+}
