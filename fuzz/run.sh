@@ -29,8 +29,12 @@ JAZZER_FUZZ=1 timeout --signal=INT "$duration" mvn -B -o -q test -Dtest="$class#
 rc=$?
 set -e
 end=$(date +%s)
-execs=$(grep -aoE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
-cov=$(grep -aoE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}')
+execs=$( (grep -aoE '^#[0-9]+' "$log" || true) | tail -1 | tr -d '#')
+cov=$( (grep -aoE 'cov: [0-9]+' "$log" || true) | tail -1 | awk '{print $2}')
 finding=$(grep -acE 'FuzzTestFinding|== Java Exception|DEDUP_TOKEN' "$log" || true)
 echo "target=$target seconds=$((end - start)) executions=${execs:-?} coverage=${cov:-?} findings=$finding exit=$rc"
+if [ -z "$execs" ]; then
+    echo "fuzz/run.sh: the fuzzer never ran (build or test failure?); see $log" >&2
+    exit 1
+fi
 [ "$finding" = "0" ]
