@@ -109,7 +109,7 @@ final class DataBroker {
         if (fxp) {
             // A configured FXP exception: the client leg goes to that peer, and the record says so.
             s.audit(AuditEvent.of("fxp", s.id, s.clientText()).with("verb", cmd.verb())
-                    .with("peer", Session.hostPort(claimed, hp.port())));
+                    .with("peer", Addresses.hostPort(claimed, hp.port())));
         }
         replacePlan(new ActivePlan(cmd.verb(), new InetSocketAddress(fxp ? claimed : s.clientAddress, hp.port())));
         s.reply(FtpReply.of(200, cmd.verb() + " command successful."));
@@ -203,7 +203,7 @@ final class DataBroker {
                 s.audit(AuditEvent.of("refused", s.id, s.clientText())
                         .with("reason", Reason.DATA_PEER_MISMATCH.code())
                         .with("side", side)
-                        .with("input", from == null ? "?" : Session.hostPort(from.getAddress(), from.getPort())));
+                        .with("input", from == null ? "?" : Addresses.hostPort(from.getAddress(), from.getPort())));
             }
 
             @Override

@@ -24,6 +24,24 @@ final class FtpLineDecoder extends ByteToMessageDecoder {
 
     private final LineScanner scanner;
     private final byte[] chunk = new byte[CHUNK];
+    /** The output list of the decode call in progress; the sink below appends to it (one sink, no per-read object). */
+    private List<Object> decoded;
+    private final LineScanner.Sink sink = new LineScanner.Sink() {
+        @Override
+        public void line(String line) {
+            decoded.add(line);
+        }
+
+        @Override
+        public void telnet(TelnetSignal signal) {
+            decoded.add(signal);
+        }
+
+        @Override
+        public void violation(LineViolation v) {
+            decoded.add(v);
+        }
+    };
 
     /**
      * @param maxLineBytes line cap
@@ -35,26 +53,11 @@ final class FtpLineDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decoded = out;
         if (scanner.isDead()) {
             in.skipBytes(in.readableBytes());
             return;
         }
-        LineScanner.Sink sink = new LineScanner.Sink() {
-            @Override
-            public void line(String line) {
-                out.add(line);
-            }
-
-            @Override
-            public void telnet(TelnetSignal signal) {
-                out.add(signal);
-            }
-
-            @Override
-            public void violation(LineViolation v) {
-                out.add(v);
-            }
-        };
         while (in.isReadable() && !scanner.isDead()) {
             int n = Math.min(in.readableBytes(), CHUNK);
             if (in.hasArray()) {

@@ -3,6 +3,7 @@ package io.ftpgate.control;
 import io.ftpgate.audit.AuditEvent;
 import io.ftpgate.audit.Reason;
 import io.ftpgate.protocol.FtpReply;
+import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,27 @@ final class Refusals {
             s.reply(reply);
         }
         return enforced;
+    }
+
+    /**
+     * A line that broke the framing rules (always enforced): the client is told why with 500, or, when the
+     * server sent it, with 421. The caller then ends the session.
+     */
+    void violation(LineViolation v, boolean fromClient) {
+        Reason reason = switch (v) {
+            case LINE_TOO_LONG -> Reason.LINE_TOO_LONG;
+            case NUL_BYTE -> Reason.NUL_BYTE;
+            case BARE_CR -> Reason.BARE_CR;
+        };
+        if (fromClient) {
+            refuse(reason, "", FtpReply.of(500, switch (v) {
+                case LINE_TOO_LONG -> "Command line too long; closing.";
+                case NUL_BYTE -> "NUL byte in command; closing.";
+                case BARE_CR -> "CR not followed by LF in command; closing.";
+            }));
+        } else {
+            refuse(reason, "server", FtpReply.of(421, "The server sent an invalid reply; closing."));
+        }
     }
 
     private void record(Reason reason, String input, FtpReply reply, boolean enforced) {

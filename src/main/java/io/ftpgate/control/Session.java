@@ -99,7 +99,7 @@ final class Session {
         this.client = client;
         this.id = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
         this.clientRemote = (InetSocketAddress) client.remoteAddress();
-        this.clientLocal = canonical((InetSocketAddress) client.localAddress());
+        this.clientLocal = Addresses.canonical((InetSocketAddress) client.localAddress());
         this.clientAddress = Cidr.canonical(clientRemote.getAddress());
         this.data = new DataBroker(this);
         this.forward = new ForwardLogin(this);
@@ -107,24 +107,12 @@ final class Session {
         this.policy = new SessionPolicy(this);
     }
 
-    /**
-     * {@code address:port} as the audit log writes it: IPv6 compressed and bracketed ({@code [2001:db8::10]:21})
-     * so the port cannot be mistaken for part of the address.
-     */
-    static String hostPort(InetAddress address, int port) {
-        return io.netty.util.NetUtil.toSocketAddressString(new InetSocketAddress(address, port));
-    }
-
-    static InetSocketAddress canonical(InetSocketAddress a) {
-        return new InetSocketAddress(Cidr.canonical(a.getAddress()), a.getPort());
-    }
-
     EventLoop loop() {
         return client.eventLoop();
     }
 
     String clientText() {
-        return hostPort(clientAddress, clientRemote.getPort());
+        return Addresses.hostPort(clientAddress, clientRemote.getPort());
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -138,7 +126,7 @@ final class Session {
         audit(AuditEvent.of("session-open", id, clientText())
                 .with("listener", ctx.config.name())
                 .with("placement", ctx.config.placement().name().toLowerCase(java.util.Locale.ROOT))
-                .with("gateway", hostPort(clientLocal.getAddress(), clientLocal.getPort())));
+                .with("gateway", Addresses.hostPort(clientLocal.getAddress(), clientLocal.getPort())));
         Reason refused = policy.admit();
         if (refused != null) {
             closeAfterFlush(refused.code());
@@ -201,10 +189,10 @@ final class Session {
                 return;
             }
             server = f.channel();
-            serverRemote = canonical((InetSocketAddress) server.remoteAddress());
-            serverLocal = canonical((InetSocketAddress) server.localAddress());
+            serverRemote = Addresses.canonical((InetSocketAddress) server.remoteAddress());
+            serverLocal = Addresses.canonical((InetSocketAddress) server.localAddress());
             serverAddress = serverRemote.getAddress();
-            destination = hostPort(serverRemote.getAddress(), serverRemote.getPort());
+            destination = Addresses.hostPort(serverRemote.getAddress(), serverRemote.getPort());
             server.closeFuture().addListener(cf -> onServerClosed());
             then.accept(null);
         });
@@ -347,21 +335,9 @@ final class Session {
         return awaiting.isEmpty() && busy == 0 && !closed && !closing;
     }
 
+    /** A framing violation on either control connection: refused, and the session ends. */
     void onViolation(LineViolation v, boolean fromClient) {
-        Reason reason = switch (v) {
-            case LINE_TOO_LONG -> Reason.LINE_TOO_LONG;
-            case NUL_BYTE -> Reason.NUL_BYTE;
-            case BARE_CR -> Reason.BARE_CR;
-        };
-        if (fromClient) {
-            refuse(reason, "", FtpReply.of(500, switch (v) {
-                case LINE_TOO_LONG -> "Command line too long; closing.";
-                case NUL_BYTE -> "NUL byte in command; closing.";
-                case BARE_CR -> "CR not followed by LF in command; closing.";
-            }));
-        } else {
-            refuse(reason, "server", FtpReply.of(421, "The server sent an invalid reply; closing."));
-        }
+        refusals.violation(v, fromClient);
         closeAfterFlush("protocol-violation");
     }
 

@@ -59,17 +59,7 @@ class ControlChannelIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (ftp != null) {
-            ftp.close();
-        }
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-        if (gw != null) {
-            assertThat(gw.audit.events()).as("the password never appears in the audit log")
-                    .noneMatch(e -> e.toString().contains(PASSWORD));
-            gw.close();
-        }
+        Teardown.closeAll(ftp, closeables, gw, PASSWORD);
     }
 
     private void throughMina() throws Exception {

@@ -61,17 +61,7 @@ class NatAndBounceIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (ftp != null) {
-            ftp.close();
-        }
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-        if (gw != null) {
-            assertThat(gw.audit.events()).as("the password never reaches the audit log")
-                    .noneMatch(e -> e.toString().contains(PASSWORD));
-            gw.close();
-        }
+        Teardown.closeAll(ftp, closeables, gw, PASSWORD);
     }
 
     private <T extends AutoCloseable> T closeLater(T c) {
