@@ -17,10 +17,18 @@ def record(entry):
         f.flush()
 
 
+# The telnet-like service gives up on a silent peer after 3 s, like a login prompt would. The web server
+# waits up to 30 s for the end of a request or the peer's EOF: nmap's bounce scan counts a port as open only
+# when the server's LIST ends in 226, and the promiscuous server's throttled data link takes ~4 s for one
+# listing line; hanging up earlier turns the control run's 226 into a 426 on a busy machine.
+IDLE_TIMEOUT = {23: 3}
+WEB_IDLE_TIMEOUT = 30
+
+
 def serve_one(conn, local, peer):
     port = local[1]
     data = b""
-    conn.settimeout(3)
+    conn.settimeout(IDLE_TIMEOUT.get(port, WEB_IDLE_TIMEOUT))
     try:
         if port == 23:
             conn.sendall(b"victim login: ")
@@ -36,7 +44,7 @@ def serve_one(conn, local, peer):
         pass
     finally:
         conn.close()
-    record({"event": "closed", "local": "%s:%d" % local[:2], "peer": "%s:%d" % peer[:2],
+    record({"event": "closed", "ts": time.time(), "local": "%s:%d" % local[:2], "peer": "%s:%d" % peer[:2],
             "bytes": len(data), "data": data[:300].decode("latin-1")})
 
 
