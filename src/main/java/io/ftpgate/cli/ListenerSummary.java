@@ -33,7 +33,9 @@ final class ListenerSummary {
                 ? "= local address of each control connection (default)" : l.publicAddress()));
         d.add("client data ports " + l.clientDataPorts());
         d.add("server data ports " + l.serverDataPorts());
-        d.add("upstream mode " + ConfigValues.name(l.upstreamMode()));
+        d.add("upstream mode " + ConfigValues.name(l.upstreamMode())
+                + (l.upstreamMode() != io.ftpgate.config.UpstreamMode.ACTIVE && !l.earlyServerLeg()
+                        ? " (early server leg off)" : ""));
         d.add("allow-client " + (l.allowClient().isEmpty()
                 ? (l.placement() == Placement.REVERSE ? "any (default)" : "loopback and private ranges (default)")
                 : join(l.allowClient())));

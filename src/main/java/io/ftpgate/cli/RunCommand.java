@@ -83,6 +83,12 @@ final class RunCommand implements Callable<Integer> {
                     + " outward), active, or client (mirror the client's choice).")
     private UpstreamMode upstreamMode;
 
+    @Option(names = "--early-server-leg", negatable = true, fallbackValue = "true",
+            description = "Open the server's passive data leg as soon as the client's PASV/EPSV/PORT/EPRT is"
+                    + " answered, not after the transfer command (default on; --no-early-server-leg turns it"
+                    + " off for a server that counts unused passive ports).")
+    private Boolean earlyServerLeg;
+
     @Option(names = "--allow-client", paramLabel = "CIDR", converter = Converters.Block.class,
             description = "Client address block allowed to connect; repeatable. Default: any (reverse);"
                     + " loopback and private ranges (forward).")
@@ -179,7 +185,8 @@ final class RunCommand implements Callable<Integer> {
                 upstreamMode != null ? upstreamMode : l.upstreamMode(),
                 allowClient != null ? allowClient : l.allowClient(),
                 allowDestination != null ? allowDestination : l.allowDestination(),
-                l.policy());
+                l.policy(),
+                earlyServerLeg != null ? earlyServerLeg : l.earlyServerLeg());
         String problem = ConfigValues.allowDestinationProblem(o);
         if (problem != null) {
             // The file was valid on its own, so the flag that made the listener inconsistent is to blame.

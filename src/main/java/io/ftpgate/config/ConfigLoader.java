@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
  *     client-data-ports: 50000-50999
  *     server-data-ports: 51000-51999
  *     upstream-mode: passive                  # passive | active | client
+ *     early-server-leg: true                  # upstream PASV + connect as soon as the client's is answered
  *     allow-client: [10.0.0.0/8]
  *     allow-destination: [198.51.100.0/24]    # forward listeners only
  *     deny-client: [10.9.0.0/16]              # refused even if allow-client matches
@@ -77,7 +78,8 @@ public final class ConfigLoader {
     static final List<String> LISTENER_KEYS = List.of("name", "listen", "upstream", "public-address",
             "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",
             "deny-client", "anonymous", "anonymous-write", "default-profile", "rules", "deny-destination",
-            "allow-destination-hosts", "deny-destination-hosts", "destination-ports", "anonymous-incoming", "fxp");
+            "allow-destination-hosts", "deny-destination-hosts", "destination-ports", "anonymous-incoming", "fxp",
+            "early-server-leg");
     static final List<String> FXP_KEYS = List.of("client", "peer");
 
     /** Names appear in logs and audit events; keeping them to a safe alphabet keeps those lines parseable. */
@@ -385,6 +387,8 @@ public final class ConfigLoader {
             PortRange clientPorts = opt(e, "client-data-ports", path, "a port range LO-HI", ConfigValues::portRange);
             PortRange serverPorts = opt(e, "server-data-ports", path, "a port range LO-HI", ConfigValues::portRange);
             UpstreamMode mode = opt(e, "upstream-mode", path, "passive, active or client", ConfigValues::upstreamMode);
+            boolean early = !e.containsKey("early-server-leg") || value(e.get("early-server-leg").value(),
+                    path + ".early-server-leg", "true or false", ConfigValues::bool);
             List<Cidr> allowClient = e.containsKey("allow-client") ? list(e.get("allow-client").value(),
                     path + ".allow-client", "address blocks", ConfigValues::cidr) : List.of();
             List<Cidr> allowDest = e.containsKey("allow-destination") ? list(e.get("allow-destination").value(),
@@ -392,7 +396,7 @@ public final class ConfigLoader {
             ListenerConfig l;
             try {
                 l = new ListenerConfig(name, listen, upstream, publicAddress, clientPorts, serverPorts, mode,
-                        allowClient, allowDest, listenerPolicy(e, path));
+                        allowClient, allowDest, listenerPolicy(e, path), early);
             } catch (IllegalArgumentException | NullPointerException ex) {
                 throw error(m.pos(), path, ex.getMessage());
             }

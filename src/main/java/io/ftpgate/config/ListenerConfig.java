@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param allowClient       client address blocks allowed to connect; empty = placement default
  * @param allowDestination  forward only: destination address blocks allowed; empty = placement default
  * @param policy            deny-client, anonymous access and user rules
+ * @param earlyServerLeg    open the server's data leg (upstream PASV + connect) as soon as the client's
+ *                          PASV/EPSV/PORT/EPRT is answered, rather than after the transfer command
  */
 public record ListenerConfig(
         String name,
@@ -31,7 +33,8 @@ public record ListenerConfig(
         UpstreamMode upstreamMode,
         List<Cidr> allowClient,
         List<Cidr> allowDestination,
-        ListenerPolicy policy) {
+        ListenerPolicy policy,
+        boolean earlyServerLeg) {
 
     /** Default range for client-facing pinholes. */
     public static final PortRange DEFAULT_CLIENT_DATA_PORTS = new PortRange(50000, 50999);
@@ -50,6 +53,14 @@ public record ListenerConfig(
         allowClient = allowClient == null ? List.of() : List.copyOf(allowClient);
         allowDestination = allowDestination == null ? List.of() : List.copyOf(allowDestination);
         policy = policy == null ? ListenerPolicy.DEFAULTS : policy;
+    }
+
+    /** A listener with the early server leg on (the default). */
+    public ListenerConfig(String name, List<HostAndPort> listen, HostAndPort upstream, String publicAddress,
+            PortRange clientDataPorts, PortRange serverDataPorts, UpstreamMode upstreamMode, List<Cidr> allowClient,
+            List<Cidr> allowDestination, ListenerPolicy policy) {
+        this(name, listen, upstream, publicAddress, clientDataPorts, serverDataPorts, upstreamMode, allowClient,
+                allowDestination, policy, true);
     }
 
     /** A listener with the default session policy. */

@@ -27,25 +27,36 @@ import java.net.InetSocketAddress;
  */
 final class DataBroker {
 
-    /** What the client asked for its side of the next transfer. */
+    /**
+     * What the client asked for its side of the next transfer, with the server leg opened early for it
+     * ({@code serverLeg}, null when none was: see {@link #earlyServerLeg}).
+     */
     sealed interface ClientPlan permits ActivePlan, PassivePlan {
         String verb();
+
+        ServerPassiveLeg serverLeg();
 
         void discard();
     }
 
     /** PORT/EPRT: the gateway connects to the client's control address at {@code port}. */
-    record ActivePlan(String verb, InetSocketAddress target) implements ClientPlan {
+    record ActivePlan(String verb, InetSocketAddress target, ServerPassiveLeg serverLeg) implements ClientPlan {
         @Override
         public void discard() {
+            if (serverLeg != null) {
+                serverLeg.discard();
+            }
         }
     }
 
     /** PASV/EPSV: the client connects to {@code pinhole}. */
-    record PassivePlan(String verb, Pinhole pinhole) implements ClientPlan {
+    record PassivePlan(String verb, Pinhole pinhole, ServerPassiveLeg serverLeg) implements ClientPlan {
         @Override
         public void discard() {
             pinhole.close();
+            if (serverLeg != null) {
+                serverLeg.discard();
+            }
         }
     }
 
@@ -111,7 +122,9 @@ final class DataBroker {
             s.audit(AuditEvent.of("fxp", s.id, s.clientText()).with("verb", cmd.verb())
                     .with("peer", Addresses.hostPort(claimed, hp.port())));
         }
-        replacePlan(new ActivePlan(cmd.verb(), new InetSocketAddress(fxp ? claimed : s.clientAddress, hp.port())));
+        replacePlan(null);
+        plan = new ActivePlan(cmd.verb(), new InetSocketAddress(fxp ? claimed : s.clientAddress, hp.port()),
+                earlyServerLeg(false));
         s.reply(FtpReply.of(200, cmd.verb() + " command successful."));
     }
 
@@ -166,20 +179,26 @@ final class DataBroker {
         }
         replacePlan(null);
         s.beginLocal();
+        // The server's PASV goes out first: its round trip is the long pole, and it overlaps with binding the
+        // client's pinhole, the 229, and the client's connect.
+        ServerPassiveLeg early = earlyServerLeg(true);
         Pinhole.open(s.loop(), s.ctx.transport, s.clientLocal.getAddress(), s.ctx.config.clientDataPorts(),
                 s.clientAddress, this::fxpAllowed, s.ctx.timeouts.pinhole(), pinholeEvents("client")).addListener(f -> {
-                    if (s.isClosed()) {
+                    if (s.isClosed() || !f.isSuccess()) {
+                        if (early != null) {
+                            early.discard();
+                        }
                         if (f.isSuccess()) {
                             ((Pinhole) f.getNow()).close();
                         }
-                        return;
-                    }
-                    if (!f.isSuccess()) {
+                        if (s.isClosed()) {
+                            return;
+                        }
                         s.refuse(Reason.PINHOLE_EXHAUSTED, cmd.toLine(),
                                 FtpReply.of(425, "Can't open data connection: no free data port."));
                     } else {
                         Pinhole pinhole = (Pinhole) f.getNow();
-                        replacePlan(new PassivePlan(cmd.verb(), pinhole));
+                        plan = new PassivePlan(cmd.verb(), pinhole, early);
                         // The reply is generated, never edited from anything the server said:
                         //   227 Entering Passive Mode (203,0,113,10,195,80).   or
                         //   229 Entering Extended Passive Mode (|||50000|)
@@ -188,6 +207,26 @@ final class DataBroker {
                     }
                     s.endLocal();
                 });
+    }
+
+    /**
+     * Opens the server leg of the next transfer now, as the client's PASV/EPSV/PORT/EPRT is being answered,
+     * when the server will be passive for it: the server's PASV round trip and the connect then overlap with
+     * the client's own connect and transfer command instead of following it (two round trips less per
+     * transfer; see docs/benchmarks.md). Not before login (the server would answer 530), and not when the
+     * listener turned it off ({@code early-server-leg: false}). The session takes its next command only once
+     * the server has answered this PASV, so commands never overtake each other on the server's connection.
+     */
+    private ServerPassiveLeg earlyServerLeg(boolean clientPassive) {
+        boolean serverPassive = switch (s.ctx.config.upstreamMode()) {
+            case ACTIVE -> false;
+            case PASSIVE -> true;
+            case CLIENT -> clientPassive;
+        };
+        if (!serverPassive || !s.ctx.config.earlyServerLeg() || !s.isLoggedIn() || !s.serverConnected()) {
+            return null;
+        }
+        return ServerPassiveLeg.open(s);
     }
 
     /** True when a configured FXP exception lets this client use {@code peer} as its data peer. */

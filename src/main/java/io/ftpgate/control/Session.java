@@ -262,6 +262,11 @@ final class Session {
         return loggedIn;
     }
 
+    /** True while the server's control connection is up and may be sent commands. */
+    boolean serverConnected() {
+        return server != null && !serverGone && !closing && !closed;
+    }
+
     /** QUIT was relayed: the server's hang-up that follows is the client's doing. */
     void markQuitting() {
         quitting = true;

@@ -8,20 +8,14 @@ import io.ftpgate.control.DataBroker.PassivePlan;
 import io.ftpgate.data.DataRelay;
 import io.ftpgate.data.EarlyDataBuffer;
 import io.ftpgate.data.Pinhole;
-import io.ftpgate.policy.Cidr;
 import io.ftpgate.protocol.DataAddresses;
 import io.ftpgate.protocol.FtpCommand;
-import io.ftpgate.protocol.FtpLimits;
 import io.ftpgate.protocol.FtpReply;
-import io.ftpgate.protocol.FtpSyntaxException;
-import io.ftpgate.protocol.HostPort;
 import io.ftpgate.protocol.SafeText;
 import io.ftpgate.protocol.Verbs;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import java.net.Inet4Address;
-import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,13 +24,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Sequence for a passive client and a passive upstream:
  * <pre>
- *   client → gateway   RETR f                (plan: pinhole from the client's earlier PASV)
+ *   client → gateway   EPSV                  → 229 (|||50123|): the gateway's own pinhole, and at once:
  *   gateway → server   PASV                  ← 227 (h1,h2,h3,h4,p1,p2): only the port is used
- *   gateway → server   connect serverControlAddress:port, then RETR f
+ *   gateway → server   connect serverControlAddress:port   (the early server leg, while the client connects)
+ *   client → gateway   RETR f                (plan: the pinhole and the early server leg)
+ *   gateway → server   RETR f
  *   server → gateway   150 ...               → relayed; client leg = the pinhole's accepted connection
  *   data               server leg ⇄ relay ⇄ client leg, until EOF
  *   server → gateway   226 ...               → held until the relay has flushed the last byte, then relayed
  * </pre>
+ * Without an early leg (disabled, not logged in yet, or closed by the server meanwhile) the PASV and the
+ * connect happen after the transfer command instead, as {@link ServerPassiveLeg#open}.
  * Every method runs on the session's event loop.
  */
 final class Transfer {
@@ -65,7 +63,6 @@ final class Transfer {
     private boolean held;
     private boolean aborted;
     private boolean finished;
-    private boolean triedEpsv;
 
     Transfer(Session s, DataBroker broker, FtpCommand cmd, String line, ClientPlan plan, boolean serverActive,
             String restart) {
@@ -99,70 +96,37 @@ final class Transfer {
         if (serverActive) {
             openServerPinhole();
         } else {
-            serverPassive(s.serverAddress instanceof Inet4Address ? Verbs.PASV : Verbs.EPSV);
+            serverPassive(plan.serverLeg());
         }
     }
 
     // ---------------------------------------------------------------- server leg, upstream passive
 
-    private void serverPassive(String verb) {
-        serverMode = verb;
-        s.sendPassive(verb, reply -> {
-            if (reply.isPreliminary()) {
-                return false;
+    /**
+     * Uses the leg the broker opened early when it can still carry this transfer, otherwise opens one now.
+     * Either way the transfer command goes out only once the leg is connected.
+     */
+    private void serverPassive(ServerPassiveLeg early) {
+        ServerPassiveLeg leg = early;
+        if (leg == null || !leg.usable()) {
+            if (leg != null) {
+                leg.discard();
             }
-            onServerPassiveReply(verb, reply);
-            return true;
-        });
-    }
-
-    private void onServerPassiveReply(String verb, FtpReply reply) {
-        if (finished) {
-            return;
+            leg = ServerPassiveLeg.open(s);
         }
-        boolean pasv = Verbs.PASV.equals(verb);
-        if (reply.code() != (pasv ? 227 : 229)) {
-            if (pasv && !triedEpsv && reply.code() >= 500) {
-                triedEpsv = true;
-                serverPassive(Verbs.EPSV);
-                return;
-            }
-            fail(Reason.DATA_CONNECT_FAILED, verb + " -> " + reply.text(),
-                    "Can't open data connection: the server refused passive mode.");
-            return;
-        }
-        // Only the final line of the final reply to our own PASV/EPSV is parsed.
-        List<String> lines = reply.lines();
-        String text = lines.get(lines.size() - 1);
-        int port;
-        try {
-            if (pasv) {
-                HostPort hp = DataAddresses.parsePasvReply(text);
-                if (!Cidr.canonical(hp.address()).equals(s.serverAddress)) {
-                    // A NATed or hostile server: recorded, and ignored by construction (only the port is used).
-                    s.refuse(Reason.PASV_FOREIGN_ADDRESS, "227 " + text, null);
-                }
-                port = hp.port();
-            } else {
-                port = DataAddresses.parseEpsvReply(text);
-            }
-        } catch (FtpSyntaxException e) {
-            fail(Reason.PASV_SYNTAX, reply.code() + " " + text, "Can't open data connection: bad reply from server.");
-            return;
-        }
-        if (port < FtpLimits.MIN_DATA_PORT) {
-            fail(Reason.PASV_PRIVILEGED_PORT, reply.code() + " " + text,
-                    "Can't open data connection: the server named a privileged port.");
-            return;
-        }
-        InetSocketAddress target = new InetSocketAddress(s.serverAddress, port);
-        s.ctx.connectDataLeg(s.loop(), target, s.serverLocal.getAddress()).addListener(f -> {
+        ServerPassiveLeg used = leg;
+        serverMode = used.verb();
+        used.leg().addListener(f -> {
             if (finished) {
                 closeIfConnected(f);
                 return;
             }
+            serverMode = used.verb();
             if (!f.isSuccess()) {
-                fail(Reason.DATA_CONNECT_FAILED, "server " + target, "Can't open data connection to the server.");
+                ServerPassiveLeg.Failure why = f.cause() instanceof ServerPassiveLeg.Failure x ? x
+                        : new ServerPassiveLeg.Failure(Reason.DATA_CONNECT_FAILED, "server",
+                                "Can't open data connection to the server.");
+                fail(why.reason, why.input, why.text);
                 return;
             }
             serverLeg = (Channel) f.getNow();

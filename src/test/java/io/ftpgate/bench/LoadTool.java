@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code small --target LABEL=HOST:PORT ... --user U --pass P --path FMT --files F --count N}: the same
  *       measurement against real servers (the benchmark world's vsftpd, direct and through ftpgate), with
  *       files/s over one session: the "many small files" figure without curl's 1 s stall (see
- *       docs/benchmarks.md).</li>
+ *       docs/benchmarks.md). {@code --warmup N} uncounted RETRs per target first (default 20).</li>
  * </ul>
  * Prints {@code key=value} lines; exits 1 when a check fails.
  */
@@ -510,7 +510,10 @@ public final class LoadTool {
                 clients.put(t.getKey(), c);
                 lat.put(t.getKey(), new long[count]);
                 nanos.put(t.getKey(), 0L);
-                for (int i = 0; i < 20; i++) { // warm-up, not counted
+                // Warm-up, not counted: --warmup RETRs per target (default 20). The gateway is a JVM, and its
+                // per-transfer code is only compiled by C2 after some thousands of transfers; a deployed
+                // gateway runs for days, so the steady state is what a comparison with C servers should see.
+                for (int i = 0; i < intOpt("warmup", 20); i++) {
                     retrTimed(c, mode, files.get(i % files.size()), buf);
                 }
             }

@@ -151,7 +151,18 @@ class MainTest {
         assertThat(l.listen()).containsExactly(new HostAndPort("0.0.0.0", 21));
         assertThat(l.upstream()).isEqualTo(new HostAndPort("192.0.2.1", 21));
         assertThat(l.upstreamMode()).isEqualTo(UpstreamMode.ACTIVE);
+        assertThat(l.earlyServerLeg()).isTrue();
         assertThat(c.auditLog()).isNull();
+    }
+
+    @Test
+    void earlyServerLegFlagOverridesTheFile() throws Exception {
+        Path f = file("early.yaml", "listeners:\n  - listen: 127.0.0.1:2121\n    early-server-leg: off\n");
+        assertThat(effective("run", "--config", f.toString()).listeners().get(0).earlyServerLeg()).isFalse();
+        assertThat(effective("run", "--config", f.toString(), "--early-server-leg").listeners().get(0)
+                .earlyServerLeg()).isTrue();
+        assertThat(effective("run", "--upstream", "192.0.2.1", "--no-early-server-leg").listeners().get(0)
+                .earlyServerLeg()).isFalse();
     }
 
     @Test

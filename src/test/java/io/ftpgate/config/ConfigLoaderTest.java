@@ -50,6 +50,7 @@ class ConfigLoaderTest {
                     client-data-ports: 50000-50999
                     server-data-ports: 51000-51099
                     upstream-mode: active
+                    early-server-leg: false
                     allow-client: [10.0.0.0/8, "2001:db8::/32"]
                   - listen: 127.0.0.1:0
                     upstream-mode: CLIENT
@@ -69,6 +70,7 @@ class ConfigLoaderTest {
         assertThat(pub.clientDataPorts()).isEqualTo(new PortRange(50000, 50999));
         assertThat(pub.serverDataPorts()).isEqualTo(new PortRange(51000, 51099));
         assertThat(pub.upstreamMode()).isEqualTo(UpstreamMode.ACTIVE);
+        assertThat(pub.earlyServerLeg()).isFalse();
         assertThat(pub.allowClient()).containsExactly(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32"));
 
         ListenerConfig fwd = c.listeners().get(1);
@@ -76,6 +78,7 @@ class ConfigLoaderTest {
         assertThat(fwd.listen()).containsExactly(new HostAndPort("127.0.0.1", 0));
         assertThat(fwd.placement()).isEqualTo(Placement.FORWARD);
         assertThat(fwd.upstreamMode()).isEqualTo(UpstreamMode.CLIENT);
+        assertThat(fwd.earlyServerLeg()).as("default").isTrue();
         assertThat(fwd.allowDestination()).containsExactly(Cidr.parse("198.51.100.0/24"));
         assertThat(fwd.clientDataPorts()).isEqualTo(ListenerConfig.DEFAULT_CLIENT_DATA_PORTS);
     }
@@ -127,7 +130,7 @@ class ConfigLoaderTest {
                                 + " server-data-ports, upstream-mode, allow-client, allow-destination,"
                                 + " deny-client, anonymous, anonymous-write, default-profile, rules, deny-destination,"
                                 + " allow-destination-hosts, deny-destination-hosts, destination-ports,"
-                                + " anonymous-incoming, fxp)"),
+                                + " anonymous-incoming, fxp, early-server-leg)"),
                 Arguments.of("colour: blue\n" + l0, "ftpgate.yaml:1:1: colour: unknown key (expected one of:"
                         + " audit-log, timeouts, listeners, monitor, limits, profiles)"),
                 Arguments.of(l0 + "    client-data-ports: 50000\n",
@@ -156,6 +159,8 @@ class ConfigLoaderTest {
                                 + " 203.0.113.10 or 2001:db8::10 (no host names), got 'ftp.example.com'"),
                 Arguments.of(l0 + "    upstream-mode: pasv\n", "ftpgate.yaml:3:20: listeners[0].upstream-mode:"
                         + " expected one of passive, active, client, got 'pasv'"),
+                Arguments.of(l0 + "    early-server-leg: soon\n", "ftpgate.yaml:3:23: listeners[0].early-server-leg:"
+                        + " expected true or false, got 'soon'"),
                 Arguments.of("timeouts:\n  pinhole: 3 days\n" + l0, "ftpgate.yaml:2:12: timeouts.pinhole: expected"
                         + " a duration such as 500ms, 30s, 15m, 1h or a whole number of seconds, got '3 days'"),
                 Arguments.of("audit-log: /tmp/a\n", "ftpgate.yaml:1:1: listeners: missing; at least one listener is"

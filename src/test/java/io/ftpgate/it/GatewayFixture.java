@@ -47,6 +47,7 @@ public final class GatewayFixture implements AutoCloseable {
         private List<Cidr> allowClient = List.of();
         private List<Cidr> allowDestination = List.of();
         private Timeouts timeouts;
+        private boolean earlyServerLeg = true;
 
         Builder(String listenHost) {
             this.listenHost = listenHost;
@@ -90,6 +91,12 @@ public final class GatewayFixture implements AutoCloseable {
             return this;
         }
 
+        /** {@code early-server-leg} of the listener (default on). */
+        public Builder earlyServerLeg(boolean on) {
+            this.earlyServerLeg = on;
+            return this;
+        }
+
         public Builder timeouts(Timeouts t) {
             this.timeouts = t;
             return this;
@@ -97,7 +104,8 @@ public final class GatewayFixture implements AutoCloseable {
 
         public GatewayFixture start() throws Exception {
             ListenerConfig lc = new ListenerConfig("it", List.of(new HostAndPort(listenHost, 0)), upstream,
-                    publicAddress, clientPorts, serverPorts, mode, allowClient, allowDestination);
+                    publicAddress, clientPorts, serverPorts, mode, allowClient, allowDestination,
+                    io.ftpgate.policy.ListenerPolicy.DEFAULTS, earlyServerLeg);
             return new GatewayFixture(lc, timeouts);
         }
     }

@@ -86,6 +86,17 @@ public final class ScriptedFtpServer implements AutoCloseable {
     public volatile long activeConnectDelayMs;
     /** The last PORT/EPRT target received (host and port), when {@link #activeData} is on. */
     public volatile InetSocketAddress activeTarget;
+    /**
+     * What happens to the data connection made to the first PASV/EPSV listener, before any transfer command:
+     * {@code normal} (left in the backlog until a transfer accepts it), {@code drop} (accepted and closed at
+     * once, as a server with a short idle timeout would) or {@code watch} (accepted and read until the gateway
+     * closes it). {@link #firstDataConnectionDone} counts down when it was dropped or reached EOF.
+     */
+    public volatile String firstDataConnection = "normal";
+    public final java.util.concurrent.CountDownLatch firstDataConnectionDone =
+            new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean firstHandled =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final String host;
 
     public ScriptedFtpServer() throws IOException {
@@ -191,6 +202,7 @@ public final class ScriptedFtpServer implements AutoCloseable {
                             data.close();
                         }
                         data = openData();
+                        maybeDropIdle(data);
                         int p = pasvPortOverride != null ? pasvPortOverride : data.getLocalPort();
                         write(out, "227 Entering Passive Mode (" + pasvHost.replace('.', ',') + "," + (p >> 8) + ","
                                 + (p & 0xff) + ")");
@@ -200,6 +212,7 @@ public final class ScriptedFtpServer implements AutoCloseable {
                             data.close();
                         }
                         data = openData();
+                        maybeDropIdle(data);
                         write(out, "229 Entering Extended Passive Mode (|||" + data.getLocalPort() + "|)");
                     }
                     case "PORT", "EPRT" -> {
@@ -355,6 +368,30 @@ public final class ScriptedFtpServer implements AutoCloseable {
     }
 
     /** An active-mode RETR: 150, connect to {@link #activeTarget} from this server's host, data, 226. */
+    private void maybeDropIdle(ServerSocket listener) {
+        String how = firstDataConnection;
+        if ("normal".equals(how) || !firstHandled.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try (listener; Socket conn = listener.accept()) {
+                dataPeers.add(how + ":" + ((InetSocketAddress) conn.getRemoteSocketAddress()).getAddress()
+                        .getHostAddress());
+                if ("watch".equals(how)) {
+                    conn.setSoTimeout(30_000);
+                    while (conn.getInputStream().read() >= 0) {
+                        // the gateway sends nothing on a leg it never used; wait for its close
+                    }
+                }
+                firstDataConnectionDone.countDown();
+            } catch (IOException e) {
+                // not connected, or reset: no countdown, so the test sees it
+            }
+        }, "scripted-first-data");
+        t.setDaemon(true);
+        t.start();
+    }
+
     private void activeRetr(OutputStream out) throws IOException {
         write(out, "150 Opening BINARY mode data connection.");
         try {

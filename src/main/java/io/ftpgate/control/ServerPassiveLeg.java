@@ -1,0 +1,180 @@
+package io.ftpgate.control;
+
+import io.ftpgate.audit.Reason;
+import io.ftpgate.data.EarlyDataBuffer;
+import io.ftpgate.policy.Cidr;
+import io.ftpgate.protocol.DataAddresses;
+import io.ftpgate.protocol.FtpLimits;
+import io.ftpgate.protocol.FtpReply;
+import io.ftpgate.protocol.FtpSyntaxException;
+import io.ftpgate.protocol.HostPort;
+import io.ftpgate.protocol.Verbs;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * The server side of one data connection when the server is passive: the gateway's own PASV (EPSV for an
+ * IPv6 server, or when PASV is refused), only the port taken from the final 227/229, and a connection from
+ * the gateway's server-side address to the server's control address at that port.
+ *
+ * <pre>
+ *   gateway → server   PASV
+ *   server → gateway   227 Entering Passive Mode (10,0,0,5,195,80)   → only 195,80 is used: port 50000
+ *   gateway → server   connect serverControlAddress:50000            (never 10.0.0.5 unless that is the peer)
+ * </pre>
+ *
+ * <p>A leg is opened either by the transfer command, or <em>early</em>: as soon as the client's own
+ * PASV/EPSV/PORT/EPRT has been answered, so that the server's round trip and the connect run while the client
+ * connects and sends its transfer command, instead of after it (see {@link DataBroker}). The security
+ * properties are the same either way: the 227/229 is read only as the final reply to this PASV/EPSV, and the
+ * only address connected to is the server's control address. Every method runs on the session's event loop.
+ */
+final class ServerPassiveLeg {
+
+    /** Why no leg could be made: the refusal's reason and audit input, and the text of the client's 425. */
+    static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient Reason reason;
+        final String input;
+        final String text;
+
+        Failure(Reason reason, String input, String text) {
+            super(text, null, false, false);
+            this.reason = reason;
+            this.input = input;
+            this.text = text;
+        }
+    }
+
+    /**
+     * An early leg older than this is not used: a server may time out a data connection it was never told to
+     * use, and the NIO transport (unlike epoll, which reads on EPOLLRDHUP) does not notice that while the leg
+     * is not read. Clients send the transfer command within milliseconds of their PASV/EPSV; one that waits
+     * longer simply gets a fresh leg.
+     */
+    static final long EARLY_LEG_MAX_AGE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    private final Session s;
+    private final long openedNanos = System.nanoTime();
+    private final Promise<Channel> leg;
+    private String verb;
+    private boolean triedEpsv;
+    private boolean discarded;
+
+    private ServerPassiveLeg(Session s) {
+        this.s = s;
+        this.leg = s.loop().newPromise();
+    }
+
+    /** Sends PASV (EPSV to an IPv6 server) and connects to the port of the answer. */
+    static ServerPassiveLeg open(Session s) {
+        ServerPassiveLeg l = new ServerPassiveLeg(s);
+        l.negotiate(s.serverAddress instanceof Inet4Address ? Verbs.PASV : Verbs.EPSV);
+        return l;
+    }
+
+    /** The connected leg, or a {@link Failure}. */
+    Future<Channel> leg() {
+        return leg;
+    }
+
+    /** PASV or EPSV: the verb whose answer was (or is being) used. */
+    String verb() {
+        return verb;
+    }
+
+    /**
+     * False when the leg should not carry a transfer: discarded, older than {@link #EARLY_LEG_MAX_AGE_NANOS},
+     * or connected and since closed by the server. A leg still being made is usable.
+     */
+    boolean usable() {
+        return !discarded && System.nanoTime() - openedNanos < EARLY_LEG_MAX_AGE_NANOS
+                && (!leg.isDone() || !leg.isSuccess() || leg.getNow().isActive());
+    }
+
+    /** Releases the leg: a pending answer is still consumed, but nothing more is connected. Idempotent. */
+    void discard() {
+        discarded = true;
+        if (leg.isDone()) {
+            if (leg.isSuccess()) {
+                leg.getNow().close();
+                EarlyDataBuffer.discard(leg.getNow());
+            }
+        } else {
+            leg.tryFailure(new Failure(Reason.DATA_CONNECT_FAILED, "server leg discarded",
+                    "Can't open data connection."));
+        }
+    }
+
+    private void negotiate(String v) {
+        verb = v;
+        s.sendPassive(v, reply -> {
+            if (reply.isPreliminary()) {
+                return false;
+            }
+            onReply(reply);
+            return true;
+        });
+    }
+
+    private void onReply(FtpReply reply) {
+        if (discarded) {
+            return;
+        }
+        boolean pasv = Verbs.PASV.equals(verb);
+        if (reply.code() != (pasv ? 227 : 229)) {
+            if (pasv && !triedEpsv && reply.code() >= 500) {
+                triedEpsv = true;
+                negotiate(Verbs.EPSV);
+                return;
+            }
+            fail(Reason.DATA_CONNECT_FAILED, verb + " -> " + reply.text(),
+                    "Can't open data connection: the server refused passive mode.");
+            return;
+        }
+        // Only the final line of the final reply to our own PASV/EPSV is parsed.
+        List<String> lines = reply.lines();
+        String text = lines.get(lines.size() - 1);
+        int port;
+        try {
+            if (pasv) {
+                HostPort hp = DataAddresses.parsePasvReply(text);
+                if (!Cidr.canonical(hp.address()).equals(s.serverAddress)) {
+                    // A NATed or hostile server: recorded, and ignored by construction (only the port is used).
+                    s.refuse(Reason.PASV_FOREIGN_ADDRESS, "227 " + text, null);
+                }
+                port = hp.port();
+            } else {
+                port = DataAddresses.parseEpsvReply(text);
+            }
+        } catch (FtpSyntaxException e) {
+            fail(Reason.PASV_SYNTAX, reply.code() + " " + text, "Can't open data connection: bad reply from server.");
+            return;
+        }
+        if (port < FtpLimits.MIN_DATA_PORT) {
+            fail(Reason.PASV_PRIVILEGED_PORT, reply.code() + " " + text,
+                    "Can't open data connection: the server named a privileged port.");
+            return;
+        }
+        InetSocketAddress target = new InetSocketAddress(s.serverAddress, port);
+        s.ctx.connectDataLeg(s.loop(), target, s.serverLocal.getAddress()).addListener(f -> {
+            if (f.isSuccess()) {
+                Channel ch = (Channel) f.getNow();
+                if (discarded || !leg.trySuccess(ch)) {
+                    ch.close();
+                    EarlyDataBuffer.discard(ch);
+                }
+            } else {
+                fail(Reason.DATA_CONNECT_FAILED, "server " + target, "Can't open data connection to the server.");
+            }
+        });
+    }
+
+    private void fail(Reason reason, String input, String text) {
+        leg.tryFailure(new Failure(reason, input, text));
+    }
+}

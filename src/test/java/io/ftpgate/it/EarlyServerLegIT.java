@@ -1,0 +1,214 @@
+package io.ftpgate.it;
+
+import static io.ftpgate.it.Diagnostics.withDiagnostics;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ftpgate.audit.AuditEvent;
+import io.ftpgate.config.UpstreamMode;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The early server leg: with the server passive, the gateway sends its own PASV and connects as soon as the
+ * client's PASV/EPSV/PORT/EPRT is answered, not after the transfer command. The order of what the scripted
+ * server receives is the evidence: the client's NOOP sent right after its EPSV reaches the server after the
+ * gateway's PASV. Also covered: a leg that is never used, one the server drops, REST ordering, a server that
+ * refuses passive mode, and the listener switch that turns it off.
+ */
+class EarlyServerLegIT {
+
+    private static final String PASSWORD = "early-leg-secret-51c2";
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private GatewayFixture gw;
+    private RawFtp ftp;
+    private ScriptedFtpServer server;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        Teardown.closeAll(ftp, closeables, gw, PASSWORD);
+    }
+
+    private void start(boolean early, UpstreamMode mode) throws Exception {
+        server = new ScriptedFtpServer();
+        closeables.add(server);
+        server.retrData = Bytes.random(11, 200_000);
+        gw = GatewayFixture.builder("127.0.0.1").upstream("127.0.0.1", server.port()).dataPorts(56000, 57000)
+                .mode(mode).earlyServerLeg(early).start();
+        ftp = RawFtp.open(gw.address());
+        ftp.login("anonymous", PASSWORD);
+        ftp.expect(ftp.cmd("TYPE I"), 200);
+    }
+
+    /** What the server received after TYPE I. */
+    private List<String> afterLogin() {
+        List<String> c = server.commands;
+        return c.subList(c.indexOf("TYPE I") + 1, c.size());
+    }
+
+    private String diag() {
+        return (ftp == null ? "" : ftp.transcript.toString()) + "\naudit:\n" + (gw == null ? "" : gw.audit.dump())
+                + "\n" + (server == null ? "" : server.received());
+    }
+
+    /** Waits until the scripted server has accepted the early leg (it connects after the server's 227). */
+    private void awaitEarlyLegAccepted() throws InterruptedException {
+        for (int i = 0; i < 1000 && server.dataPeers.isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(server.dataPeers).as("the early leg reached the server").hasSize(1);
+    }
+
+    /** RETR over a passive client leg on {@code port}: 150, the server's bytes (sha256), 226. */
+    private void retrVia(int port) throws Exception {
+        try (Socket d = RawFtp.dataConnect("127.0.0.1", port, "127.0.0.1")) {
+            assertThat(ftp.cmd("RETR file.bin").code()).isEqualTo(150);
+            assertThat(Bytes.sha256(RawFtp.readAll(d))).isEqualTo(Bytes.sha256(server.retrData));
+        }
+        assertThat(ftp.read().code()).isEqualTo(226);
+        AuditEvent t = gw.audit.await("transfer");
+        assertThat(t.get("outcome")).isEqualTo("ok");
+        assertThat(((Number) t.get("bytes")).longValue()).isEqualTo(server.retrData.length);
+    }
+
+    @Test
+    void serverPasvFollowsTheClientsEpsvAtOnce() throws Exception {
+        start(true, UpstreamMode.PASSIVE);
+        withDiagnostics(this::diag, () -> {
+            int port = RawFtp.epsvPort(ftp.cmd("EPSV"));
+            assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
+            assertThat(afterLogin()).as("the gateway's PASV went out before the client's next command")
+                    .containsExactly("PASV", "NOOP");
+            retrVia(port);
+            assertThat(afterLogin()).as("the early leg carried the transfer: no second PASV")
+                    .containsExactly("PASV", "NOOP", "RETR file.bin");
+            assertThat(server.dataPeers).containsExactly("127.0.0.1");
+            assertThat(gw.audit.await("transfer").get("server-mode")).isEqualTo("PASV");
+        });
+    }
+
+    @Test
+    void activeClientGetsAnEarlyPassiveServerLegToo() throws Exception {
+        start(true, UpstreamMode.PASSIVE);
+        withDiagnostics(this::diag, () -> {
+            try (ServerSocket listen = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                int p = listen.getLocalPort();
+                assertThat(ftp.cmd("PORT 127,0,0,1," + (p >> 8) + "," + (p & 0xff)).code()).isEqualTo(200);
+                assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
+                assertThat(afterLogin()).containsExactly("PASV", "NOOP");
+                ftp.send("RETR file.bin");
+                listen.setSoTimeout(10_000);
+                try (Socket d = listen.accept()) {
+                    assertThat(ftp.read().code()).isEqualTo(150);
+                    assertThat(Bytes.sha256(RawFtp.readAll(d))).isEqualTo(Bytes.sha256(server.retrData));
+                }
+            }
+            assertThat(ftp.read().code()).isEqualTo(226);
+            assertThat(afterLogin()).containsExactly("PASV", "NOOP", "RETR file.bin");
+        });
+    }
+
+    @Test
+    void switchedOffTheServerLegWaitsForTheTransferCommand() throws Exception {
+        start(false, UpstreamMode.PASSIVE);
+        withDiagnostics(this::diag, () -> {
+            int port = RawFtp.epsvPort(ftp.cmd("EPSV"));
+            assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
+            assertThat(afterLogin()).containsExactly("NOOP");
+            retrVia(port);
+            assertThat(afterLogin()).containsExactly("NOOP", "PASV", "RETR file.bin");
+        });
+    }
+
+    @Test
+    void upstreamActiveOpensNoEarlyLeg() throws Exception {
+        start(true, UpstreamMode.ACTIVE);
+        withDiagnostics(this::diag, () -> {
+            ftp.cmd("EPSV");
+            assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
+            assertThat(afterLogin()).containsExactly("NOOP");
+        });
+    }
+
+    @Test
+    void anUnusedEarlyLegIsClosedWhenTheNextEpsvReplacesIt() throws Exception {
+        start(true, UpstreamMode.PASSIVE);
+        server.firstDataConnection = "watch";
+        withDiagnostics(this::diag, () -> {
+            ftp.cmd("EPSV");
+            awaitEarlyLegAccepted();
+            int port = RawFtp.epsvPort(ftp.cmd("EPSV"));
+            assertThat(server.firstDataConnectionDone.await(10, TimeUnit.SECONDS))
+                    .as("the gateway closed the replaced leg").isTrue();
+            retrVia(port);
+            assertThat(afterLogin()).containsExactly("PASV", "PASV", "RETR file.bin");
+            assertThat(server.dataPeers).containsExactly("watch:127.0.0.1", "127.0.0.1");
+        });
+    }
+
+    @Test
+    void anEarlyLegTheServerDroppedIsReplacedAtTransferTime() throws Exception {
+        start(true, UpstreamMode.PASSIVE);
+        server.firstDataConnection = "drop";
+        withDiagnostics(this::diag, () -> {
+            int port = RawFtp.epsvPort(ftp.cmd("EPSV"));
+            assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
+            assertThat(server.firstDataConnectionDone.await(10, TimeUnit.SECONDS)).isTrue();
+            // The FIN reaches the gateway's event loop well within this (epoll reads on EPOLLRDHUP).
+            Thread.sleep(300);
+            retrVia(port);
+            assertThat(afterLogin()).containsExactly("PASV", "NOOP", "PASV", "RETR file.bin");
+            assertThat(server.dataPeers).containsExactly("drop:127.0.0.1", "127.0.0.1");
+        });
+    }
+
+    @Test
+    void restIsRepeatedRightBeforeTheTransferCommand() throws Exception {
+        start(true, UpstreamMode.PASSIVE);
+        server.script.put("REST", List.of("350 Restarting at 5."));
+        withDiagnostics(this::diag, () -> {
+            int port = RawFtp.epsvPort(ftp.cmd("EPSV"));
+            assertThat(ftp.cmd("REST 5").code()).isEqualTo(350);
+            retrVia(port);
+            assertThat(afterLogin()).as("REST immediately precedes RETR on the server's connection")
+                    .containsExactly("PASV", "REST 5", "REST 5", "RETR file.bin");
+        });
+    }
+
+    @Test
+    void aServerRefusingPassiveModeFailsTheTransferNotTheEpsv() throws Exception {
+        start(true, UpstreamMode.PASSIVE);
+        server.script.put("PASV", List.of("500 No passive mode here."));
+        server.script.put("EPSV", List.of("500 Nor extended passive."));
+        withDiagnostics(this::diag, () -> {
+            int port = RawFtp.epsvPort(ftp.cmd("EPSV"));
+            try (Socket d = RawFtp.dataConnect("127.0.0.1", port, "127.0.0.1")) {
+                assertThat(ftp.cmd("RETR file.bin").code()).isEqualTo(425);
+            }
+            AuditEvent r = gw.audit.awaitRefused("data-connect-failed");
+            assertThat(String.valueOf(r.get("input"))).contains("EPSV -> ");
+            assertThat(afterLogin()).as("the transfer command never reached the server")
+                    .containsExactly("PASV", "EPSV");
+            assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
+        });
+    }
+
+    @Test
+    void anEarlyLegLeftOverAtQuitIsClosed() throws Exception {
+        start(true, UpstreamMode.PASSIVE);
+        server.firstDataConnection = "watch";
+        withDiagnostics(this::diag, () -> {
+            ftp.cmd("EPSV");
+            awaitEarlyLegAccepted();
+            assertThat(ftp.cmd("QUIT").code()).isEqualTo(221);
+            assertThat(server.firstDataConnectionDone.await(10, TimeUnit.SECONDS))
+                    .as("the gateway closed the leg no transfer used").isTrue();
+        });
+    }
+}
