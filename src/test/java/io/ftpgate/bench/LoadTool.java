@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code setup --jar JAR --count N}: per-transfer setup latency (PASV/EPSV sent → first data byte
  *       received) over one session, directly against the fake server and through ftpgate, alternating
  *       blocks of 50; reports p50/p99 of each and what ftpgate adds.</li>
- *   <li>{@code small --target LABEL=HOST:PORT ... --user U --pass P --path FMT --files F --count N}: the same
+ *   <li>{@code small --target LABEL=[USER@]HOST:PORT ... --user U --pass P --path FMT --files F --count N}: the same
  *       measurement against real servers (the benchmark world's vsftpd, direct and through ftpgate), with
  *       files/s over one session: the "many small files" figure without curl's 1 s stall (see
  *       docs/benchmarks.md). {@code --warmup N} uncounted RETRs per target first (default 20).</li>
@@ -64,6 +64,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LoadTool {
 
     private final Map<String, List<String>> opts;
+    /** Login names of {@code small} targets given as LABEL=USER@HOST:PORT. */
+    private final Map<String, String> targetUsers = new LinkedHashMap<>();
 
     private LoadTool(Map<String, List<String>> opts) {
         this.opts = opts;
@@ -110,7 +112,7 @@ public final class LoadTool {
         return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
     }
 
-    private static void out(String key, Object value) {
+    static void out(String key, Object value) {
         System.out.println(key + "=" + value);
     }
 
@@ -470,8 +472,8 @@ public final class LoadTool {
                 for (int i = 0; i < 50; i++) {
                     files.add(Content.name(size, i));
                 }
-                return measureSmall(targets, "load", "load", files, n, BlockingFtpClient.Mode.valueOf(
-                        opt("mode", "EPSV")));
+                return new SequentialRetrs(targets, Map.of(), "load", "load", files,
+                        BlockingFtpClient.Mode.valueOf(opt("mode", "EPSV")), intOpt("warmup", 20)).run(n);
             }
         }
     }
@@ -479,109 +481,21 @@ public final class LoadTool {
     private boolean small() throws Exception {
         Map<String, InetSocketAddress> targets = new LinkedHashMap<>();
         for (String t : opts.getOrDefault("target", List.of())) {
+            // LABEL=HOST:PORT, or LABEL=USER@HOST:PORT for a proxy that takes USER user@server.
             String[] lv = t.split("=", 2);
-            int colon = lv[1].lastIndexOf(':');
-            targets.put(lv[0], new InetSocketAddress(InetAddress.getByName(lv[1].substring(0, colon)),
-                    Integer.parseInt(lv[1].substring(colon + 1))));
+            String hostPort = lv[1].substring(lv[1].lastIndexOf('@') + 1);
+            if (hostPort.length() < lv[1].length()) {
+                targetUsers.put(lv[0], lv[1].substring(0, lv[1].lastIndexOf('@')));
+            }
+            int colon = hostPort.lastIndexOf(':');
+            targets.put(lv[0], new InetSocketAddress(InetAddress.getByName(hostPort.substring(0, colon)),
+                    Integer.parseInt(hostPort.substring(colon + 1))));
         }
         List<String> files = new ArrayList<>();
         for (int i = 1; i <= intOpt("files", 200); i++) {
             files.add(String.format(opt("path", "small/f%d.bin"), i));
         }
-        return measureSmall(targets, opt("user", "bench"), opt("pass", "bench"), files, intOpt("count", 1000),
-                BlockingFtpClient.Mode.valueOf(opt("mode", "EPSV")));
-    }
-
-    /**
-     * Sequential RETRs over one session per target, alternating targets in blocks so drift in the machine's
-     * load hits all alike. Latency: from sending PASV/EPSV to the first data byte.
-     */
-    private boolean measureSmall(Map<String, InetSocketAddress> targets, String user, String pass,
-            List<String> files, int count, BlockingFtpClient.Mode mode) throws Exception {
-        int block = 50;
-        Map<String, long[]> lat = new LinkedHashMap<>();
-        Map<String, Long> nanos = new LinkedHashMap<>();
-        Map<String, BlockingFtpClient> clients = new LinkedHashMap<>();
-        byte[] buf = new byte[65536];
-        try {
-            for (Map.Entry<String, InetSocketAddress> t : targets.entrySet()) {
-                BlockingFtpClient c = new BlockingFtpClient(t.getValue(), 30_000);
-                c.login(user, pass);
-                clients.put(t.getKey(), c);
-                lat.put(t.getKey(), new long[count]);
-                nanos.put(t.getKey(), 0L);
-                // Warm-up, not counted: --warmup RETRs per target (default 20). The gateway is a JVM, and its
-                // per-transfer code is only compiled by C2 after some thousands of transfers; a deployed
-                // gateway runs for days, so the steady state is what a comparison with C servers should see.
-                for (int i = 0; i < intOpt("warmup", 20); i++) {
-                    retrTimed(c, mode, files.get(i % files.size()), buf);
-                }
-            }
-            for (int done = 0; done < count; done += block) {
-                for (String label : targets.keySet()) {
-                    BlockingFtpClient c = clients.get(label);
-                    long t0 = System.nanoTime();
-                    for (int i = done; i < Math.min(count, done + block); i++) {
-                        lat.get(label)[i] = retrTimed(c, mode, files.get(i % files.size()), buf);
-                    }
-                    nanos.merge(label, System.nanoTime() - t0, Long::sum);
-                }
-            }
-        } finally {
-            for (BlockingFtpClient c : clients.values()) {
-                c.close();
-            }
-        }
-        out("transfers_per_target", count);
-        out("client_mode", mode);
-        double base = -1;
-        long baseP50 = -1;
-        long baseP99 = -1;
-        for (String label : targets.keySet()) {
-            long[] l = lat.get(label);
-            Arrays.sort(l);
-            long p50 = l[l.length / 2];
-            long p99 = l[(int) Math.ceil(l.length * 0.99) - 1];
-            double rate = count / (nanos.get(label) / 1e9);
-            out(label + "_files_per_s", String.format("%.0f", rate));
-            out(label + "_setup_p50_us", p50 / 1000);
-            out(label + "_setup_p99_us", p99 / 1000);
-            out(label + "_setup_max_us", l[l.length - 1] / 1000);
-            if (base < 0) {
-                base = rate;
-                baseP50 = p50;
-                baseP99 = p99;
-            } else {
-                out(label + "_files_ratio_to_first", String.format("%.2f", rate / base));
-                out(label + "_added_setup_p50_us", (p50 - baseP50) / 1000);
-                out(label + "_added_setup_p99_us", (p99 - baseP99) / 1000);
-            }
-        }
-        return true;
-    }
-
-    /** One RETR; returns nanoseconds from the PASV/EPSV to the first data byte. */
-    private static long retrTimed(BlockingFtpClient c, BlockingFtpClient.Mode mode, String name, byte[] buf)
-            throws IOException {
-        long t0 = System.nanoTime();
-        long first;
-        try (BlockingFtpClient.Data d = c.open(mode)) {
-            c.send("RETR " + name);
-            Socket s = d.socket();
-            InputStream in = s.getInputStream();
-            int n = in.read(buf);
-            first = System.nanoTime();
-            while (n > 0) {
-                n = in.read(buf);
-            }
-            // Close at EOF, as curl does: vsftpd waits for the client's close before its 226.
-            s.close();
-            BlockingFtpClient.Reply r = c.read();
-            if (r.code() == 150 || r.code() == 125) {
-                r = c.read();
-            }
-            BlockingFtpClient.expect(r, 226);
-        }
-        return first - t0;
+        return new SequentialRetrs(targets, targetUsers, opt("user", "bench"), opt("pass", "bench"), files,
+                BlockingFtpClient.Mode.valueOf(opt("mode", "EPSV")), intOpt("warmup", 20)).run(intOpt("count", 1000));
     }
 }
