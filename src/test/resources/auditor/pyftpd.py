@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """A pyftpdlib server for the auditor's integration tests.
 
-Usage: pyftpd.py PERMIT_FOREIGN ROOT
+Usage: pyftpd.py PERMIT_FOREIGN ROOT [write]
   PERMIT_FOREIGN  "true" or "false": FTPHandler.permit_foreign_addresses, which pyftpdlib applies to both
                   PORT/EPRT (bounce) and incoming passive data connections (theft).
-  ROOT            the anonymous user's home (read-only).
+  ROOT            the anonymous user's home (read-only). With "write", also the home of user "writer"
+                  (password "writer-secret-90ad"), who may upload: the gateway's own tests with pyftpdlib.
 Listens on 127.0.0.1 on a free port and prints that port on the first line of stdout. (`python3 -m pyftpdlib`
 cannot set permit_foreign_addresses, hence this script.) Without pyftpdlib it prints "MISSING pyftpdlib" and
 exits with 3, so the test can say what to install.
@@ -21,11 +22,13 @@ except ImportError:
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("true", "false"):
-        print("usage: pyftpd.py true|false ROOT", flush=True)
+    if len(sys.argv) not in (3, 4) or sys.argv[1] not in ("true", "false"):
+        print("usage: pyftpd.py true|false ROOT [write]", flush=True)
         sys.exit(2)
     authorizer = DummyAuthorizer()
     authorizer.add_anonymous(sys.argv[2])
+    if sys.argv[3:] == ["write"]:
+        authorizer.add_user("writer", "writer-secret-90ad", sys.argv[2], perm="elradfmw")
 
     class Handler(FTPHandler):
         pass

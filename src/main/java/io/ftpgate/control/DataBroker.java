@@ -27,42 +27,33 @@ import java.net.InetSocketAddress;
  */
 final class DataBroker {
 
-    /**
-     * What the client asked for its side of the next transfer, with the server leg opened early for it
-     * ({@code serverLeg}, null when none was: see {@link #earlyServerLeg}).
-     */
+    /** What the client asked for its side of the next transfer. */
     sealed interface ClientPlan permits ActivePlan, PassivePlan {
         String verb();
-
-        ServerPassiveLeg serverLeg();
 
         void discard();
     }
 
     /** PORT/EPRT: the gateway connects to the client's control address at {@code port}. */
-    record ActivePlan(String verb, InetSocketAddress target, ServerPassiveLeg serverLeg) implements ClientPlan {
+    record ActivePlan(String verb, InetSocketAddress target) implements ClientPlan {
         @Override
         public void discard() {
-            if (serverLeg != null) {
-                serverLeg.discard();
-            }
         }
     }
 
     /** PASV/EPSV: the client connects to {@code pinhole}. */
-    record PassivePlan(String verb, Pinhole pinhole, ServerPassiveLeg serverLeg) implements ClientPlan {
+    record PassivePlan(String verb, Pinhole pinhole) implements ClientPlan {
         @Override
         public void discard() {
             pinhole.close();
-            if (serverLeg != null) {
-                serverLeg.discard();
-            }
         }
     }
 
     private final Session s;
     // Owned by the session's event loop.
     private ClientPlan plan;
+    /** The server leg opened early for the next transfer (see {@link #prepareServerLeg}), or null. */
+    private ServerPassiveLeg spare;
     private Transfer transfer;
     private boolean epsvAll;
     private String restart;
@@ -123,8 +114,8 @@ final class DataBroker {
                     .with("peer", Addresses.hostPort(claimed, hp.port())));
         }
         replacePlan(null);
-        plan = new ActivePlan(cmd.verb(), new InetSocketAddress(fxp ? claimed : s.clientAddress, hp.port()),
-                earlyServerLeg(false));
+        prepareServerLeg(false);
+        plan = new ActivePlan(cmd.verb(), new InetSocketAddress(fxp ? claimed : s.clientAddress, hp.port()));
         s.reply(FtpReply.of(200, cmd.verb() + " command successful."));
     }
 
@@ -181,13 +172,10 @@ final class DataBroker {
         s.beginLocal();
         // The server's PASV goes out first: its round trip is the long pole, and it overlaps with binding the
         // client's pinhole, the 229, and the client's connect.
-        ServerPassiveLeg early = earlyServerLeg(true);
+        prepareServerLeg(true);
         Pinhole.open(s.loop(), s.ctx.transport, s.clientLocal.getAddress(), s.ctx.config.clientDataPorts(),
                 s.clientAddress, this::fxpAllowed, s.ctx.timeouts.pinhole(), pinholeEvents("client")).addListener(f -> {
                     if (s.isClosed() || !f.isSuccess()) {
-                        if (early != null) {
-                            early.discard();
-                        }
                         if (f.isSuccess()) {
                             ((Pinhole) f.getNow()).close();
                         }
@@ -198,7 +186,7 @@ final class DataBroker {
                                 FtpReply.of(425, "Can't open data connection: no free data port."));
                     } else {
                         Pinhole pinhole = (Pinhole) f.getNow();
-                        plan = new PassivePlan(cmd.verb(), pinhole, early);
+                        plan = new PassivePlan(cmd.verb(), pinhole);
                         // The reply is generated, never edited from anything the server said:
                         //   227 Entering Passive Mode (203,0,113,10,195,80).   or
                         //   229 Entering Extended Passive Mode (|||50000|)
@@ -213,20 +201,46 @@ final class DataBroker {
      * Opens the server leg of the next transfer now, as the client's PASV/EPSV/PORT/EPRT is being answered,
      * when the server will be passive for it: the server's PASV round trip and the connect then overlap with
      * the client's own connect and transfer command instead of following it (two round trips less per
-     * transfer; see docs/benchmarks.md). Not before login (the server would answer 530), and not when the
-     * listener turned it off ({@code early-server-leg: false}). The session takes its next command only once
-     * the server has answered this PASV, so commands never overtake each other on the server's connection.
+     * transfer; see docs/benchmarks.md). A spare leg that is still alive is kept, whatever the client's new
+     * plan: the server does not care how the client connects. Not before login (the server would answer 530),
+     * and not when the listener turned it off ({@code early-server-leg: false}). The session takes its next
+     * command only once the server has answered this PASV, so commands never overtake each other on the
+     * server's connection.
      */
-    private ServerPassiveLeg earlyServerLeg(boolean clientPassive) {
+    private void prepareServerLeg(boolean clientPassive) {
         boolean serverPassive = switch (s.ctx.config.upstreamMode()) {
             case ACTIVE -> false;
             case PASSIVE -> true;
             case CLIENT -> clientPassive;
         };
-        if (!serverPassive || !s.ctx.config.earlyServerLeg() || !s.isLoggedIn() || !s.serverConnected()) {
-            return null;
+        if (!serverPassive || !s.ctx.config.earlyServerLeg() || !s.isLoggedIn() || !s.serverConnected()
+                || (spare != null && spare.alive())) {
+            return;
         }
-        return ServerPassiveLeg.open(s);
+        if (spare != null) {
+            spare.discard(); // failed, or closed by the server: nothing left to close
+        }
+        spare = ServerPassiveLeg.open(s);
+    }
+
+    /** Hands the spare server leg to a transfer (null when there is none). */
+    ServerPassiveLeg takeServerLeg() {
+        ServerPassiveLeg l = spare;
+        spare = null;
+        return l;
+    }
+
+    /**
+     * A transfer gives back a server leg that never carried its command (the transfer failed on the client's
+     * side first): closing it could make the server answer a command nobody sent (see
+     * {@link ServerPassiveLeg}), so it waits for the next transfer instead.
+     */
+    void returnServerLeg(ServerPassiveLeg leg) {
+        if (spare == null && !s.isClosed() && leg.alive()) {
+            spare = leg;
+        } else {
+            leg.discard();
+        }
     }
 
     /** True when a configured FXP exception lets this client use {@code peer} as its data peer. */
@@ -318,9 +332,10 @@ final class DataBroker {
         restart = offset;
     }
 
-    /** REIN: forget negotiation state. */
+    /** REIN: forget negotiation state (the server drops its data connections on REIN too). */
     void reset() {
         replacePlan(null);
+        discardSpare();
         epsvAll = false;
         restart = null;
     }
@@ -330,6 +345,14 @@ final class DataBroker {
         replacePlan(null);
         if (transfer != null) {
             transfer.close();
+        }
+        discardSpare();
+    }
+
+    private void discardSpare() {
+        if (spare != null) {
+            spare.discard();
+            spare = null;
         }
     }
 

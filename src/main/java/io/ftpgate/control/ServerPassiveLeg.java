@@ -28,10 +28,16 @@ import java.util.List;
  * </pre>
  *
  * <p>A leg is opened either by the transfer command, or <em>early</em>: as soon as the client's own
- * PASV/EPSV/PORT/EPRT has been answered, so that the server's round trip and the connect run while the client
- * connects and sends its transfer command, instead of after it (see {@link DataBroker}). The security
- * properties are the same either way: the 227/229 is read only as the final reply to this PASV/EPSV, and the
- * only address connected to is the server's control address. Every method runs on the session's event loop.
+ * PASV/EPSV/PORT/EPRT arrives, so that the server's round trip and the connect run while the client connects
+ * and sends its transfer command, instead of after it (see {@link DataBroker}). The security properties are
+ * the same either way: the 227/229 is read only as the final reply to this PASV/EPSV, and the only address
+ * connected to is the server's control address.
+ *
+ * <p>Some servers (pyftpdlib) accept a passive connection at once, and if anything arrives on it before their
+ * transfer command (data, or EOF) they drop it silently and the command then waits for a new connection that
+ * never comes. So nothing is relayed to the server's leg before the server has answered the transfer command
+ * ({@link Transfer}); and a leg that never carried a command is not closed while the session lives but kept,
+ * as the session's spare, for its next transfer. Every method runs on the session's event loop.
  */
 final class ServerPassiveLeg {
 
@@ -50,16 +56,7 @@ final class ServerPassiveLeg {
         }
     }
 
-    /**
-     * An early leg older than this is not used: a server may time out a data connection it was never told to
-     * use, and the NIO transport (unlike epoll, which reads on EPOLLRDHUP) does not notice that while the leg
-     * is not read. Clients send the transfer command within milliseconds of their PASV/EPSV; one that waits
-     * longer simply gets a fresh leg.
-     */
-    static final long EARLY_LEG_MAX_AGE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-
     private final Session s;
-    private final long openedNanos = System.nanoTime();
     private final Promise<Channel> leg;
     private String verb;
     private boolean triedEpsv;
@@ -88,12 +85,11 @@ final class ServerPassiveLeg {
     }
 
     /**
-     * False when the leg should not carry a transfer: discarded, older than {@link #EARLY_LEG_MAX_AGE_NANOS},
-     * or connected and since closed by the server. A leg still being made is usable.
+     * True while the leg can still carry a transfer: being made, or connected and not closed by the server.
+     * A failed or discarded leg is not alive.
      */
-    boolean usable() {
-        return !discarded && System.nanoTime() - openedNanos < EARLY_LEG_MAX_AGE_NANOS
-                && (!leg.isDone() || !leg.isSuccess() || leg.getNow().isActive());
+    boolean alive() {
+        return !discarded && (!leg.isDone() || (leg.isSuccess() && leg.getNow().isActive()));
     }
 
     /** Releases the leg: a pending answer is still consumed, but nothing more is connected. Idempotent. */
@@ -167,7 +163,12 @@ final class ServerPassiveLeg {
                 if (discarded || !leg.trySuccess(ch)) {
                     ch.close();
                     EarlyDataBuffer.discard(ch);
+                    return;
                 }
+                // One read, so that a server closing the idle leg is noticed on every transport (epoll reads on
+                // EPOLLRDHUP anyway; NIO only with read interest). A server sends nothing before its transfer
+                // command, and EarlyDataBuffer keeps whatever comes for the relay.
+                ch.read();
             } else {
                 fail(Reason.DATA_CONNECT_FAILED, "server " + target, "Can't open data connection to the server.");
             }

@@ -52,6 +52,10 @@ final class Transfer {
     private Channel clientLeg;
     private Channel serverLeg;
     private Pinhole serverPinhole;
+    /** The server leg when the server is passive (given back to the broker if no command used it). */
+    private ServerPassiveLeg passiveLeg;
+    /** The server has answered the transfer command (1xx or 2xx): only now may data flow to its leg. */
+    private boolean serverAcked;
     private DataRelay relay;
     private DataRelay.Result result;
     private FtpReply finalReply;
@@ -96,30 +100,30 @@ final class Transfer {
         if (serverActive) {
             openServerPinhole();
         } else {
-            serverPassive(plan.serverLeg());
+            serverPassive(broker.takeServerLeg());
         }
     }
 
     // ---------------------------------------------------------------- server leg, upstream passive
 
     /**
-     * Uses the leg the broker opened early when it can still carry this transfer, otherwise opens one now.
-     * Either way the transfer command goes out only once the leg is connected.
+     * Uses the leg the broker opened early when it is still alive, otherwise opens one now. Either way the
+     * transfer command goes out only once the leg is connected.
      */
     private void serverPassive(ServerPassiveLeg early) {
         ServerPassiveLeg leg = early;
-        if (leg == null || !leg.usable()) {
+        if (leg == null || !leg.alive()) {
             if (leg != null) {
                 leg.discard();
             }
             leg = ServerPassiveLeg.open(s);
         }
+        passiveLeg = leg;
         ServerPassiveLeg used = leg;
         serverMode = used.verb();
         used.leg().addListener(f -> {
             if (finished) {
-                closeIfConnected(f);
-                return;
+                return; // closeLegs() discarded the leg or gave it back to the broker: it is not ours to close
             }
             serverMode = used.verb();
             if (!f.isSuccess()) {
@@ -234,6 +238,11 @@ final class Transfer {
         if (finished) {
             return !reply.isPreliminary();
         }
+        if (reply.isPreliminary() || reply.isPositiveCompletion()) {
+            // The server has taken the command: its data connection is now in use, so the relay may start.
+            serverAcked = true;
+            tryStartRelay();
+        }
         if (reply.isPreliminary()) {
             s.reply(reply);
             return false;
@@ -305,8 +314,15 @@ final class Transfer {
         });
     }
 
+    /**
+     * Starts the relay once both legs exist and, for a passive server, the server has answered the transfer
+     * command: a server that accepted its data connection early may drop it if data or EOF arrives before the
+     * command (pyftpdlib does, and then waits for a connection that never comes). An active server connects
+     * only after taking the command, so its leg is ready as soon as it exists.
+     */
     private void tryStartRelay() {
-        if (relay != null || clientLeg == null || serverLeg == null || finished || aborted) {
+        if (relay != null || clientLeg == null || serverLeg == null || finished || aborted
+                || (!serverActive && !serverAcked)) {
             return;
         }
         relay = new DataRelay(clientLeg, serverLeg);
@@ -443,6 +459,16 @@ final class Transfer {
         plan.discard();
         if (serverPinhole != null) {
             serverPinhole.close();
+        }
+        if (passiveLeg != null) {
+            if (commandSent) {
+                passiveLeg.discard();
+            } else {
+                // The server never heard of this transfer: its leg is as good as new (see ServerPassiveLeg).
+                broker.returnServerLeg(passiveLeg);
+                serverLeg = null;
+            }
+            passiveLeg = null;
         }
         for (Channel leg : new Channel[] {clientLeg, serverLeg}) {
             if (leg != null) {

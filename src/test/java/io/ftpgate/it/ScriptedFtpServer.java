@@ -95,6 +95,15 @@ public final class ScriptedFtpServer implements AutoCloseable {
     public volatile String firstDataConnection = "normal";
     public final java.util.concurrent.CountDownLatch firstDataConnectionDone =
             new java.util.concurrent.CountDownLatch(1);
+    /**
+     * STOR on a passive listener: accept, wait this long before answering 150 (a busy server), and note in
+     * {@link #dataBeforeAck} whether any byte or the EOF arrived on the data connection meanwhile.
+     */
+    public volatile long storAckDelayMs;
+    /** Set when a STOR's data connection carried something before the server's 150 (see above). */
+    public volatile boolean dataBeforeAck;
+    /** What the last STOR received. */
+    public volatile byte[] stored;
     private final java.util.concurrent.atomic.AtomicBoolean firstHandled =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final String host;
@@ -220,6 +229,18 @@ public final class ScriptedFtpServer implements AutoCloseable {
                             activeTarget = parseActive(verb, line.substring(sp + 1));
                         }
                         write(out, "200 " + verb + " command successful.");
+                    }
+                    case "STOR" -> {
+                        if (data == null) {
+                            write(out, "425 Use PASV first.");
+                            break;
+                        }
+                        try (ServerSocket d = data; Socket conn = d.accept()) {
+                            stor(out, conn);
+                        } catch (IOException e) {
+                            write(out, "425 Can't open data connection.");
+                        }
+                        data = null;
                     }
                     case "RETR", "LIST", "NLST", "MLSD" -> {
                         if ("150-then-425".equals(retrMode)) {
@@ -368,6 +389,30 @@ public final class ScriptedFtpServer implements AutoCloseable {
     }
 
     /** An active-mode RETR: 150, connect to {@link #activeTarget} from this server's host, data, 226. */
+    private void stor(OutputStream out, Socket conn) throws IOException {
+        try {
+            Thread.sleep(storAckDelayMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        conn.setSoTimeout(1);
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        try {
+            int b = conn.getInputStream().read();
+            dataBeforeAck = true; // a byte (b >= 0) or the EOF (b < 0) before our 150
+            if (b >= 0) {
+                got.write(b);
+            }
+        } catch (java.net.SocketTimeoutException quiet) {
+            // nothing yet: as it should be
+        }
+        conn.setSoTimeout(10_000);
+        write(out, "150 Opening BINARY mode data connection.");
+        got.write(conn.getInputStream().readAllBytes());
+        stored = got.toByteArray();
+        write(out, "226 Transfer complete.");
+    }
+
     private void maybeDropIdle(ServerSocket listener) {
         String how = firstDataConnection;
         if ("normal".equals(how) || !firstHandled.compareAndSet(false, true)) {

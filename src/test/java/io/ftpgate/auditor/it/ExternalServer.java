@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * {@value #REQUIRE_PEERS}=1, which turns a missing server into a failure, so CI can never pass by skipping.
  * Elsewhere (the README's fresh machine with only a JDK and Maven) those tests are skipped with the reason.
  */
-final class ExternalServer implements AutoCloseable {
+public final class ExternalServer implements AutoCloseable {
 
     /** How long a server may take to start listening. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(10);
@@ -34,7 +34,7 @@ final class ExternalServer implements AutoCloseable {
         this.port = port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

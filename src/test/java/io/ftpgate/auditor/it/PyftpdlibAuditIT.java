@@ -12,10 +12,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The auditor against pyftpdlib with {@code permit_foreign_addresses} True and False
  * ({@code src/test/resources/auditor/pyftpd.py}), run by Debian's python3 with the python3-pyftpdlib package.
  */
-class PyftpdlibAuditIT {
+public class PyftpdlibAuditIT {
 
     /** Debian's interpreter: python3-pyftpdlib installs into its dist-packages, not into a pyenv python3. */
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+    public static final Path PYTHON = Path.of("/usr/bin/python3");
 
     @TempDir
     Path dir;
@@ -35,11 +35,20 @@ class PyftpdlibAuditIT {
 
     /** Starts pyftpd.py serving a fresh folder; fails when python3 or pyftpdlib is missing. */
     static ExternalServer start(Path dir, boolean permitForeign) throws Exception {
+        return start(dir, permitForeign, false);
+    }
+
+    /** As {@link #start(Path, boolean)}; with {@code writable} the anonymous user may upload. */
+    public static ExternalServer start(Path dir, boolean permitForeign, boolean writable) throws Exception {
         ExternalServer.require(PYTHON, "python3");
         Path root = Files.createDirectories(dir.resolve("root"));
         Files.writeString(root.resolve("hello.txt"), "hello from pyftpdlib\n");
-        return ExternalServer.startPrintingPort(List.of(PYTHON.toString(), script().toString(),
-                String.valueOf(permitForeign), root.toString()), dir.resolve("pyftpd.log"),
+        List<String> cmd = new java.util.ArrayList<>(List.of(PYTHON.toString(), script().toString(),
+                String.valueOf(permitForeign), root.toString()));
+        if (writable) {
+            cmd.add("write");
+        }
+        return ExternalServer.startPrintingPort(cmd, dir.resolve("pyftpd.log"),
                 "pyftpdlib is not installed for " + PYTHON + ": apt-get install -y python3-pyftpdlib (.ci/run does"
                         + " this in CI)");
     }
