@@ -52,8 +52,17 @@ final class DataBroker {
     private final Session s;
     // Owned by the session's event loop.
     private ClientPlan plan;
+    /**
+     * A spare server leg that no transfer has taken for this long is closed (milliseconds; a field only so
+     * that a test can shorten it). Clients send their transfer command within milliseconds of PASV/EPSV, and
+     * servers time out idle data connections (pyftpdlib ends the whole session after 300 s); a transfer that
+     * comes later simply opens a fresh leg.
+     */
+    static volatile long spareIdleMillis = 20_000;
+
     /** The server leg opened early for the next transfer (see {@link #prepareServerLeg}), or null. */
     private ServerPassiveLeg spare;
+    private io.netty.util.concurrent.ScheduledFuture<?> spareExpiry;
     private Transfer transfer;
     private boolean epsvAll;
     private String restart;
@@ -217,16 +226,24 @@ final class DataBroker {
                 || (spare != null && spare.alive())) {
             return;
         }
-        if (spare != null) {
-            spare.discard(); // failed, or closed by the server: nothing left to close
-        }
-        spare = ServerPassiveLeg.open(s);
+        discardSpare(); // failed, or closed by the server: nothing left to close
+        keepSpare(ServerPassiveLeg.open(s));
+    }
+
+    private void keepSpare(ServerPassiveLeg leg) {
+        spare = leg;
+        spareExpiry = s.loop().schedule(() -> {
+            if (spare == leg) {
+                discardSpare();
+            }
+        }, spareIdleMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Hands the spare server leg to a transfer (null when there is none). */
     ServerPassiveLeg takeServerLeg() {
         ServerPassiveLeg l = spare;
         spare = null;
+        cancelSpareExpiry();
         return l;
     }
 
@@ -237,7 +254,7 @@ final class DataBroker {
      */
     void returnServerLeg(ServerPassiveLeg leg) {
         if (spare == null && !s.isClosed() && leg.alive()) {
-            spare = leg;
+            keepSpare(leg);
         } else {
             leg.discard();
         }
@@ -350,9 +367,17 @@ final class DataBroker {
     }
 
     private void discardSpare() {
+        cancelSpareExpiry();
         if (spare != null) {
             spare.discard();
             spare = null;
+        }
+    }
+
+    private void cancelSpareExpiry() {
+        if (spareExpiry != null) {
+            spareExpiry.cancel(false);
+            spareExpiry = null;
         }
     }
 
