@@ -41,17 +41,13 @@ import java.util.List;
  */
 final class ServerPassiveLeg {
 
-    /** Why no leg could be made: the refusal's reason and audit input, and the text of the client's 425. */
+    /** No leg could be made; the message is the text of the client's 425 (the refusal is already recorded). */
     static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
-        final transient Reason reason;
-        final String input;
         final String text;
 
-        Failure(Reason reason, String input, String text) {
+        Failure(String text) {
             super(text, null, false, false);
-            this.reason = reason;
-            this.input = input;
             this.text = text;
         }
     }
@@ -101,8 +97,7 @@ final class ServerPassiveLeg {
                 EarlyDataBuffer.discard(leg.getNow());
             }
         } else {
-            leg.tryFailure(new Failure(Reason.DATA_CONNECT_FAILED, "server leg discarded",
-                    "Can't open data connection."));
+            leg.tryFailure(new Failure("Can't open data connection."));
         }
     }
 
@@ -175,7 +170,15 @@ final class ServerPassiveLeg {
         });
     }
 
+    /**
+     * Records the refusal now, whether or not a transfer ever uses this leg (a hostile 227 answering an early
+     * PASV must leave a trace even if the client never transfers), and fails the leg with the 425 text.
+     */
     private void fail(Reason reason, String input, String text) {
-        leg.tryFailure(new Failure(reason, input, text));
+        if (discarded || leg.isDone()) {
+            return;
+        }
+        s.refuse(reason, input, null);
+        leg.tryFailure(new Failure(text));
     }
 }

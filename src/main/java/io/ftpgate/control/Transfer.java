@@ -64,6 +64,8 @@ final class Transfer {
     private final String restart;
     private boolean serverReady;
     private boolean commandSent;
+    /** The repeated REST is out and its 350 awaited; the transfer command is not sent yet. */
+    private boolean restSent;
     private boolean held;
     private boolean aborted;
     private boolean finished;
@@ -127,10 +129,10 @@ final class Transfer {
             }
             serverMode = used.verb();
             if (!f.isSuccess()) {
-                ServerPassiveLeg.Failure why = f.cause() instanceof ServerPassiveLeg.Failure x ? x
-                        : new ServerPassiveLeg.Failure(Reason.DATA_CONNECT_FAILED, "server",
-                                "Can't open data connection to the server.");
-                fail(why.reason, why.input, why.text);
+                // The leg has already recorded the refusal (ServerPassiveLeg.fail); the client gets its 425.
+                String text = f.cause() instanceof ServerPassiveLeg.Failure why ? why.text
+                        : "Can't open data connection to the server.";
+                finish(FtpReply.of(425, text), "failed");
                 return;
             }
             serverLeg = (Channel) f.getNow();
@@ -208,30 +210,42 @@ final class Transfer {
      * connected. A passive client may connect only after it has seen the 150, so it is not waited for.
      */
     private void maybeSendCommand() {
-        if (finished || commandSent || !serverReady || (plan instanceof ActivePlan && clientLeg == null)) {
+        if (finished || commandSent || restSent || !serverReady
+                || (plan instanceof ActivePlan && clientLeg == null)) {
             return;
         }
-        commandSent = true;
         if (restart == null) {
-            s.sendToServer(line, this::onTransferReply);
+            sendCommand();
             return;
         }
         // REST must immediately precede the transfer command (RFC 959 §4.1.3), but the gateway's own PASV or
         // PORT came in between, so the client's REST is repeated here:  PASV, REST 3000000, RETR f.
+        restSent = true;
         s.sendToServer(Verbs.REST + " " + restart, reply -> {
             if (reply.isPreliminary()) {
                 return false;
             }
-            if (finished) {
+            if (finished || aborted) {
+                // Aborted (or failed on the client's side) before the command went out: the server must not
+                // start a transfer nobody wants, nor apply this offset to the next one.  REST 5, ABOR, REST 0.
+                if (reply.code() == 350) {
+                    s.sendToServer(Verbs.REST + " 0", r -> !r.isPreliminary());
+                }
                 return true;
             }
             if (reply.code() == 350) {
-                s.sendToServer(line, this::onTransferReply);
+                sendCommand();
             } else {
                 finish(reply, "failed");
             }
             return true;
         });
+    }
+
+    /** The transfer command itself; from here on the server knows of the transfer. */
+    private void sendCommand() {
+        commandSent = true;
+        s.sendToServer(line, this::onTransferReply);
     }
 
     private boolean onTransferReply(FtpReply reply) {

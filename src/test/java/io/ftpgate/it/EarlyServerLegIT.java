@@ -226,6 +226,39 @@ class EarlyServerLegIT {
     }
 
     @Test
+    void aborDuringTheRepeatedRestNeverLetsTheCommandThrough() throws Exception {
+        start(true, UpstreamMode.PASSIVE);
+        server.script.put("REST", List.of("350 Restarting."));
+        withDiagnostics(this::diag, () -> {
+            int port = RawFtp.epsvPort(ftp.cmd("EPSV"));
+            try (Socket d = RawFtp.dataConnect("127.0.0.1", port, "127.0.0.1")) {
+                assertThat(ftp.cmd("REST 5").code()).isEqualTo(350);
+                // The early leg is ready, so the repeated REST goes out at once and ABOR lands in its window.
+                ftp.sendRaw("RETR file.bin\r\nABOR\r\n");
+                assertThat(ftp.read().code()).as("the transfer's reply").isEqualTo(426);
+                assertThat(ftp.read().code()).as("ABOR's reply").isEqualTo(226);
+            }
+            assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
+            assertThat(afterLogin()).as("no RETR after the abort; the repeated offset is cleared")
+                    .containsExactly("PASV", "REST 5", "REST 5", "REST 0", "NOOP");
+            assertThat(gw.audit.await("transfer").get("outcome")).isEqualTo("aborted");
+        });
+    }
+
+    @Test
+    void aHostile227ToAnEarlyPasvIsRecordedEvenWithoutATransfer() throws Exception {
+        start(true, UpstreamMode.PASSIVE);
+        server.pasvPortOverride = 22;
+        withDiagnostics(this::diag, () -> {
+            ftp.cmd("EPSV");
+            assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
+            AuditEvent a = gw.audit.awaitRefused("pasv-privileged-port");
+            assertThat(String.valueOf(a.get("input"))).contains("0,22");
+            assertThat(server.dataPeers).isEmpty();
+        });
+    }
+
+    @Test
     void aServerRefusingPassiveModeFailsTheTransferNotTheEpsv() throws Exception {
         start(true, UpstreamMode.PASSIVE);
         server.script.put("PASV", List.of("500 No passive mode here."));

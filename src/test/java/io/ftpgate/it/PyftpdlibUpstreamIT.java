@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -69,6 +70,40 @@ class PyftpdlibUpstreamIT {
             assertThat(transfers).hasSize(2 * ROUNDS + 1).allMatch(t -> "ok".equals(t.get("outcome")));
             assertThat(gw.audit.all(RecordingAuditSink.type("refused"))).isEmpty();
             assertThat(gw.audit.events()).noneMatch(e -> e.toString().contains(PASSWORD));
+        }
+    }
+
+    /**
+     * REST, then RETR and ABOR pipelined while the early leg is ready: the ABOR falls between the repeated
+     * REST and the transfer command. Had the RETR still gone out, pyftpdlib (whose pre-accepted leg the abort
+     * closed) would wait for a data connection forever and the session would hang.
+     */
+    @Test
+    void aborBetweenRestAndTheTransferCommandLeavesTheSessionUsable() throws Exception {
+        try (ExternalServer server = PyftpdlibAuditIT.start(dir, false, true);
+                GatewayFixture gw = GatewayFixture.builder("127.0.0.1").upstream("127.0.0.1", server.port())
+                        .dataPorts(57000, 58000).start();
+                RawFtp ftp = RawFtp.open(gw.address())) {
+            withDiagnostics(() -> ftp.transcript + "\naudit:\n" + gw.audit.dump(), () -> {
+                ftp.login(USER, PASSWORD);
+                ftp.expect(ftp.cmd("TYPE I"), 200);
+                int port = RawFtp.epsvPort(ftp.cmd("EPSV"));
+                try (java.net.Socket d = RawFtp.dataConnect("127.0.0.1", port, "127.0.0.1")) {
+                    ftp.expect(ftp.cmd("REST 1"), 350);
+                    ftp.sendRaw("RETR hello.txt\r\nABOR\r\n");
+                    assertThat(ftp.read().code()).isEqualTo(426);
+                    assertThat(ftp.read().code()).isEqualTo(226);
+                }
+                assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
+                // And the next transfer starts at 0, not at the aborted offset.
+                int again = RawFtp.epsvPort(ftp.cmd("EPSV"));
+                try (java.net.Socket d = RawFtp.dataConnect("127.0.0.1", again, "127.0.0.1")) {
+                    assertThat(ftp.cmd("RETR hello.txt").code()).isIn(125, 150);
+                    assertThat(new String(RawFtp.readAll(d), java.nio.charset.StandardCharsets.US_ASCII))
+                            .isEqualTo("hello from pyftpdlib\n");
+                }
+                assertThat(ftp.read().code()).isEqualTo(226);
+            });
         }
     }
 }
