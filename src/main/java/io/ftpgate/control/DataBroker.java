@@ -217,17 +217,21 @@ final class DataBroker {
      * server's connection.
      */
     private void prepareServerLeg(boolean clientPassive) {
-        boolean serverPassive = switch (s.ctx.config.upstreamMode()) {
-            case ACTIVE -> false;
-            case PASSIVE -> true;
-            case CLIENT -> clientPassive;
-        };
-        if (!serverPassive || !s.ctx.config.earlyServerLeg() || !s.isLoggedIn() || !s.serverConnected()
+        if (!serverPassive(clientPassive) || !s.ctx.config.earlyServerLeg() || !s.isLoggedIn() || !s.serverConnected()
                 || (spare != null && spare.alive())) {
             return;
         }
         discardSpare(); // failed, or closed by the server: nothing left to close
         keepSpare(ServerPassiveLeg.open(s));
+    }
+
+    /** Whether the server side of a transfer is passive, given the client's choice (the upstream mode). */
+    private boolean serverPassive(boolean clientPassive) {
+        return switch (s.ctx.config.upstreamMode()) {
+            case ACTIVE -> false;
+            case PASSIVE -> true;
+            case CLIENT -> clientPassive;
+        };
     }
 
     private void keepSpare(ServerPassiveLeg leg) {
@@ -239,8 +243,11 @@ final class DataBroker {
         }, spareIdleMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    /** Hands the spare server leg to a transfer (null when there is none). */
+    /** Hands the spare server leg to a transfer: null when there is none still alive (a dead one is dropped). */
     ServerPassiveLeg takeServerLeg() {
+        if (spare != null && !spare.alive()) {
+            discardSpare();
+        }
         ServerPassiveLeg l = spare;
         spare = null;
         cancelSpareExpiry();
@@ -300,11 +307,7 @@ final class DataBroker {
         }
         ClientPlan p = plan;
         plan = null;
-        boolean serverActive = switch (s.ctx.config.upstreamMode()) {
-            case ACTIVE -> true;
-            case PASSIVE -> false;
-            case CLIENT -> p instanceof ActivePlan;
-        };
+        boolean serverActive = !serverPassive(p instanceof PassivePlan);
         String offset = restart;
         restart = null;
         transfer = new Transfer(s, this, cmd, line, p, serverActive, offset);

@@ -44,11 +44,9 @@ final class ServerPassiveLeg {
     /** No leg could be made; the message is the text of the client's 425 (the refusal is already recorded). */
     static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
-        final String text;
 
         Failure(String text) {
             super(text, null, false, false);
-            this.text = text;
         }
     }
 

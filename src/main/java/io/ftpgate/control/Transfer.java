@@ -109,19 +109,12 @@ final class Transfer {
     // ---------------------------------------------------------------- server leg, upstream passive
 
     /**
-     * Uses the leg the broker opened early when it is still alive, otherwise opens one now. Either way the
-     * transfer command goes out only once the leg is connected.
+     * Uses the leg the broker opened early ({@code early}, alive or null), otherwise opens one now. Either way
+     * the transfer command goes out only once the leg is connected.
      */
     private void serverPassive(ServerPassiveLeg early) {
-        ServerPassiveLeg leg = early;
-        if (leg == null || !leg.alive()) {
-            if (leg != null) {
-                leg.discard();
-            }
-            leg = ServerPassiveLeg.open(s);
-        }
-        passiveLeg = leg;
-        ServerPassiveLeg used = leg;
+        ServerPassiveLeg used = early != null ? early : ServerPassiveLeg.open(s);
+        passiveLeg = used;
         serverMode = used.verb();
         used.leg().addListener(f -> {
             if (finished) {
@@ -130,7 +123,7 @@ final class Transfer {
             serverMode = used.verb();
             if (!f.isSuccess()) {
                 // The leg has already recorded the refusal (ServerPassiveLeg.fail); the client gets its 425.
-                String text = f.cause() instanceof ServerPassiveLeg.Failure why ? why.text
+                String text = f.cause() instanceof ServerPassiveLeg.Failure why ? why.getMessage()
                         : "Can't open data connection to the server.";
                 finish(FtpReply.of(425, text), "failed");
                 return;
