@@ -65,13 +65,13 @@ final class ListenerContext {
 
     /** A connect bootstrap on {@code loop} with the connect timeout applied. */
     Bootstrap bootstrap(EventLoop loop, ChannelHandler handler, boolean autoRead) {
-        return new Bootstrap()
+        return transport.applyConnectOptions(new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeouts.connect().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.AUTO_READ, autoRead)
-                .handler(handler);
+                .handler(handler));
     }
 
     /**

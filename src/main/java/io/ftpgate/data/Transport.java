@@ -1,5 +1,6 @@
 package io.ftpgate.data;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -7,6 +8,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -77,6 +79,21 @@ public final class Transport {
         if ("epoll".equals(name)) {
             bootstrap.childOption(SO_OOBINLINE, 1);
         }
+    }
+
+    /**
+     * Applies the options of every connection the gateway opens (to a server's control port, or a data leg).
+     * With epoll, IP_BIND_ADDRESS_NO_PORT: the gateway binds each outgoing connection to its own server-side
+     * address, and a plain bind(addr, 0) would pick the local port at bind time, from the bind hash alone,
+     * without knowing the destination; under load (every data connection leaves a TIME_WAIT behind) that
+     * search is slow and needlessly exhausts ports. With the option the port is chosen at connect time from the
+     * full four-tuple, as for an unbound socket (Linux 4.2+, ip(7)).
+     */
+    public <B extends Bootstrap> B applyConnectOptions(B bootstrap) {
+        if ("epoll".equals(name)) {
+            bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
+        return bootstrap;
     }
 
     /** "epoll" or "nio". */
