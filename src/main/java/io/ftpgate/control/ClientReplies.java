@@ -1,6 +1,7 @@
 package io.ftpgate.control;
 
 import io.ftpgate.protocol.FtpReply;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -15,7 +16,11 @@ import java.util.ArrayDeque;
  */
 final class ClientReplies {
 
+    private static final int INITIAL_CAPACITY = 128;
+    private static final int MAX_KEPT_CAPACITY = 1024;
+
     private final Channel client;
+    private StringBuilder wire = new StringBuilder(INITIAL_CAPACITY);
     private final ArrayDeque<FtpReply> waiting = new ArrayDeque<>();
     private int reserved;
 
@@ -50,9 +55,17 @@ final class ClientReplies {
         if (!client.isActive()) {
             return;
         }
-        // Every reply is regenerated from its parsed form (code + text lines), never copied byte for byte.
-        String wire = reply.encode();
-        client.writeAndFlush(client.alloc().buffer(wire.length())
-                .writeBytes(wire.getBytes(StandardCharsets.ISO_8859_1)));
+        // Every reply is regenerated from its parsed form (code + text lines), never copied byte for byte. It is
+        // encoded into one builder reused for the session and written into the buffer directly (ISO-8859-1:
+        // one byte per char, every char of an FtpReply is below 0x100), so a reply allocates only its buffer.
+        wire.setLength(0);
+        reply.encodeTo(wire);
+        ByteBuf buf = client.alloc().buffer(wire.length());
+        buf.writeCharSequence(wire, StandardCharsets.ISO_8859_1);
+        client.writeAndFlush(buf);
+        if (wire.capacity() > MAX_KEPT_CAPACITY) {
+            // A rare long reply (a FEAT or a HELP listing) does not pin its builder for the session's lifetime.
+            wire = new StringBuilder(INITIAL_CAPACITY);
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.ReplyAssembler;
 import io.ftpgate.protocol.SafeText;
 import io.ftpgate.protocol.Verbs;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
@@ -374,8 +375,9 @@ final class Session {
         // A 0xFF data byte reached us as Telnet IAC IAC (RFC 854) and is re-escaped, so the server reads the
         // same command the gateway checked:  client "RETR a\xFF\xFFb" -> checked "RETR a\xFFb" -> "RETR a\xFF\xFFb".
         String wire = line.indexOf('\u00ff') < 0 ? line : line.replace("\u00ff", "\u00ff\u00ff");
-        server.writeAndFlush(server.alloc().buffer(wire.length() + 2)
-                .writeBytes((wire + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+        ByteBuf buf = server.alloc().buffer(wire.length() + 2);
+        buf.writeCharSequence(wire, StandardCharsets.ISO_8859_1); // one byte per char: no byte[] per line
+        server.writeAndFlush(buf.writeByte('\r').writeByte('\n'));
     }
 
     /** Sends the gateway's own PASV or EPSV; only its final reply may be a 227/229 that is read. */

@@ -92,9 +92,16 @@ public record FtpReply(int code, List<String> lines) {
      * </pre>
      */
     public String encode() {
-        StringBuilder sb = new StringBuilder(64);
+        return encodeTo(new StringBuilder(64)).toString();
+    }
+
+    /**
+     * Appends the wire form of {@link #encode()} to {@code sb} and returns it: the gateway writes replies from
+     * one reused builder straight into the outgoing buffer, with no String or byte[] per reply.
+     */
+    public StringBuilder encodeTo(StringBuilder sb) {
         if (lines.size() == 1) {
-            return sb.append(code).append(' ').append(lines.get(0)).append("\r\n").toString();
+            return sb.append(code).append(' ').append(lines.get(0)).append("\r\n");
         }
         sb.append(code).append('-').append(lines.get(0)).append("\r\n");
         for (int i = 1; i < lines.size() - 1; i++) {
@@ -104,6 +111,6 @@ public record FtpReply(int code, List<String> lines) {
             }
             sb.append(line).append("\r\n");
         }
-        return sb.append(code).append(' ').append(lines.get(lines.size() - 1)).append("\r\n").toString();
+        return sb.append(code).append(' ').append(lines.get(lines.size() - 1)).append("\r\n");
     }
 }

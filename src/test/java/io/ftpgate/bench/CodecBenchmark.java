@@ -10,6 +10,8 @@ import io.ftpgate.protocol.LineScanner;
 import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.ReplyAssembler;
 import io.ftpgate.protocol.TelnetSignal;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -39,6 +41,11 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class CodecBenchmark {
+
+    private static final FtpReply REPLY_150 =
+            FtpReply.of(150, "Opening BINARY mode data connection for big.bin (1073741824 bytes).");
+    private final ByteBuf out = Unpooled.buffer(256);
+    private final StringBuilder wire = new StringBuilder(128);
 
     private static final byte[] COMMAND = "RETR pub/releases/ftpgate-0.1.0.tar.gz\r\n".getBytes(StandardCharsets.ISO_8859_1);
     /** A session's worth of commands arriving in one read (pipelined client). */
@@ -155,6 +162,26 @@ public class CodecBenchmark {
     @Benchmark
     public HostPort parseEprt() throws FtpSyntaxException {
         return DataAddresses.parseEprt("|1|192.0.2.10|50000|");
+    }
+
+    /**
+     * How the gateway wrote a reply before: encode to a String, copy to a byte[], copy into the buffer. Run with
+     * {@code -prof gc} to compare the bytes allocated per reply with {@link #writeReplyDirect}.
+     */
+    @Benchmark
+    public ByteBuf writeReplyViaBytes() {
+        out.clear();
+        return out.writeBytes(REPLY_150.encode().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** How the gateway writes a reply now ({@code ClientReplies}): a reused builder, chars straight into the buffer. */
+    @Benchmark
+    public ByteBuf writeReplyDirect() {
+        out.clear();
+        wire.setLength(0);
+        REPLY_150.encodeTo(wire);
+        out.writeCharSequence(wire, StandardCharsets.ISO_8859_1);
+        return out;
     }
 
     @Benchmark

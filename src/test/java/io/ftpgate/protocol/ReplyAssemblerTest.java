@@ -160,6 +160,17 @@ class ReplyAssemblerTest {
     }
 
     @Test
+    void encodeToAppendsTheSameWireForm() {
+        FtpReply multi = FtpReply.multiLine(211, List.of("Features:", "227 (1,2,3,4,5,6)", " MDTM", "End"));
+        FtpReply single = FtpReply.of(226, "Transfer complete.");
+        StringBuilder sb = new StringBuilder("x");
+        assertThat(multi.encodeTo(sb)).isSameAs(sb);
+        single.encodeTo(sb);
+        assertThat(sb.toString()).isEqualTo("x" + multi.encode() + single.encode())
+                .isEqualTo("x211-Features:\r\n 227 (1,2,3,4,5,6)\r\n MDTM\r\n211 End\r\n226 Transfer complete.\r\n");
+    }
+
+    @Test
     void encodedMultiLineReplyReassemblesToItself() throws FtpSyntaxException {
         FtpReply r = FtpReply.multiLine(220, List.of("Hello", "227 x", "220", "220-x", "Bye"));
         List<String> wire = List.of(r.encode().split("\r\n"));
