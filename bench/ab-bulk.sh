@@ -2,9 +2,10 @@
 # ab-bulk.sh JAR "JVM OPTIONS OF A" "JVM OPTIONS OF B" [REPS] — one relay setting against another, and both
 # against SUSE ftp-proxy and routed direct, interleaved in one run, in the benchmark world of ../shared/bench:
 # ftpgate A on 192.0.2.1:2121, ftpgate B on :2123, SUSE on :2122 (compare.sh's config). Each rep downloads
-# big.bin (1 GiB) with curl, passive then active, from A, B, SUSE and direct, and prints MB/s and each
-# proxy's CPU for that download in ticks of 10 ms (utime+stime+cutime+cstime of /proc/PID/stat; SUSE forks
-# per session, so a child's time shows once it is reaped). Example: the read size,
+# big.bin (1 GiB) with curl, passive then active, from A and B (A first in odd reps, B first in even ones),
+# SUSE and direct, and prints MB/s and each proxy's CPU for that download in ticks of 10 ms
+# (utime+stime+cutime+cstime of /proc/PID/stat; SUSE forks per session, so a child's time shows once it is
+# reaped). Example: the read size,
 #   bench/ab-bulk.sh target/ftpgate.jar "" "-Dftpgate.data.read-max=2097152" 3
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,8 +30,14 @@ echo "# $(date -Iseconds) load=$(cut -d' ' -f1-3 /proc/loadavg) A=$optsa B=$opts
 for r in $(seq "$reps"); do
   for mode in passive active; do
     flag=""; [ "$mode" = active ] && flag="-P 192.0.2.10"
-    a0=$(cpu "$ja"); A=$(dl 192.0.2.1 2121 "$flag"); a1=$(cpu "$ja")
-    b0=$(cpu "$jb"); B=$(dl 192.0.2.1 2123 "$flag"); b1=$(cpu "$jb")
+    # Odd reps measure A first, even reps B first: the order is counterbalanced (see ab-small-files.sh).
+    if [ $((r % 2)) -eq 1 ]; then
+      a0=$(cpu "$ja"); A=$(dl 192.0.2.1 2121 "$flag"); a1=$(cpu "$ja")
+      b0=$(cpu "$jb"); B=$(dl 192.0.2.1 2123 "$flag"); b1=$(cpu "$jb")
+    else
+      b0=$(cpu "$jb"); B=$(dl 192.0.2.1 2123 "$flag"); b1=$(cpu "$jb")
+      a0=$(cpu "$ja"); A=$(dl 192.0.2.1 2121 "$flag"); a1=$(cpu "$ja")
+    fi
     s0=$(cpu "$sp"); S=$(dl 192.0.2.1 2122 "$flag"); s1=$(cpu "$sp")
     ip -n fgs route replace 192.0.2.0/24 via 198.51.100.1
     D=$(dl 198.51.100.20 21 "$flag")

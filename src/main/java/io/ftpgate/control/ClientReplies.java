@@ -1,9 +1,7 @@
 package io.ftpgate.control;
 
 import io.ftpgate.protocol.FtpReply;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
@@ -16,11 +14,8 @@ import java.util.ArrayDeque;
  */
 final class ClientReplies {
 
-    private static final int INITIAL_CAPACITY = 128;
-    private static final int MAX_KEPT_CAPACITY = 1024;
-
     private final Channel client;
-    private StringBuilder wire = new StringBuilder(INITIAL_CAPACITY);
+    private boolean draining;
     private final ArrayDeque<FtpReply> waiting = new ArrayDeque<>();
     private int reserved;
 
@@ -28,9 +23,9 @@ final class ClientReplies {
         this.client = client;
     }
 
-    /** Writes a reply now, or queues it behind a reserved slot. */
+    /** Writes a reply now, or queues it behind a reserved slot (or behind replies {@link #fill} is draining). */
     void send(FtpReply reply) {
-        if (reserved > 0) {
+        if (reserved > 0 || draining) {
             waiting.add(reply);
         } else {
             write(reply);
@@ -45,9 +40,17 @@ final class ClientReplies {
     /** Fills the slot reserved by {@link #reserve} and sends what waited behind it. */
     void fill(FtpReply reply) {
         reserved--;
-        write(reply);
-        while (reserved == 0 && !waiting.isEmpty()) {
-            write(waiting.poll());
+        // A write can fire channelWritabilityChanged synchronously, and the session then runs its next command,
+        // whose reply comes back here while older replies still wait: it queues behind them (draining), and the
+        // loop below sends everything in order.
+        draining = true;
+        try {
+            write(reply);
+            while (reserved == 0 && !waiting.isEmpty()) {
+                write(waiting.poll());
+            }
+        } finally {
+            draining = false;
         }
     }
 
@@ -55,17 +58,7 @@ final class ClientReplies {
         if (!client.isActive()) {
             return;
         }
-        // Every reply is regenerated from its parsed form (code + text lines), never copied byte for byte. It is
-        // encoded into one builder reused for the session and written into the buffer directly (ISO-8859-1:
-        // one byte per char, every char of an FtpReply is below 0x100), so a reply allocates only its buffer.
-        wire.setLength(0);
-        reply.encodeTo(wire);
-        ByteBuf buf = client.alloc().buffer(wire.length());
-        buf.writeCharSequence(wire, StandardCharsets.ISO_8859_1);
-        client.writeAndFlush(buf);
-        if (wire.capacity() > MAX_KEPT_CAPACITY) {
-            // A rare long reply (a FEAT or a HELP listing) does not pin its builder for the session's lifetime.
-            wire = new StringBuilder(INITIAL_CAPACITY);
-        }
+        // Every reply is regenerated from its parsed form (code + text lines), never copied byte for byte.
+        client.writeAndFlush(WireWriter.reply(client.alloc(), reply));
     }
 }

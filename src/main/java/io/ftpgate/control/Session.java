@@ -12,13 +12,11 @@ import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.ReplyAssembler;
 import io.ftpgate.protocol.SafeText;
 import io.ftpgate.protocol.Verbs;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -375,9 +373,7 @@ final class Session {
         // A 0xFF data byte reached us as Telnet IAC IAC (RFC 854) and is re-escaped, so the server reads the
         // same command the gateway checked:  client "RETR a\xFF\xFFb" -> checked "RETR a\xFFb" -> "RETR a\xFF\xFFb".
         String wire = line.indexOf('\u00ff') < 0 ? line : line.replace("\u00ff", "\u00ff\u00ff");
-        ByteBuf buf = server.alloc().buffer(wire.length() + 2);
-        buf.writeCharSequence(wire, StandardCharsets.ISO_8859_1); // one byte per char: no byte[] per line
-        server.writeAndFlush(buf.writeByte('\r').writeByte('\n'));
+        server.writeAndFlush(WireWriter.line(server.alloc(), wire));
     }
 
     /** Sends the gateway's own PASV or EPSV; only its final reply may be a 227/229 that is read. */

@@ -83,11 +83,12 @@ public final class Transport {
 
     /**
      * Applies the options of every connection the gateway opens (to a server's control port, or a data leg).
-     * With epoll, IP_BIND_ADDRESS_NO_PORT: the gateway binds each outgoing connection to its own server-side
-     * address, and a plain bind(addr, 0) would pick the local port at bind time, from the bind hash alone,
-     * without knowing the destination; under load (every data connection leaves a TIME_WAIT behind) that
-     * search is slow and needlessly exhausts ports. With the option the port is chosen at connect time from the
-     * full four-tuple, as for an unbound socket (Linux 4.2+, ip(7)).
+     * With epoll, IP_BIND_ADDRESS_NO_PORT: the gateway binds each data leg it opens to its own address on that
+     * side (the server-side address toward a server, the client-side one for an active-mode client leg), and a
+     * plain bind(addr, 0) would pick the local port at bind time, from the bind hash alone, without knowing the
+     * destination; under load (data connections leave TIME_WAITs behind) that search is slow and needlessly
+     * exhausts ports. With the option the port is chosen at connect time from the full four-tuple, as for an
+     * unbound socket (Linux 4.2+, ip(7)). An unbound connection (the control connection) is unaffected.
      */
     public <B extends Bootstrap> B applyConnectOptions(B bootstrap) {
         if ("epoll".equals(name)) {

@@ -1,5 +1,6 @@
 package io.ftpgate.bench;
 
+import io.ftpgate.control.WireWriter;
 import io.ftpgate.protocol.DataAddresses;
 import io.ftpgate.protocol.FtpCommand;
 import io.ftpgate.protocol.FtpLimits;
@@ -10,8 +11,7 @@ import io.ftpgate.protocol.LineScanner;
 import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.ReplyAssembler;
 import io.ftpgate.protocol.TelnetSignal;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -44,8 +44,8 @@ public class CodecBenchmark {
 
     private static final FtpReply REPLY_150 =
             FtpReply.of(150, "Opening BINARY mode data connection for big.bin (1073741824 bytes).");
-    private final ByteBuf out = Unpooled.buffer(256);
-    private final StringBuilder wire = new StringBuilder(128);
+    /** The default allocator, whose buffers a channel's {@code alloc().buffer()} gives the gateway. */
+    private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
 
     private static final byte[] COMMAND = "RETR pub/releases/ftpgate-0.1.0.tar.gz\r\n".getBytes(StandardCharsets.ISO_8859_1);
     /** A session's worth of commands arriving in one read (pipelined client). */
@@ -165,23 +165,26 @@ public class CodecBenchmark {
     }
 
     /**
-     * How the gateway wrote a reply before: encode to a String, copy to a byte[], copy into the buffer. Run with
-     * {@code -prof gc} to compare the bytes allocated per reply with {@link #writeReplyDirect}.
+     * How the gateway wrote a reply before: encode to a String, copy to a byte[], copy into a buffer of the
+     * default allocator. Run with {@code -prof gc} to compare the bytes allocated per reply with
+     * {@link #writeReplyNow}.
      */
     @Benchmark
-    public ByteBuf writeReplyViaBytes() {
-        out.clear();
-        return out.writeBytes(REPLY_150.encode().getBytes(StandardCharsets.ISO_8859_1));
+    public void writeReplyViaBytes() {
+        byte[] wire = REPLY_150.encode().getBytes(StandardCharsets.ISO_8859_1);
+        ALLOC.buffer(wire.length).writeBytes(wire).release();
     }
 
-    /** How the gateway writes a reply now ({@code ClientReplies}): a reused builder, chars straight into the buffer. */
+    /** How the gateway writes a reply now ({@code ClientReplies} through {@link WireWriter}). */
     @Benchmark
-    public ByteBuf writeReplyDirect() {
-        out.clear();
-        wire.setLength(0);
-        REPLY_150.encodeTo(wire);
-        out.writeCharSequence(wire, StandardCharsets.ISO_8859_1);
-        return out;
+    public void writeReplyNow() {
+        WireWriter.reply(ALLOC, REPLY_150).release();
+    }
+
+    /** How the gateway sends a command to the server ({@code Session.sendToServer} through {@link WireWriter}). */
+    @Benchmark
+    public void writeCommandNow() {
+        WireWriter.line(ALLOC, "RETR pub/releases/ftpgate-0.1.0.tar.gz").release();
     }
 
     @Benchmark

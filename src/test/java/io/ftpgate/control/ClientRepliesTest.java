@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ftpgate.protocol.FtpReply;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,31 @@ class ClientRepliesTest {
         assertThat(drain(ch)).isEqualTo("150 Opening\r\n");
         r.fill(FtpReply.of(426, "aborted"));
         assertThat(drain(ch)).isEqualTo("426 aborted\r\n226 ABOR ok\r\n");
+    }
+
+    @Test
+    void aReplyProducedWhileTheSlotIsFilledQueuesBehindTheWaitingOnes() {
+        // Water marks of 1/2 bytes: every write makes the channel unwritable, and its flush writable again, both
+        // firing channelWritabilityChanged synchronously, as a real client connection does when it crosses them.
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+        ClientReplies r = new ClientReplies(ch);
+        boolean[] once = {false};
+        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                // The session, woken by writability, runs the next queued command and answers it at once.
+                if (!once[0]) {
+                    once[0] = true;
+                    r.send(FtpReply.of(200, "next command"));
+                }
+            }
+        });
+        r.reserve();
+        r.send(FtpReply.of(226, "ABOR ok"));
+        r.fill(FtpReply.of(426, "aborted"));
+        assertThat(once[0]).isTrue();
+        assertThat(drain(ch)).isEqualTo("426 aborted\r\n226 ABOR ok\r\n200 next command\r\n");
     }
 
     @Test
