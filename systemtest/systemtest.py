@@ -772,12 +772,12 @@ def nat_checks(world, partial=False):
     peers = set()
     for fam in "46":
         # A run limited with --only may not have started every server: a missing log has seen no client.
-        for name, pattern in (("pyftpdlib", r"\S+ \S+ (\S+):\d+-\["), ("vsftpd", r'Client "(?:::ffff:)?([^"]+)"')):
+        for name, pattern in (("pyftpdlib", r"^\S+ \S+ (\S+):\d+-\["), ("vsftpd", r'Client "(?:::ffff:)?([^"]+)"')):
             path = os.path.join(world.logs, "%s%s.log" % (name, fam))
             if not os.path.exists(path):
                 continue
             for line in open(path, errors="replace"):
-                m = re.search(pattern, line) if name == "vsftpd" else re.match(pattern, line)
+                m = re.search(pattern, line)
                 if m:
                     peers.add(m.group(1).strip("[]"))
     checks.append(("server logs (vsftpd, pyftpdlib): every client they saw is the gateway's inside address",

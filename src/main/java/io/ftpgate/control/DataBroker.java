@@ -11,10 +11,12 @@ import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.FtpSyntaxException;
 import io.ftpgate.protocol.HostPort;
 import io.ftpgate.protocol.Verbs;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of data-connection negotiation for one session: PORT/EPRT/PASV/EPSV are answered by the
@@ -62,7 +64,7 @@ final class DataBroker {
 
     /** The server leg opened early for the next transfer (see {@link #prepareServerLeg}), or null. */
     private ServerPassiveLeg spare;
-    private io.netty.util.concurrent.ScheduledFuture<?> spareExpiry;
+    private ScheduledFuture<?> spareExpiry;
     private Transfer transfer;
     private boolean epsvAll;
     private String restart;
@@ -240,7 +242,7 @@ final class DataBroker {
             if (spare == leg) {
                 discardSpare();
             }
-        }, spareIdleMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, spareIdleMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Hands the spare server leg to a transfer: null when there is none still alive (a dead one is dropped). */
