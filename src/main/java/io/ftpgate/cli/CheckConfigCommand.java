@@ -3,6 +3,7 @@ package io.ftpgate.cli;
 import io.ftpgate.config.ConfigException;
 import io.ftpgate.config.ConfigLoader;
 import io.ftpgate.config.GatewayConfig;
+import io.ftpgate.data.EphemeralPorts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -31,6 +32,10 @@ final class CheckConfigCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println(file + ": OK");
         ListenerSummary.summary(config).forEach(out::println);
+        // Checked against this machine's kernel settings: the file may be meant for another one.
+        EphemeralPorts.read(EphemeralPorts.PROC_IPV4)
+                .flatMap(kernel -> ListenerSummary.ephemeralWarning(config, kernel))
+                .ifPresent(w -> out.println("  warning (this machine): " + w));
         out.flush();
         return Main.OK;
     }

@@ -4,9 +4,15 @@ import io.ftpgate.config.ConfigValues;
 import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.Placement;
+import io.ftpgate.config.PortRange;
 import io.ftpgate.config.Timeouts;
+import io.ftpgate.config.UpstreamMode;
+import io.ftpgate.data.EphemeralPorts;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -34,7 +40,7 @@ final class ListenerSummary {
         d.add("client data ports " + l.clientDataPorts());
         d.add("server data ports " + l.serverDataPorts());
         d.add("upstream mode " + ConfigValues.name(l.upstreamMode())
-                + (l.upstreamMode() != io.ftpgate.config.UpstreamMode.ACTIVE && !l.earlyServerLeg()
+                + (l.upstreamMode() != UpstreamMode.ACTIVE && !l.earlyServerLeg()
                         ? " (early server leg off)" : ""));
         d.add("allow-client " + (l.allowClient().isEmpty()
                 ? (l.placement() == Placement.REVERSE ? "any (default)" : "loopback and private ranges (default)")
@@ -62,6 +68,41 @@ final class ListenerSummary {
         out.add("  audit log: " + auditLog(c.auditLog()));
         out.add("  timeouts: " + timeouts(c.timeouts()));
         return out;
+    }
+
+    /**
+     * A warning when pinhole ranges in use lie inside the kernel's ephemeral port range and are not reserved
+     * (see {@link EphemeralPorts} for why), with the {@code sysctl} that fixes it; empty when nothing overlaps.
+     * Server data ports count only for listeners that can send PORT/EPRT upstream.
+     */
+    static Optional<String> ephemeralWarning(GatewayConfig c, EphemeralPorts kernel) {
+        List<String> exposed = new ArrayList<>();
+        Set<PortRange> ranges = new LinkedHashSet<>();
+        for (ListenerConfig l : c.listeners()) {
+            exposedRange(kernel, l, "client data ports", l.clientDataPorts(), exposed, ranges);
+            if (l.upstreamMode() != UpstreamMode.PASSIVE) {
+                exposedRange(kernel, l, "server data ports", l.serverDataPorts(), exposed, ranges);
+            }
+        }
+        if (exposed.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("pinhole ports inside the kernel's ephemeral port range " + kernel.ephemeral().low() + "-"
+                + kernel.ephemeral().high() + " (net.ipv4.ip_local_port_range): " + String.join(", ", exposed)
+                + ". Outgoing connections take their local ports from that range, so a pinhole can find its port"
+                + " taken and the range runs short sooner under load. Reserve them for ftpgate: sysctl -w"
+                + " net.ipv4.ip_local_reserved_ports=" + kernel.reservedWith(ranges)
+                + " (and put it in /etc/sysctl.d/ to keep it)");
+    }
+
+    private static void exposedRange(EphemeralPorts kernel, ListenerConfig l, String what, PortRange range,
+            List<String> exposed, Set<PortRange> ranges) {
+        int n = kernel.exposed(range);
+        if (n > 0) {
+            exposed.add("listener '" + l.name() + "' " + what + " " + range + " (" + n + " of " + range.size()
+                    + " ports)");
+            ranges.add(range);
+        }
     }
 
     static String auditLog(String target) {

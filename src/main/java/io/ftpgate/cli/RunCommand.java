@@ -6,7 +6,6 @@ import io.ftpgate.config.ConfigException;
 import io.ftpgate.config.ConfigLoader;
 import io.ftpgate.config.ConfigValues;
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.policy.PolicySettings;
 import io.ftpgate.config.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.PortRange;
@@ -14,7 +13,9 @@ import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.control.Gateway;
 import io.ftpgate.control.GatewayStartException;
+import io.ftpgate.data.EphemeralPorts;
 import io.ftpgate.policy.Cidr;
+import io.ftpgate.policy.PolicySettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -120,6 +121,7 @@ final class RunCommand implements Callable<Integer> {
         }
         LOG.info("audit log: {}; timeouts: {}", ListenerSummary.auditLog(effective.auditLog()),
                 ListenerSummary.timeouts(effective.timeouts()));
+        warnAboutEphemeralPorts(effective);
 
         Lifecycle lifecycle = new Lifecycle();
         AuditSink audit = openAudit(effective.auditLog());
@@ -145,7 +147,9 @@ final class RunCommand implements Callable<Integer> {
     /** SIGHUP: re-read the file, re-apply the flags, and hand the result to the gateway; keep the old on error. */
     private void reload(Gateway gateway) {
         try {
-            gateway.reload(effectiveConfig());
+            GatewayConfig next = effectiveConfig();
+            gateway.reload(next);
+            warnAboutEphemeralPorts(next);
         } catch (ConfigException | GatewayStartException | ParameterException e) {
             LOG.error("configuration reload rejected; the running configuration stays in force: {}", e.getMessage());
         } catch (RuntimeException e) {
@@ -195,6 +199,12 @@ final class RunCommand implements Callable<Integer> {
                     + (config == null ? "" : " (from " + config + ")"));
         }
         return o;
+    }
+
+    private static void warnAboutEphemeralPorts(GatewayConfig config) {
+        EphemeralPorts.read(EphemeralPorts.PROC_IPV4)
+                .flatMap(kernel -> ListenerSummary.ephemeralWarning(config, kernel))
+                .ifPresent(LOG::warn);
     }
 
     private AuditSink openAudit(String target) throws Main.StartupException {
