@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:stopped by Ctrl-C", "1:could not start (e.g. the port is in use)", "2:usage error"})
 final class DemoCommand implements Callable<Integer> {
 
-    /** Client-facing pinhole range of the demo gateway. */
-    static final PortRange CLIENT_DATA_PORTS = new PortRange(50000, 50999);
+    /** Client-facing pinhole range of the demo gateway: the default one. */
+    static final PortRange CLIENT_DATA_PORTS = ListenerConfig.DEFAULT_CLIENT_DATA_PORTS;
 
     @Spec
     private CommandSpec spec;

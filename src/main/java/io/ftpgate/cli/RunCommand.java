@@ -71,12 +71,12 @@ final class RunCommand implements Callable<Integer> {
     private String publicAddress;
 
     @Option(names = "--client-data-ports", paramLabel = "LO-HI", converter = Converters.Ports.class,
-            description = "Ports for pinholes that clients connect to (default 50000-50999).")
+            description = "Ports for pinholes that clients connect to (default 61000-61999).")
     private PortRange clientDataPorts;
 
     @Option(names = "--server-data-ports", paramLabel = "LO-HI", converter = Converters.Ports.class,
             description = "Ports for pinholes that servers connect to when the server side is active"
-                    + " (default 51000-51999).")
+                    + " (default 62000-62999).")
     private PortRange serverDataPorts;
 
     @Option(names = "--upstream-mode", paramLabel = "MODE", converter = Converters.Mode.class,

@@ -36,10 +36,15 @@ public record ListenerConfig(
         ListenerPolicy policy,
         boolean earlyServerLeg) {
 
+    /*
+     * The default ranges lie above Linux's default ephemeral range (net.ipv4.ip_local_port_range, 32768-60999),
+     * so the kernel never hands one of their ports to an outgoing connection that a pinhole then cannot bind
+     * (see EphemeralPorts; ftpgate warns when a configured range overlaps the running kernel's range).
+     */
     /** Default range for client-facing pinholes. */
-    public static final PortRange DEFAULT_CLIENT_DATA_PORTS = new PortRange(50000, 50999);
+    public static final PortRange DEFAULT_CLIENT_DATA_PORTS = new PortRange(61000, 61999);
     /** Default range for server-facing pinholes. */
-    public static final PortRange DEFAULT_SERVER_DATA_PORTS = new PortRange(51000, 51999);
+    public static final PortRange DEFAULT_SERVER_DATA_PORTS = new PortRange(62000, 62999);
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");

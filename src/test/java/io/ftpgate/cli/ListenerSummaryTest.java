@@ -41,6 +41,14 @@ class ListenerSummaryTest {
     }
 
     @Test
+    void theDefaultRangesNeedNoReservationOnADefaultKernel() {
+        ListenerConfig l = new ListenerConfig("pub", List.of(HostAndPort.parse("127.0.0.1:2121", 21)),
+                HostAndPort.parse("192.0.2.1:21", 21), null, null, null, UpstreamMode.CLIENT, null, null);
+        assertThat(ListenerSummary.ephemeralWarning(new GatewayConfig(List.of(l), Timeouts.DEFAULTS, null), DEBIAN))
+                .isEmpty();
+    }
+
+    @Test
     void reservedOrOutsideRangesGetNoWarning() {
         EphemeralPorts reserved = EphemeralPorts.parse("32768 60999", "50000-51999");
         assertThat(ListenerSummary.ephemeralWarning(config(UpstreamMode.CLIENT, "50000-50999", "51000-51999"),
