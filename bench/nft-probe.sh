@@ -9,8 +9,11 @@
 # Usage: bench/nft-probe.sh [N]   (as root; needs nft and python3; uses only its own namespace)
 set -euo pipefail
 N=${1:-2000}
+# Pinhole ports are 1024+i, so N must fit below 65535; and the nft -i run is split into quarters.
+[[ "$N" =~ ^[0-9]+$ ]] && [ "$N" -ge 4 ] && [ "$N" -le 60000 ] || { echo "N must be 4..60000" >&2; exit 2; }
 NS=ftpgate-nftprobe
-ip netns del "$NS" 2>/dev/null || true
+ip netns del "$NS" 2>/dev/null || true   # a namespace left by an interrupted run of this probe
+
 ip netns add "$NS"
 trap 'ip netns del "$NS" 2>/dev/null || true' EXIT
 ip netns exec "$NS" nft -f - <<'NFT'
@@ -24,6 +27,7 @@ table ip ftpgate {
     ct state new ip saddr . tcp dport @armed delete @armed { ip saddr . tcp dport } dnat ip to ip saddr . tcp dport map @target
   }
 }
+# An empty table: listing it is the cheapest command that prints something, the probe's acknowledgement.
 table ip fence { }
 NFT
 # Does the rule do what it must? Locally made connections take the output hook, so a copy of the rule there

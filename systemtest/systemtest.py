@@ -687,7 +687,7 @@ def run_matrix(world, jobs, only):
             failed.append("; ".join(r["reasons"]))
             r = cell.run()
         if failed:
-            r["first_attempt"] = failed
+            r["failed_attempts"] = failed
             if r["status"] == "pass":
                 r["status"] = "pass*"
         with _lock:
@@ -1107,14 +1107,16 @@ def main():
             table = matrix_table(cells, results)
             fails = [r for r in results.values() if r["status"] == "FAIL"]
             retried = [r for r in results.values() if r["status"] == "pass*"]
-            detail = "\n".join("  %s: %s\n    transcript: %s" % (r["id"], "; ".join(r["reasons"]), r["transcript"])
-                               for r in sorted(fails, key=lambda r: r["id"]))
+            detail = "\n".join("  %s: %s%s\n    transcript: %s" % (
+                r["id"], "; ".join(r["reasons"]),
+                "".join("\n    earlier attempt: " + a for a in r.get("failed_attempts", [])), r["transcript"])
+                for r in sorted(fails, key=lambda r: r["id"]))
             sections.append(("Matrix: %d cells in %.0fs (%d MiB file, %d small files, REST at %d): %s" % (
                 len(results), matrix_secs, args.big_mib, args.small_files, world.partial,
                 ", ".join("%d %s" % (v, k) for k, v in sorted(counts.items()))),
                 table + ("\n\nFailed cells:\n" + detail if fails else "")
                 + ("\n\npass* = passed on a retry; the failed attempts:\n" + "\n".join(
-                    "  %s: %s" % (r["id"], " | ".join(r["first_attempt"])) for r in sorted(retried, key=lambda r: r["id"]))
+                    "  %s: %s" % (r["id"], " | ".join(r["failed_attempts"])) for r in sorted(retried, key=lambda r: r["id"]))
                    if retried else "")
                 + "\n\nn/a: " + "; ".join("%s %s: %s" % (c, m, why) for (c, m), why in NOT_APPLICABLE.items())))
             failures += ["matrix " + r["id"] for r in fails]

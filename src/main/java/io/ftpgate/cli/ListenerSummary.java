@@ -87,12 +87,13 @@ final class ListenerSummary {
         if (exposed.isEmpty()) {
             return Optional.empty();
         }
+        String reserved = kernel.reservedWith(ranges);
         return Optional.of("pinhole ports inside the kernel's ephemeral port range " + kernel.ephemeral().low() + "-"
                 + kernel.ephemeral().high() + " (net.ipv4.ip_local_port_range): " + String.join(", ", exposed)
                 + ". Outgoing connections take their local ports from that range, so a pinhole can find its port"
-                + " taken and the range runs short sooner under load. Reserve them for ftpgate: sysctl -w"
-                + " net.ipv4.ip_local_reserved_ports=" + kernel.reservedWith(ranges)
-                + " (and put it in /etc/sysctl.d/ to keep it)");
+                + " taken and the range runs short sooner under load. Either move the ranges outside it, or keep"
+                + " the kernel from choosing them (as root, in ftpgate's network namespace): sysctl -w"
+                + " net.ipv4.ip_local_reserved_ports=" + reserved + " (and put it in /etc/sysctl.d/ to keep it)");
     }
 
     private static void exposedRange(EphemeralPorts kernel, ListenerConfig l, String what, PortRange range,
@@ -100,7 +101,7 @@ final class ListenerSummary {
         int n = kernel.exposed(range);
         if (n > 0) {
             exposed.add("listener '" + l.name() + "' " + what + " " + range + " (" + n + " of " + range.size()
-                    + " ports)");
+                    + " ports not reserved)");
             ranges.add(range);
         }
     }

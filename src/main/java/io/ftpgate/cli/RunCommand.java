@@ -146,15 +146,18 @@ final class RunCommand implements Callable<Integer> {
 
     /** SIGHUP: re-read the file, re-apply the flags, and hand the result to the gateway; keep the old on error. */
     private void reload(Gateway gateway) {
+        GatewayConfig next;
         try {
-            GatewayConfig next = effectiveConfig();
+            next = effectiveConfig();
             gateway.reload(next);
-            warnAboutEphemeralPorts(next);
         } catch (ConfigException | GatewayStartException | ParameterException e) {
             LOG.error("configuration reload rejected; the running configuration stays in force: {}", e.getMessage());
+            return;
         } catch (RuntimeException e) {
             LOG.error("configuration reload rejected; the running configuration stays in force: {}", e.toString());
+            return;
         }
+        warnAboutEphemeralPorts(next);  // after the reload took effect, so it cannot be reported as a rejection
     }
 
     /** The file (if any) with every given flag applied; validated like the file itself. */

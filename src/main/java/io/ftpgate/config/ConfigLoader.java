@@ -41,8 +41,8 @@ import java.util.regex.Pattern;
  *     listen: ["0.0.0.0:21", "[::]:21"]       # one HOST:PORT or a list
  *     upstream: 192.0.2.10:21                 # present: reverse placement; absent: forward
  *     public-address: 203.0.113.10            # IP literal advertised in 227/229
- *     client-data-ports: 50000-50999
- *     server-data-ports: 51000-51999
+ *     client-data-ports: 61000-61999
+ *     server-data-ports: 62000-62999
  *     upstream-mode: passive                  # passive | active | client
  *     early-server-leg: true                  # upstream PASV + connect as soon as the client's is answered
  *     allow-client: [10.0.0.0/8]

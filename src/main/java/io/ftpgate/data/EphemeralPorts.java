@@ -3,7 +3,8 @@ package io.ftpgate.data;
 import io.ftpgate.config.PortRange;
 import io.ftpgate.policy.PortSpan;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,12 @@ import java.util.stream.Collectors;
  */
 public record EphemeralPorts(PortSpan ephemeral, List<PortSpan> reserved) {
 
+    /**
+     * The largest sysctl value read at once: {@code ip_local_reserved_ports} listing all 65,535 ports one by one,
+     * every other port (no ranges to merge), is about 200 KB.
+     */
+    private static final int PROC_READ_MAX = 1 << 20;
+
     /** Where Linux keeps both settings; the values are per network namespace. */
     public static final Path PROC_IPV4 = Path.of("/proc/sys/net/ipv4");
 
@@ -53,12 +60,20 @@ public record EphemeralPorts(PortSpan ephemeral, List<PortSpan> reserved) {
     }
 
     /**
-     * Reads a sysctl file as a stream. Not {@code Files.readString}: sysctl files report a size of 0, and on
-     * JDK 17 that call then returned only the first byte ("3" for "32768\t60999").
+     * Reads a sysctl file with one {@code read}. A sysctl file reports a size of 0, returns its whole value to
+     * the first read and end-of-file to any read at a later offset. So a reader that reads in steps gets a prefix:
+     * {@code Files.readString} returned only "3" of "32768\t60999" on JDK 17, and an 8 KiB first step would cut
+     * a long reserved-ports list. A value that does not end in a newline was cut short, and is refused.
      */
     private static String readProcFile(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        try (FileChannel ch = FileChannel.open(file)) {
+            ByteBuffer buf = ByteBuffer.allocate(PROC_READ_MAX);
+            int n = ch.read(buf);
+            String value = n <= 0 ? "" : new String(buf.array(), 0, n, StandardCharsets.US_ASCII);
+            if (!value.endsWith("\n")) {
+                throw new IOException(file + ": value empty or cut short");
+            }
+            return value;
         }
     }
 
@@ -78,7 +93,11 @@ public record EphemeralPorts(PortSpan ephemeral, List<PortSpan> reserved) {
             if (!item.isBlank()) {
                 String[] lh = item.trim().split("-", 2);
                 int low = Integer.parseInt(lh[0].trim());
-                reserved.add(new PortSpan(low, lh.length == 2 ? Integer.parseInt(lh[1].trim()) : low));
+                int high = lh.length == 2 ? Integer.parseInt(lh[1].trim()) : low;
+                // The kernel accepts port 0 here; no pinhole can use it, so only the rest of the entry counts.
+                if (high >= 1) {
+                    reserved.add(new PortSpan(Math.max(low, 1), high));
+                }
             }
         }
         return new EphemeralPorts(ephemeral, reserved);

@@ -24,12 +24,12 @@ class ListenerSummaryTest {
     }
 
     @Test
-    void defaultRangesOnADefaultKernelGetTheSysctlThatReservesThem() {
+    void overlappingRangesGetTheSysctlThatReservesThem() {
         String w = ListenerSummary.ephemeralWarning(config(UpstreamMode.ACTIVE, "50000-50999", "51000-51999"),
                 DEBIAN).orElseThrow();
         assertThat(w).startsWith("pinhole ports inside the kernel's ephemeral port range 32768-60999")
-                .contains("listener 'pub' client data ports 50000-50999 (1000 of 1000 ports)",
-                        "listener 'pub' server data ports 51000-51999 (1000 of 1000 ports)")
+                .contains("listener 'pub' client data ports 50000-50999 (1000 of 1000 ports not reserved)",
+                        "listener 'pub' server data ports 51000-51999 (1000 of 1000 ports not reserved)")
                 .contains("sysctl -w net.ipv4.ip_local_reserved_ports=50000-51999 ");
     }
 

@@ -7,6 +7,7 @@ import io.ftpgate.config.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.PortRange;
 import io.ftpgate.config.UpstreamMode;
+import io.ftpgate.data.EphemeralPorts;
 import io.ftpgate.policy.Cidr;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -77,6 +78,29 @@ class MainTest {
         assertThat(out.toString()).startsWith(f + ": OK").contains("listener 'pub' (reverse): 127.0.0.1:2121"
                 + " -> upstream 192.0.2.1:21");
         assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void checkConfigWarnsAboutPinholePortsTheKernelMayHandOut() throws Exception {
+        Path f = file("overlap.yaml", "listeners:\n  - name: pub\n    listen: 127.0.0.1:2121\n"
+                + "    upstream: 192.0.2.1:21\n    client-data-ports: 50000-50999\n");
+        assertThat(run("check-config", f.toString())).isZero();
+        // Judged against this machine's kernel, so the expectation is too.
+        boolean overlaps = EphemeralPorts.read(EphemeralPorts.PROC_IPV4)
+                .map(k -> k.exposed(PortRange.parse("50000-50999")) > 0).orElse(false);
+        if (overlaps) {
+            assertThat(out.toString()).contains("  warning (this machine): pinhole ports inside the kernel's"
+                    + " ephemeral port range", "listener 'pub' client data ports 50000-50999",
+                    "sysctl -w net.ipv4.ip_local_reserved_ports=");
+        } else {
+            assertThat(out.toString()).doesNotContain("warning");
+        }
+        out.getBuffer().setLength(0);
+        Path defaults = file("defaults.yaml", "listeners:\n  - listen: 127.0.0.1:2121\n    upstream: 192.0.2.1:21\n");
+        assertThat(run("check-config", defaults.toString())).isZero();
+        if (EphemeralPorts.read(EphemeralPorts.PROC_IPV4).map(k -> k.ephemeral().high() < 61000).orElse(true)) {
+            assertThat(out.toString()).doesNotContain("warning");
+        }
     }
 
     @Test

@@ -21,13 +21,15 @@ class EphemeralPortsTest {
 
     @ParameterizedTest(name = "range \"{0}\", reserved \"{1}\", pinholes {2}: {3} exposed")
     @CsvSource(delimiter = '|', value = {
-        // Debian's defaults: the default ranges lie wholly inside. (The files' trailing newline: see below.)
+        // Debian's kernel defaults; ranges such as ftpgate's old defaults lie wholly inside. (The trailing
+        // newline of the files: see the tests that read them.)
         "32768 60999 | ''                       | 50000-50999 | 1000",
         "32768\t60999 | ''                       | 51000-51999 | 1000",
         // Reserved ports are never handed out, in whatever form the kernel lists them.
         "32768 60999 | '50000-51999'            | 50000-50999 | 0",
         "32768 60999 | '50000-50499,50500'      | 50000-50999 | 499",
         "32768 60999 | '80,50010-50019'         | 50000-50999 | 990",
+        "32768 60999 | '0,0-50009'              | 50000-50999 | 990",  // the kernel accepts port 0 here
         // Partly or wholly outside the ephemeral range.
         "32768 60999 | ''                       | 60000-61999 | 1000",
         "32768 60999 | ''                       | 61000-61999 | 0",
@@ -83,6 +85,28 @@ class EphemeralPortsTest {
         assertThat(EphemeralPorts.read(dir)).isEmpty();
         Files.writeString(dir.resolve("ip_local_port_range"), "garbage\n");
         assertThat(EphemeralPorts.read(dir)).isEmpty();
+    }
+
+    @Test
+    void aValueCutShortIsRefusedNotMisread() throws Exception {
+        // Without its newline the value may be a prefix ("3" of "32768\t60999", or part of a long list).
+        Files.writeString(dir.resolve("ip_local_port_range"), "32768\t60999");
+        assertThat(EphemeralPorts.read(dir)).isEmpty();
+        Files.writeString(dir.resolve("ip_local_port_range"), "32768\t60999\n");
+        Files.writeString(dir.resolve("ip_local_reserved_ports"), "50000-50");
+        assertThat(EphemeralPorts.read(dir)).isEmpty();
+    }
+
+    @Test
+    void aLongReservedListIsReadWhole() throws Exception {
+        // Every other port from 1024 on, each listed singly: about 200 KB, far past any small first read.
+        StringBuilder list = new StringBuilder();
+        for (int p = 1024; p <= 65534; p += 2) {
+            list.append(p == 1024 ? "" : ",").append(p);
+        }
+        Files.writeString(dir.resolve("ip_local_port_range"), "32768\t60999\n");
+        Files.writeString(dir.resolve("ip_local_reserved_ports"), list + "\n");
+        assertThat(EphemeralPorts.read(dir).orElseThrow().exposed(PortRange.parse("60000-60999"))).isEqualTo(500);
     }
 
     @Test
