@@ -2,11 +2,13 @@
 # What would one data connection cost if ftpgate forwarded it in the kernel (the "kernel data path" issue 6
 # plans as a separate step)? Such a path must install, per transfer, a rule that maps (client address, pinhole
 # port) to (server address, server port) and removes itself after one connection. This probe builds that rule
-# set in a scratch network namespace and measures the CPU the nft tool spends per installed mapping:
+# set in a scratch network namespace (a single-use dnat through a set lookup and a dynset delete), checks that
+# it forwards once and then refuses, and measures the CPU spent per installed mapping:
 #   - one long-lived `nft -i` (interactive) fed one line per transfer, acked by listing an empty table;
-#   - one `nft` process per transfer.
-# The kernel side (a single-use dnat through a set lookup and a dynset delete) is what the rule set shows.
-# Usage: bench/nft-probe.sh [N]   (as root; needs nft and python3; uses only its own namespace)
+#   - one `nft` process per transfer;
+#   - all mappings in one `nft -f` transaction (a lower bound for the tool);
+#   - one netlink transaction per transfer on a long-lived socket, as a gateway with its own client would.
+# Usage: bench/nft-probe.sh [N]   (as root; needs nft and python3; uses only its own namespace; NL: see below)
 set -euo pipefail
 N=${1:-2000}
 # Pinhole ports are 1024+i, so N must fit below 65535; and the nft -i run is split into quarters.
@@ -113,3 +115,18 @@ subprocess.run(['nft', '-f', '-'], input=batch, text=True, check=True)
 print("nft -f, one transaction of %d pinholes: %4.0f us wall, %4.0f us CPU (children) per pinhole"
       % (N, (time.time() - t0) / N * 1e6, (child_cpu() - c0) / N * 1e6))
 PY
+# The same pinholes installed the way a gateway with its own netlink client would: one transaction each on a
+# long-lived socket, acknowledged (bench/probe/nft_netlink.py). NL (default 20000) transactions, because the
+# CPU figures come from os.times(), which counts in 10 ms ticks.
+NL=${NL:-20000}
+[[ "$NL" =~ ^[0-9]+$ ]] && [ "$NL" -ge 1000 ] && [ "$NL" -le 60000 ] || { echo "NL must be 1000..60000" >&2; exit 2; }
+ip netns exec "$NS" nft flush set ip ftpgate armed
+ip netns exec "$NS" nft flush map ip ftpgate target
+ip netns exec "$NS" python3 "$(dirname "$0")/probe/nft_netlink.py" "$NL"
+# What netlink installed is what nft would have: check one mapping and the count.
+ip netns exec "$NS" nft get element ip ftpgate target '{ 192.0.2.10 . 1025 }' | grep -q ': 198.51.100.20 . 30001' \
+    || { echo "netlink check FAILED: 192.0.2.10 . 1025 is not mapped to 198.51.100.20 . 30001" >&2; exit 1; }
+count=$(ip netns exec "$NS" nft -j list set ip ftpgate armed | python3 -c \
+    "import json,sys; print(len([x for x in json.load(sys.stdin)['nftables'] if 'set' in x][0]['set'].get('elem', [])))")
+[ "$count" -eq $((NL + 1)) ] || { echo "netlink check FAILED: $count armed elements, expected $((NL + 1))" >&2; exit 1; }
+echo "netlink check: $count armed elements, 192.0.2.10 . 1025 maps to 198.51.100.20 . 30001"
