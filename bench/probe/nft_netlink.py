@@ -44,8 +44,10 @@ def addr_port(ip, port):
     return socket.inet_aton(ip) + struct.pack(">H", port) + b"\0\0"
 
 
-def element(table, set_name, key, data, timeout_ms):
-    elem = attr(ELEM_KEY, attr(DATA_VALUE, key), nested=True) + attr(ELEM_TIMEOUT, struct.pack(">Q", timeout_ms))
+def element(table, set_name, key, data, timeout_ms, timeout=True):
+    elem = attr(ELEM_KEY, attr(DATA_VALUE, key), nested=True)
+    if timeout:
+        elem += attr(ELEM_TIMEOUT, struct.pack(">Q", timeout_ms))
     if data is not None:
         elem += attr(ELEM_DATA, attr(DATA_VALUE, data), nested=True)
     return (attr(LIST_TABLE, table.encode() + b"\0") + attr(LIST_SET, set_name.encode() + b"\0")
@@ -63,8 +65,14 @@ def install(sock, seq, client, pinhole_port, server, server_port):
                        element("ftpgate", "target", key, addr_port(server, server_port), 30000))
              + message(NFNL_MSG_BATCH_END, NLM_F_REQUEST, seq + 3, socket.AF_UNSPEC, b"", NFNL_SUBSYS_NFTABLES))
     sock.send(batch)
+    await_acks(sock, 2)
+    return True
+
+
+def await_acks(sock, expected):
+    """Reads the kernel's answers until `expected` messages are acknowledged; exits on any error."""
     acked = 0
-    while acked < 2:
+    while acked < expected:
         data = sock.recv(65536)
         off = 0
         while off < len(data):
@@ -72,10 +80,9 @@ def install(sock, seq, client, pinhole_port, server, server_port):
             if kind_in == NLMSG_ERROR:
                 error = struct.unpack_from("=i", data, off + 16)[0]
                 if error != 0:
-                    sys.exit("netlink error %d (%s) installing port %d" % (error, os.strerror(-error), pinhole_port))
+                    sys.exit("netlink error %d (%s)" % (error, os.strerror(-error)))
                 acked += 1
             off += (length + 3) & ~3
-    return True
 
 
 def main():
