@@ -3,7 +3,6 @@ package io.ftpgate.cli;
 import io.ftpgate.config.ConfigException;
 import io.ftpgate.config.ConfigLoader;
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.data.EphemeralPorts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,9 +32,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         out.println(file + ": OK");
         ListenerSummary.summary(config).forEach(out::println);
         // Checked against this machine's kernel settings: the file may be meant for another one.
-        EphemeralPorts.read(EphemeralPorts.PROC_IPV4)
-                .flatMap(kernel -> ListenerSummary.ephemeralWarning(config, kernel))
-                .ifPresent(w -> out.println("  warning (this machine): " + w));
+        ListenerSummary.ephemeralWarning(config).ifPresent(w -> out.println("  warning (this machine): " + w));
         out.flush();
         return Main.OK;
     }

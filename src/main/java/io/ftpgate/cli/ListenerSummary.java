@@ -70,6 +70,11 @@ final class ListenerSummary {
         return out;
     }
 
+    /** {@link #ephemeralWarning(GatewayConfig, EphemeralPorts)} against this machine's kernel, if it has one. */
+    static Optional<String> ephemeralWarning(GatewayConfig c) {
+        return EphemeralPorts.read(EphemeralPorts.PROC_IPV4).flatMap(kernel -> ephemeralWarning(c, kernel));
+    }
+
     /**
      * A warning when pinhole ranges in use lie inside the kernel's ephemeral port range and are not reserved
      * (see {@link EphemeralPorts} for why), with the {@code sysctl} that fixes it; empty when nothing overlaps.

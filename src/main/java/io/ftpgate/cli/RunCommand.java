@@ -13,7 +13,6 @@ import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.control.Gateway;
 import io.ftpgate.control.GatewayStartException;
-import io.ftpgate.data.EphemeralPorts;
 import io.ftpgate.policy.Cidr;
 import io.ftpgate.policy.PolicySettings;
 import java.io.IOException;
@@ -205,9 +204,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static void warnAboutEphemeralPorts(GatewayConfig config) {
-        EphemeralPorts.read(EphemeralPorts.PROC_IPV4)
-                .flatMap(kernel -> ListenerSummary.ephemeralWarning(config, kernel))
-                .ifPresent(LOG::warn);
+        ListenerSummary.ephemeralWarning(config).ifPresent(LOG::warn);
     }
 
     private AuditSink openAudit(String target) throws Main.StartupException {
