@@ -6,7 +6,7 @@ import io.ftpgate.auditor.AuditReport;
 import io.ftpgate.auditor.Auditor;
 import io.ftpgate.auditor.JsonReport;
 import io.ftpgate.auditor.TextReport;
-import io.ftpgate.config.HostAndPort;
+import io.ftpgate.net.HostAndPort;
 import io.netty.util.NetUtil;
 import java.io.Console;
 import java.io.PrintWriter;

@@ -1,10 +1,10 @@
 package io.ftpgate.cli;
 
 import io.ftpgate.config.ConfigValues;
-import io.ftpgate.config.HostAndPort;
-import io.ftpgate.config.PortRange;
+import io.ftpgate.net.HostAndPort;
+import io.ftpgate.net.PortRange;
 import io.ftpgate.config.UpstreamMode;
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.net.Cidr;
 import java.time.Duration;
 import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;

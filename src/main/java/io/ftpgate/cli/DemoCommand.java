@@ -2,9 +2,9 @@ package io.ftpgate.cli;
 
 import io.ftpgate.audit.JsonLinesAuditLog;
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.config.HostAndPort;
+import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
-import io.ftpgate.config.PortRange;
+import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.control.Gateway;
@@ -68,9 +68,9 @@ final class DemoCommand implements Callable<Integer> {
             JsonLinesAuditLog audit = JsonLinesAuditLog.open(auditFile.toString());
             lifecycle.onStop("audit log", audit::close);
 
-            ListenerConfig listener = new ListenerConfig("demo", List.of(new HostAndPort("127.0.0.1", port)),
-                    new HostAndPort("127.0.0.1", upstreamPort), null, CLIENT_DATA_PORTS, null, UpstreamMode.PASSIVE,
-                    null, null);
+            ListenerConfig listener = ListenerConfig.builder("demo")
+                    .listen(new HostAndPort("127.0.0.1", port)).upstream(new HostAndPort("127.0.0.1", upstreamPort))
+                    .clientDataPorts(CLIENT_DATA_PORTS).upstreamMode(UpstreamMode.PASSIVE).build();
             Gateway gateway;
             try {
                 gateway = Gateway.start(new GatewayConfig(List.of(listener), Timeouts.DEFAULTS, null), audit);

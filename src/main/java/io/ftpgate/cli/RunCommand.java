@@ -6,15 +6,15 @@ import io.ftpgate.config.ConfigException;
 import io.ftpgate.config.ConfigLoader;
 import io.ftpgate.config.ConfigValues;
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.config.HostAndPort;
+import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
-import io.ftpgate.config.PortRange;
+import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.control.Gateway;
 import io.ftpgate.control.GatewayStartException;
-import io.ftpgate.policy.Cidr;
-import io.ftpgate.policy.PolicySettings;
+import io.ftpgate.net.Cidr;
+import io.ftpgate.policy.GatewayPolicy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -162,8 +162,8 @@ final class RunCommand implements Callable<Integer> {
     /** The file (if any) with every given flag applied; validated like the file itself. */
     GatewayConfig effectiveConfig() throws ConfigException {
         GatewayConfig base = config != null ? ConfigLoader.load(config)
-                : new GatewayConfig(List.of(new ListenerConfig("listener-1", List.of(ConfigValues.DEFAULT_LISTEN),
-                        null, null, null, null, null, null, null)), Timeouts.DEFAULTS, null);
+                : new GatewayConfig(List.of(ListenerConfig.builder("listener-1")
+                        .listen(ConfigValues.DEFAULT_LISTEN).build()), Timeouts.DEFAULTS, null);
         if (config != null && listen != null && base.listeners().size() != 1) {
             throw new ParameterException(spec.commandLine(), "--listen can replace the listen addresses only when"
                     + " the configuration has exactly one listener; " + config + " has "
@@ -174,25 +174,25 @@ final class RunCommand implements Callable<Integer> {
             listeners.add(override(l));
         }
         Timeouts timeouts = pinholeTimeout == null ? base.timeouts() : base.timeouts().withPinhole(pinholeTimeout);
-        PolicySettings policy = base.policy();
+        GatewayPolicy gatewayPolicy = base.gatewayPolicy();
         if (monitor) {
-            policy = new PolicySettings(true, policy.limits(), policy.profiles());
+            gatewayPolicy = new GatewayPolicy(true, gatewayPolicy.limits(), gatewayPolicy.profiles());
         }
-        return new GatewayConfig(listeners, timeouts, auditLog != null ? auditLog : base.auditLog(), policy);
+        return new GatewayConfig(listeners, timeouts, auditLog != null ? auditLog : base.auditLog(), gatewayPolicy);
     }
 
     private ListenerConfig override(ListenerConfig l) {
-        ListenerConfig o = new ListenerConfig(l.name(),
-                listen != null ? listen : l.listen(),
-                upstream != null ? upstream : l.upstream(),
-                publicAddress != null ? publicAddress : l.publicAddress(),
-                clientDataPorts != null ? clientDataPorts : l.clientDataPorts(),
-                serverDataPorts != null ? serverDataPorts : l.serverDataPorts(),
-                upstreamMode != null ? upstreamMode : l.upstreamMode(),
-                allowClient != null ? allowClient : l.allowClient(),
-                allowDestination != null ? allowDestination : l.allowDestination(),
-                l.policy(),
-                earlyServerLeg != null ? earlyServerLeg : l.earlyServerLeg());
+        ListenerConfig o = l.toBuilder()
+                .listen(listen != null ? listen : l.listen())
+                .upstream(upstream != null ? upstream : l.upstream())
+                .publicAddress(publicAddress != null ? publicAddress : l.publicAddress())
+                .clientDataPorts(clientDataPorts != null ? clientDataPorts : l.clientDataPorts())
+                .serverDataPorts(serverDataPorts != null ? serverDataPorts : l.serverDataPorts())
+                .upstreamMode(upstreamMode != null ? upstreamMode : l.upstreamMode())
+                .allowClient(allowClient != null ? allowClient : l.allowClient())
+                .allowDestination(allowDestination != null ? allowDestination : l.allowDestination())
+                .earlyServerLeg(earlyServerLeg != null ? earlyServerLeg : l.earlyServerLeg())
+                .build();
         String problem = ConfigValues.allowDestinationProblem(o);
         if (problem != null) {
             // The file was valid on its own, so the flag that made the listener inconsistent is to blame.

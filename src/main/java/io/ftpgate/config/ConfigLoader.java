@@ -6,13 +6,15 @@ import io.ftpgate.config.YamlTree.Node;
 import io.ftpgate.config.YamlTree.Pos;
 import io.ftpgate.config.YamlTree.Scalar;
 import io.ftpgate.config.YamlTree.Seq;
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.net.Cidr;
+import io.ftpgate.net.HostAndPort;
+import io.ftpgate.net.PortRange;
 import io.ftpgate.policy.CommandProfile;
 import io.ftpgate.policy.DestinationRules;
 import io.ftpgate.policy.FxpRule;
 import io.ftpgate.policy.Limits;
 import io.ftpgate.policy.ListenerPolicy;
-import io.ftpgate.policy.PolicySettings;
+import io.ftpgate.policy.GatewayPolicy;
 import io.ftpgate.policy.UserRule;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -186,10 +188,10 @@ public final class ConfigLoader {
                 }
                 listeners.add(l);
             }
-            PolicySettings policy = policySettings(top);
+            GatewayPolicy policy = policySettings(top);
             for (int i = 0; i < listeners.size(); i++) {
                 try {
-                    listeners.get(i).policy().checkProfiles(policy.profiles());
+                    listeners.get(i).listenerPolicy().checkProfiles(policy.profiles());
                 } catch (IllegalArgumentException ex) {
                     MapNode m = (MapNode) seq.items().get(i);
                     Entry where = m.entries().containsKey("rules") ? m.entries().get("rules")
@@ -201,7 +203,7 @@ public final class ConfigLoader {
             return new GatewayConfig(listeners, timeouts, auditLog, policy);
         }
 
-        private PolicySettings policySettings(MapNode top) throws ConfigException {
+        private GatewayPolicy policySettings(MapNode top) throws ConfigException {
             Map<String, Entry> e = top.entries();
             boolean monitor = e.containsKey("monitor")
                     && value(e.get("monitor").value(), "monitor", "true or false", ConfigValues::bool);
@@ -233,7 +235,7 @@ public final class ConfigLoader {
                     profiles.put(pe.getKey(), profile(pe.getKey(), pe.getValue()));
                 }
             }
-            return new PolicySettings(monitor, limits, profiles);
+            return new GatewayPolicy(monitor, limits, profiles);
         }
 
         private CommandProfile profile(String name, Entry entry) throws ConfigException {
@@ -395,8 +397,10 @@ public final class ConfigLoader {
                     path + ".allow-destination", "address blocks", ConfigValues::cidr) : List.of();
             ListenerConfig l;
             try {
-                l = new ListenerConfig(name, listen, upstream, publicAddress, clientPorts, serverPorts, mode,
-                        allowClient, allowDest, listenerPolicy(e, path), early);
+                l = ListenerConfig.builder(name).listen(listen).upstream(upstream).publicAddress(publicAddress)
+                        .clientDataPorts(clientPorts).serverDataPorts(serverPorts).upstreamMode(mode)
+                        .allowClient(allowClient).allowDestination(allowDest).listenerPolicy(listenerPolicy(e, path))
+                        .earlyServerLeg(early).build();
             } catch (IllegalArgumentException | NullPointerException ex) {
                 throw error(m.pos(), path, ex.getMessage());
             }

@@ -1,6 +1,8 @@
 package io.ftpgate.config;
 
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.net.Cidr;
+import io.ftpgate.net.HostAndPort;
+import io.ftpgate.net.PortRange;
 import io.netty.util.NetUtil;
 import java.time.Duration;
 import java.util.Locale;
@@ -96,14 +98,19 @@ public final class ConfigValues {
         if (s.indexOf('-') < 0) {
             throw new IllegalArgumentException(expected);
         }
+        PortRange range;
         try {
-            return PortRange.parse(s);
+            range = PortRange.parse(s);
         } catch (IllegalArgumentException e) {
-            if (e.getMessage().startsWith("expected")) {
+            if (e.getMessage().startsWith("expected a port range")) {
                 throw new IllegalArgumentException(expected);
             }
-            throw new IllegalArgumentException(expected + " (" + e.getMessage().replaceFirst(", got .*", "") + ")");
+            range = null;
         }
+        if (range == null || !range.isUnprivileged()) {
+            throw new IllegalArgumentException(expected + " (" + PortRange.UNPRIVILEGED_RULE + ")");
+        }
+        return range;
     }
 
     /** An address block, {@code ADDR/PREFIX} or a single address. */
@@ -230,13 +237,9 @@ public final class ConfigValues {
     }
 
     /** A destination port or range (1-65535; privileged ports allowed here on purpose, e.g. 21). */
-    public static io.ftpgate.policy.PortSpan anyPortRange(String text) {
-        String s = text.trim();
+    public static PortRange anyPortRange(String text) {
         try {
-            int dash = s.indexOf('-');
-            int lo = Integer.parseInt(dash < 0 ? s : s.substring(0, dash).trim());
-            int hi = dash < 0 ? lo : Integer.parseInt(s.substring(dash + 1).trim());
-            return new io.ftpgate.policy.PortSpan(lo, hi);
+            return PortRange.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("expected a port (1-65535) or a range LO-HI, got '" + text + "'");
         }

@@ -1,6 +1,6 @@
 package io.ftpgate.config;
 
-import io.ftpgate.policy.PolicySettings;
+import io.ftpgate.policy.GatewayPolicy;
 import java.util.List;
 
 /**
@@ -9,14 +9,14 @@ import java.util.List;
  * @param listeners one or more listeners, each with its own placement
  * @param timeouts  timers shared by all listeners
  * @param auditLog  where audit JSON lines go: a file path, {@code "-"} for stdout, or {@code null} for none
- * @param policy    monitor mode, admission limits and command profiles
+ * @param gatewayPolicy monitor mode, admission limits and command profiles
  */
 public record GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, String auditLog,
-        PolicySettings policy) {
+        GatewayPolicy gatewayPolicy) {
 
     /** A configuration with the default policy settings. */
     public GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, String auditLog) {
-        this(listeners, timeouts, auditLog, PolicySettings.DEFAULTS);
+        this(listeners, timeouts, auditLog, GatewayPolicy.DEFAULTS);
     }
 
 
@@ -26,10 +26,10 @@ public record GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, S
             throw new IllegalArgumentException("at least one listener is required");
         }
         timeouts = timeouts == null ? Timeouts.DEFAULTS : timeouts;
-        policy = policy == null ? PolicySettings.DEFAULTS : policy;
+        gatewayPolicy = gatewayPolicy == null ? GatewayPolicy.DEFAULTS : gatewayPolicy;
         for (ListenerConfig l : listeners) {
             try {
-                l.policy().checkProfiles(policy.profiles());
+                l.listenerPolicy().checkProfiles(gatewayPolicy.profiles());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("listener '" + l.name() + "': " + e.getMessage());
             }

@@ -1,25 +1,32 @@
 package io.ftpgate.config;
 
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.net.Cidr;
+import io.ftpgate.net.HostAndPort;
+import io.ftpgate.net.PortRange;
+import io.ftpgate.policy.AddressPolicy;
 import io.ftpgate.policy.ListenerPolicy;
+import io.ftpgate.policy.Placement;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One listener: the addresses it accepts control connections on and everything that decides what a session
- * accepted there may do.
+ * accepted there may do. Build one with {@link #builder(String)}; a copy with some settings changed with
+ * {@link #toBuilder()}.
  *
  * @param name              a label used in logs and audit events
  * @param listen            control addresses to bind (at least one)
  * @param upstream          the server for {@link Placement#REVERSE}; {@code null} means {@link Placement#FORWARD}
  * @param publicAddress     address literal advertised to clients in 227/229 replies; {@code null} means the
  *                          local address of that client's control connection
- * @param clientDataPorts   range for pinholes the client connects to (client PASV/EPSV)
- * @param serverDataPorts   range for pinholes the server connects to (upstream active mode)
+ * @param clientDataPorts   range for pinholes the client connects to (client PASV/EPSV); unprivileged
+ * @param serverDataPorts   range for pinholes the server connects to (upstream active mode); unprivileged
  * @param upstreamMode      how the server-side data leg is made
  * @param allowClient       client address blocks allowed to connect; empty = placement default
  * @param allowDestination  forward only: destination address blocks allowed; empty = placement default
- * @param policy            deny-client, anonymous access and user rules
+ * @param listenerPolicy    deny-client, anonymous access and user rules
  * @param earlyServerLeg    open the server's data leg (upstream PASV + connect) as soon as the client's
  *                          PASV/EPSV/PORT/EPRT is answered, rather than after the transfer command
  */
@@ -33,7 +40,7 @@ public record ListenerConfig(
         UpstreamMode upstreamMode,
         List<Cidr> allowClient,
         List<Cidr> allowDestination,
-        ListenerPolicy policy,
+        ListenerPolicy listenerPolicy,
         boolean earlyServerLeg) {
 
     /*
@@ -54,30 +61,133 @@ public record ListenerConfig(
         }
         clientDataPorts = clientDataPorts == null ? DEFAULT_CLIENT_DATA_PORTS : clientDataPorts;
         serverDataPorts = serverDataPorts == null ? DEFAULT_SERVER_DATA_PORTS : serverDataPorts;
+        for (PortRange r : List.of(clientDataPorts, serverDataPorts)) {
+            if (!r.isUnprivileged()) {
+                throw new IllegalArgumentException(PortRange.UNPRIVILEGED_RULE + ", got " + r);
+            }
+        }
         upstreamMode = upstreamMode == null ? UpstreamMode.PASSIVE : upstreamMode;
         allowClient = allowClient == null ? List.of() : List.copyOf(allowClient);
         allowDestination = allowDestination == null ? List.of() : List.copyOf(allowDestination);
-        policy = policy == null ? ListenerPolicy.DEFAULTS : policy;
+        listenerPolicy = listenerPolicy == null ? ListenerPolicy.DEFAULTS : listenerPolicy;
     }
 
-    /** A listener with the early server leg on (the default). */
-    public ListenerConfig(String name, List<HostAndPort> listen, HostAndPort upstream, String publicAddress,
-            PortRange clientDataPorts, PortRange serverDataPorts, UpstreamMode upstreamMode, List<Cidr> allowClient,
-            List<Cidr> allowDestination, ListenerPolicy policy) {
-        this(name, listen, upstream, publicAddress, clientDataPorts, serverDataPorts, upstreamMode, allowClient,
-                allowDestination, policy, true);
+    /** A builder with every setting at its default (early server leg on); {@code listen} must be given. */
+    public static Builder builder(String name) {
+        return new Builder(name);
     }
 
-    /** A listener with the default session policy. */
-    public ListenerConfig(String name, List<HostAndPort> listen, HostAndPort upstream, String publicAddress,
-            PortRange clientDataPorts, PortRange serverDataPorts, UpstreamMode upstreamMode, List<Cidr> allowClient,
-            List<Cidr> allowDestination) {
-        this(name, listen, upstream, publicAddress, clientDataPorts, serverDataPorts, upstreamMode, allowClient,
-                allowDestination, ListenerPolicy.DEFAULTS);
+    /** A builder holding this listener's settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(name).listen(listen).upstream(upstream).publicAddress(publicAddress)
+                .clientDataPorts(clientDataPorts).serverDataPorts(serverDataPorts).upstreamMode(upstreamMode)
+                .allowClient(allowClient).allowDestination(allowDestination).listenerPolicy(listenerPolicy)
+                .earlyServerLeg(earlyServerLeg);
     }
 
     /** Reverse when an upstream is configured, forward otherwise. */
     public Placement placement() {
         return upstream == null ? Placement.FORWARD : Placement.REVERSE;
+    }
+
+    /**
+     * The address policy of this listener: allow-client, allow-destination and deny-destination with the
+     * placement's defaults.
+     *
+     * @param ownListeners every control address this gateway listens on (never a destination: loop guard)
+     */
+    public AddressPolicy addressPolicy(Set<InetSocketAddress> ownListeners) {
+        return new AddressPolicy(placement(), allowClient, allowDestination,
+                listenerPolicy.destinations().deny(), ownListeners);
+    }
+
+    /** Collects the settings of a {@link ListenerConfig}; {@code null} means the default everywhere. */
+    public static final class Builder {
+        private final String name;
+        private List<HostAndPort> listen = List.of();
+        private HostAndPort upstream;
+        private String publicAddress;
+        private PortRange clientDataPorts;
+        private PortRange serverDataPorts;
+        private UpstreamMode upstreamMode;
+        private List<Cidr> allowClient;
+        private List<Cidr> allowDestination;
+        private ListenerPolicy listenerPolicy;
+        private boolean earlyServerLeg = true;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** Control addresses to bind. */
+        public Builder listen(List<HostAndPort> v) {
+            listen = v;
+            return this;
+        }
+
+        /** One control address to bind. */
+        public Builder listen(HostAndPort v) {
+            return listen(List.of(v));
+        }
+
+        /** The server of a reverse listener; null for forward placement. */
+        public Builder upstream(HostAndPort v) {
+            upstream = v;
+            return this;
+        }
+
+        /** The address advertised in 227 replies. */
+        public Builder publicAddress(String v) {
+            publicAddress = v;
+            return this;
+        }
+
+        /** Pinhole range toward clients. */
+        public Builder clientDataPorts(PortRange v) {
+            clientDataPorts = v;
+            return this;
+        }
+
+        /** Pinhole range toward servers. */
+        public Builder serverDataPorts(PortRange v) {
+            serverDataPorts = v;
+            return this;
+        }
+
+        /** How the server-side data leg is made. */
+        public Builder upstreamMode(UpstreamMode v) {
+            upstreamMode = v;
+            return this;
+        }
+
+        /** Client blocks allowed to connect. */
+        public Builder allowClient(List<Cidr> v) {
+            allowClient = v;
+            return this;
+        }
+
+        /** Destination blocks allowed (forward placement). */
+        public Builder allowDestination(List<Cidr> v) {
+            allowDestination = v;
+            return this;
+        }
+
+        /** Deny-client, anonymous access, user rules, destinations, incoming area, FXP. */
+        public Builder listenerPolicy(ListenerPolicy v) {
+            listenerPolicy = v;
+            return this;
+        }
+
+        /** Whether the server's data leg is opened as the client's PASV/EPSV/PORT/EPRT is answered. */
+        public Builder earlyServerLeg(boolean v) {
+            earlyServerLeg = v;
+            return this;
+        }
+
+        /** The listener; throws {@link IllegalArgumentException} when a setting is invalid. */
+        public ListenerConfig build() {
+            return new ListenerConfig(name, listen, upstream, publicAddress, clientDataPorts, serverDataPorts,
+                    upstreamMode, allowClient, allowDestination, listenerPolicy, earlyServerLeg);
+        }
     }
 }

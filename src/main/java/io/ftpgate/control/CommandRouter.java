@@ -1,8 +1,8 @@
 package io.ftpgate.control;
 
 import io.ftpgate.audit.AuditEvent;
-import io.ftpgate.audit.Reason;
-import io.ftpgate.config.Placement;
+import io.ftpgate.event.Reason;
+import io.ftpgate.policy.Placement;
 import io.ftpgate.protocol.Features;
 import io.ftpgate.protocol.FtpCommand;
 import io.ftpgate.protocol.FtpReply;
@@ -28,7 +28,7 @@ final class CommandRouter {
             s.forward.beforeConnect(cmd);
             return;
         }
-        if (s.isLoggedIn() && !s.policy.permits(cmd, line)) {
+        if (s.isLoggedIn() && !s.sessionPolicy.permits(cmd, line)) {
             return;
         }
         switch (verb) {
@@ -99,17 +99,17 @@ final class CommandRouter {
                 s.reply(reply);
                 if (reply.code() == 230 && !s.isLoggedIn()) {
                     s.setLoggedIn(true);
-                    s.policy.loggedIn(s.rawUser());
+                    s.sessionPolicy.loggedIn(s.rawUser());
                     auditLogin("ok", reply);
                 } else if (reply.code() >= 400 && !Verbs.USER.equals(verb)) {
                     auditLogin("failed", reply);
-                    s.policy.loginFailed();
+                    s.sessionPolicy.loginFailed();
                 }
             }
             case "CWD", "CDUP", "XCWD", "XCUP" -> {
                 s.reply(reply);
                 if (reply.isPositiveCompletion()) {
-                    s.policy.learnDirectory();
+                    s.sessionPolicy.learnDirectory();
                 }
             }
             case Verbs.REIN -> {
@@ -132,6 +132,6 @@ final class CommandRouter {
                 .with("destination", s.destination)
                 .with("outcome", outcome)
                 .with("reply", reply.code())
-                .with("profile", s.isLoggedIn() ? s.policy.profileName() : null));
+                .with("profile", s.isLoggedIn() ? s.sessionPolicy.profileName() : null));
     }
 }

@@ -1,9 +1,10 @@
 package io.ftpgate.control;
 
 import io.ftpgate.audit.AuditEvent;
-import io.ftpgate.audit.Reason;
+import io.ftpgate.event.Reason;
 import io.ftpgate.data.Pinhole;
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.net.Cidr;
+import io.ftpgate.net.SocketAddresses;
 import io.ftpgate.protocol.DataAddresses;
 import io.ftpgate.protocol.FtpCommand;
 import io.ftpgate.protocol.FtpLimits;
@@ -122,7 +123,7 @@ final class DataBroker {
         if (fxp) {
             // A configured FXP exception: the client leg goes to that peer, and the record says so.
             s.audit(AuditEvent.of("fxp", s.id, s.clientText()).with("verb", cmd.verb())
-                    .with("peer", Addresses.hostPort(claimed, hp.port())));
+                    .with("peer", SocketAddresses.hostPort(claimed, hp.port())));
         }
         replacePlan(null);
         prepareServerLeg(false);
@@ -271,7 +272,7 @@ final class DataBroker {
 
     /** True when a configured FXP exception lets this client use {@code peer} as its data peer. */
     private boolean fxpAllowed(InetAddress peer) {
-        return io.ftpgate.policy.FxpRule.allows(s.ctx.config.policy().fxp(), s.clientAddress, peer);
+        return io.ftpgate.policy.FxpRule.allows(s.ctx.config.listenerPolicy().fxp(), s.clientAddress, peer);
     }
 
     /** Pinhole events become audit records; side is "client" or "server". */
@@ -282,7 +283,7 @@ final class DataBroker {
                 s.audit(AuditEvent.of("refused", s.id, s.clientText())
                         .with("reason", Reason.DATA_PEER_MISMATCH.code())
                         .with("side", side)
-                        .with("input", from == null ? "?" : Addresses.hostPort(from.getAddress(), from.getPort())));
+                        .with("input", from == null ? "?" : SocketAddresses.hostPort(from.getAddress(), from.getPort())));
             }
 
             @Override

@@ -1,8 +1,8 @@
 package io.ftpgate.control;
 
-import io.ftpgate.audit.Reason;
-import io.ftpgate.config.HostAndPort;
-import io.ftpgate.config.Placement;
+import io.ftpgate.event.Reason;
+import io.ftpgate.net.HostAndPort;
+import io.ftpgate.policy.Placement;
 import io.ftpgate.protocol.FtpCommand;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.Verbs;
@@ -61,7 +61,7 @@ final class ForwardLogin {
     /** USER once a server is connected. */
     void user(FtpCommand cmd, String line) {
         if (s.ctx.config.placement() == Placement.REVERSE || cmd.argument().indexOf('@') < 0) {
-            if (s.policy.refusesUser(cmd.argument(), line)) {
+            if (s.sessionPolicy.refusesUser(cmd.argument(), line)) {
                 return;
             }
             s.setUser(cmd.argument());
@@ -75,7 +75,7 @@ final class ForwardLogin {
                     FtpReply.of(530, "Already connected to " + s.destination + "; reconnect to change server."));
             return;
         }
-        if (s.policy.refusesUser(t.user(), line)) {
+        if (s.sessionPolicy.refusesUser(t.user(), line)) {
             return;
         }
         s.setUser(t.user());
@@ -89,11 +89,11 @@ final class ForwardLogin {
                     FtpReply.of(530, "Log in as USER user@host[:port] to name the server to reach."));
             return;
         }
-        if (s.policy.refusesUser(t.user(), cmd.toLine())) {
+        if (s.sessionPolicy.refusesUser(t.user(), cmd.toLine())) {
             return;
         }
         // Name and port are checked as typed, before any lookup is made on the client's behalf.
-        String why = s.ctx.config.policy().destinations().refuseName(t.host(), t.port());
+        String why = s.ctx.config.listenerPolicy().destinations().refuseName(t.host(), t.port());
         if (why != null && s.policyRefuses(Reason.DESTINATION_NOT_ALLOWED, cmd.toLine() + " (" + why + ")",
                 FtpReply.of(530, "Destination not allowed by gateway policy."))) {
             return;
@@ -124,7 +124,7 @@ final class ForwardLogin {
         }
         InetAddress chosen = null;
         for (InetAddress a : addresses) {
-            if (s.ctx.policy.destinationAllowed(a, t.port())) {
+            if (s.ctx.addressPolicy.destinationAllowed(a, t.port())) {
                 chosen = a;
                 break;
             }

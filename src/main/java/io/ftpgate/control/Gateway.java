@@ -2,12 +2,12 @@ package io.ftpgate.control;
 
 import io.ftpgate.audit.AuditSink;
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.config.HostAndPort;
+import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.data.Transport;
 import io.ftpgate.policy.AddressPolicy;
 import io.ftpgate.policy.Admission;
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.net.Cidr;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -83,7 +83,7 @@ public final class Gateway implements AutoCloseable {
 
     private void bindAll(GatewayConfig config, AuditSink audit) throws GatewayStartException {
         this.audit = audit;
-        this.admission = new Admission(config.policy().limits(), Clock.systemUTC());
+        this.admission = new Admission(config.gatewayPolicy().limits(), Clock.systemUTC());
         for (ListenerConfig lc : config.listeners()) {
             AtomicReference<ListenerContext> ref = new AtomicReference<>();
             contexts.add(ref);
@@ -139,7 +139,7 @@ public final class Gateway implements AutoCloseable {
             }
             InetAddress pub = lc.publicAddress() == null ? null
                     : Cidr.canonical(literal(lc.publicAddress(), "public-address of " + lc.name()));
-            out.add(new ListenerContext(lc, upstream, pub, new AddressPolicy(lc, own), config.policy(), admission,
+            out.add(new ListenerContext(lc, upstream, pub, lc.addressPolicy(own), config.gatewayPolicy(), admission,
                     config.timeouts(), transport, audit, resolver, stopping));
             LOG.debug("listener {}: {} placement on {}, upstream {}, public address {}, client data ports {}, "
                     + "server data ports {}, upstream mode {}", lc.name(), lc.placement(), lc.listen(),
@@ -167,7 +167,7 @@ public final class Gateway implements AutoCloseable {
                     + " apply that (the running configuration is unchanged)");
         }
         List<ListenerContext> built = buildContexts(next);
-        admission.setLimits(next.policy().limits());
+        admission.setLimits(next.gatewayPolicy().limits());
         for (int i = 0; i < built.size(); i++) {
             contexts.get(i).set(built.get(i));
         }
@@ -176,7 +176,7 @@ public final class Gateway implements AutoCloseable {
         }
         current = next;
         LOG.info("configuration reloaded: new sessions use the new policy{}",
-                next.policy().monitor() ? " (monitor mode: policy is logged, not enforced)" : "");
+                next.gatewayPolicy().monitor() ? " (monitor mode: policy is logged, not enforced)" : "");
     }
 
     private static InetAddress literal(String host, String what) throws GatewayStartException {

@@ -9,7 +9,7 @@ import io.ftpgate.data.Transport;
 import io.ftpgate.nat.AdvertisedAddress;
 import io.ftpgate.policy.AddressPolicy;
 import io.ftpgate.policy.Admission;
-import io.ftpgate.policy.PolicySettings;
+import io.ftpgate.policy.GatewayPolicy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -37,8 +37,8 @@ final class ListenerContext {
     final ListenerConfig config;
     final InetSocketAddress upstream;
     final AdvertisedAddress advertised;
-    final AddressPolicy policy;
-    final PolicySettings settings;
+    final AddressPolicy addressPolicy;
+    final GatewayPolicy gatewayPolicy;
     final Admission admission;
     final Timeouts timeouts;
     final Transport transport;
@@ -48,14 +48,14 @@ final class ListenerContext {
     final AtomicBoolean stopping;
 
     ListenerContext(ListenerConfig config, InetSocketAddress upstream, InetAddress publicAddress,
-            AddressPolicy policy, PolicySettings settings, Admission admission, Timeouts timeouts,
+            AddressPolicy addressPolicy, GatewayPolicy gatewayPolicy, Admission admission, Timeouts timeouts,
             Transport transport, AuditSink audit, ExecutorService resolver, AtomicBoolean stopping) {
-        this.settings = settings;
+        this.gatewayPolicy = gatewayPolicy;
         this.admission = admission;
         this.config = config;
         this.upstream = upstream;
         this.advertised = new AdvertisedAddress(publicAddress);
-        this.policy = policy;
+        this.addressPolicy = addressPolicy;
         this.timeouts = timeouts;
         this.transport = transport;
         this.audit = audit;

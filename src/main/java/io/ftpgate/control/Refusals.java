@@ -1,7 +1,7 @@
 package io.ftpgate.control;
 
 import io.ftpgate.audit.AuditEvent;
-import io.ftpgate.audit.Reason;
+import io.ftpgate.event.Reason;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.SafeText;
@@ -36,7 +36,7 @@ final class Refusals {
      * must not carry out the action); in monitor mode it is only recorded, with {@code "enforced": false}.
      */
     boolean policyRefuses(Reason reason, String input, FtpReply reply) {
-        boolean enforced = !s.ctx.settings.monitor();
+        boolean enforced = !s.ctx.gatewayPolicy.monitor();
         record(reason, input, enforced ? reply : null, enforced);
         if (enforced && reply != null) {
             s.reply(reply);

@@ -1,8 +1,8 @@
 package io.ftpgate.control;
 
-import io.ftpgate.audit.Reason;
+import io.ftpgate.event.Reason;
 import io.ftpgate.data.EarlyDataBuffer;
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.net.Cidr;
 import io.ftpgate.protocol.DataAddresses;
 import io.ftpgate.protocol.FtpLimits;
 import io.ftpgate.protocol.FtpReply;

@@ -1,9 +1,10 @@
 package io.ftpgate.control;
 
 import io.ftpgate.audit.AuditEvent;
-import io.ftpgate.audit.Reason;
-import io.ftpgate.config.Placement;
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.event.Reason;
+import io.ftpgate.policy.Placement;
+import io.ftpgate.net.Cidr;
+import io.ftpgate.net.SocketAddresses;
 import io.ftpgate.protocol.FtpCommand;
 import io.ftpgate.protocol.FtpLimits;
 import io.ftpgate.protocol.FtpReply;
@@ -73,7 +74,7 @@ final class Session {
     private final ArrayDeque<Pending> awaiting = new ArrayDeque<>();
     private final ArrayDeque<String> queued = new ArrayDeque<>();
     private final ClientReplies replies;
-    final SessionPolicy policy;
+    final SessionPolicy sessionPolicy;
     private final SessionTimers timers = new SessionTimers(this);
     // Server side; null until connected.
     Channel server;
@@ -98,12 +99,12 @@ final class Session {
         this.client = client;
         this.id = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
         this.clientRemote = (InetSocketAddress) client.remoteAddress();
-        this.clientLocal = Addresses.canonical((InetSocketAddress) client.localAddress());
+        this.clientLocal = SocketAddresses.canonical((InetSocketAddress) client.localAddress());
         this.clientAddress = Cidr.canonical(clientRemote.getAddress());
         this.data = new DataBroker(this);
         this.forward = new ForwardLogin(this);
         this.replies = new ClientReplies(client);
-        this.policy = new SessionPolicy(this);
+        this.sessionPolicy = new SessionPolicy(this);
     }
 
     EventLoop loop() {
@@ -111,7 +112,7 @@ final class Session {
     }
 
     String clientText() {
-        return Addresses.hostPort(clientAddress, clientRemote.getPort());
+        return SocketAddresses.hostPort(clientAddress, clientRemote.getPort());
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -125,8 +126,8 @@ final class Session {
         audit(AuditEvent.of("session-open", id, clientText())
                 .with("listener", ctx.config.name())
                 .with("placement", ctx.config.placement().name().toLowerCase(java.util.Locale.ROOT))
-                .with("gateway", Addresses.hostPort(clientLocal.getAddress(), clientLocal.getPort())));
-        Reason refused = policy.admit();
+                .with("gateway", SocketAddresses.hostPort(clientLocal.getAddress(), clientLocal.getPort())));
+        Reason refused = sessionPolicy.admit();
         if (refused != null) {
             closeAfterFlush(refused.code());
             return;
@@ -188,10 +189,10 @@ final class Session {
                 return;
             }
             server = f.channel();
-            serverRemote = Addresses.canonical((InetSocketAddress) server.remoteAddress());
-            serverLocal = Addresses.canonical((InetSocketAddress) server.localAddress());
+            serverRemote = SocketAddresses.canonical((InetSocketAddress) server.remoteAddress());
+            serverLocal = SocketAddresses.canonical((InetSocketAddress) server.localAddress());
             serverAddress = serverRemote.getAddress();
-            destination = Addresses.hostPort(serverRemote.getAddress(), serverRemote.getPort());
+            destination = SocketAddresses.hostPort(serverRemote.getAddress(), serverRemote.getPort());
             server.closeFuture().addListener(cf -> onServerClosed());
             then.accept(null);
         });
@@ -223,7 +224,7 @@ final class Session {
         }
         closed = true;
         timers.cancel();
-        policy.release();
+        sessionPolicy.release();
         data.close();
         client.close();
         if (server != null) {

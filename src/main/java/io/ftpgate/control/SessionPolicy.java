@@ -1,6 +1,6 @@
 package io.ftpgate.control;
 
-import io.ftpgate.audit.Reason;
+import io.ftpgate.event.Reason;
 import io.ftpgate.policy.CommandProfile;
 import io.ftpgate.policy.ListenerPolicy;
 import io.ftpgate.protocol.FtpCommand;
@@ -18,7 +18,7 @@ import io.ftpgate.protocol.FtpReply;
 final class SessionPolicy {
 
     private final Session s;
-    private final ListenerPolicy policy;
+    private final ListenerPolicy listenerPolicy;
     private CommandProfile profile = CommandProfile.FULL;
     private boolean anonymous;
     // The server's current directory, tracked only for anonymous sessions of a listener with an incoming area.
@@ -27,7 +27,7 @@ final class SessionPolicy {
 
     SessionPolicy(Session session) {
         this.s = session;
-        this.policy = session.ctx.config.policy();
+        this.listenerPolicy = session.ctx.config.listenerPolicy();
     }
 
     /**
@@ -38,10 +38,10 @@ final class SessionPolicy {
     Reason admit() {
         FtpReply no = FtpReply.of(421, "Service not available for your address.");
         String addr = io.netty.util.NetUtil.toAddressString(s.clientAddress);
-        if (!s.ctx.policy.clientAllowed(s.clientAddress) && s.policyRefuses(Reason.CLIENT_NOT_ALLOWED, addr, no)) {
+        if (!s.ctx.addressPolicy.clientAllowed(s.clientAddress) && s.policyRefuses(Reason.CLIENT_NOT_ALLOWED, addr, no)) {
             return Reason.CLIENT_NOT_ALLOWED;
         }
-        if (io.ftpgate.policy.Cidr.anyContains(policy.denyClient(), s.clientAddress)
+        if (io.ftpgate.net.Cidr.anyContains(listenerPolicy.denyClient(), s.clientAddress)
                 && s.policyRefuses(Reason.CLIENT_DENIED, addr, no)) {
             return Reason.CLIENT_DENIED;
         }
@@ -69,7 +69,7 @@ final class SessionPolicy {
 
     /** USER: true when the (anonymous) user is refused here and the command must not be relayed. */
     boolean refusesUser(String user, String line) {
-        return !policy.anonymous() && ListenerPolicy.isAnonymous(user)
+        return !listenerPolicy.anonymous() && ListenerPolicy.isAnonymous(user)
                 && s.policyRefuses(Reason.ANONYMOUS_DENIED, line,
                         FtpReply.of(530, "Anonymous login is not allowed here."));
     }
@@ -77,14 +77,14 @@ final class SessionPolicy {
     /** Login accepted (230): choose the profile for this user, client and destination. */
     void loggedIn(String user) {
         anonymous = ListenerPolicy.isAnonymous(user);
-        profile = s.ctx.settings.profile(policy.profileFor(user, s.clientAddress, s.serverAddress));
+        profile = s.ctx.gatewayPolicy.profile(listenerPolicy.profileFor(user, s.clientAddress, s.serverAddress));
         s.ctx.admission.loginSucceeded(s.clientAddress);
         learnDirectory();
     }
 
     /** True when the session's current directory matters to the policy (anonymous user, incoming area). */
     boolean tracksDirectory() {
-        return anonymous && policy.incoming() != null;
+        return anonymous && listenerPolicy.incoming() != null;
     }
 
     /**
@@ -128,7 +128,7 @@ final class SessionPolicy {
                 return v;
             }
         }
-        if (anonymous && !policy.anonymousWrite() && CommandProfile.WRITE_VERBS.contains(verb)
+        if (anonymous && !listenerPolicy.anonymousWrite() && CommandProfile.WRITE_VERBS.contains(verb)
                 && s.policyRefuses(Reason.ANONYMOUS_WRITE_DENIED, line,
                         FtpReply.of(550, "Anonymous users may not write here."))) {
             return false;
@@ -166,7 +166,7 @@ final class SessionPolicy {
         }
         String arg = READS.contains(verb) && !verb.equals("RETR") ? FtpPaths.listingPath(cmd.argument())
                 : cmd.argument();
-        boolean inside = FtpPaths.within(FtpPaths.resolve(cwd, arg), policy.incoming());
+        boolean inside = FtpPaths.within(FtpPaths.resolve(cwd, arg), listenerPolicy.incoming());
         if (!inside) {
             return null;
         }

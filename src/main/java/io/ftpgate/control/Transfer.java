@@ -1,7 +1,7 @@
 package io.ftpgate.control;
 
 import io.ftpgate.audit.AuditEvent;
-import io.ftpgate.audit.Reason;
+import io.ftpgate.event.Reason;
 import io.ftpgate.control.DataBroker.ActivePlan;
 import io.ftpgate.control.DataBroker.ClientPlan;
 import io.ftpgate.control.DataBroker.PassivePlan;

@@ -1,7 +1,7 @@
 package io.ftpgate.data;
 
-import io.ftpgate.config.PortRange;
-import io.ftpgate.policy.PortSpan;
+import io.ftpgate.net.PortRange;
+import io.ftpgate.net.PortRange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * @param ephemeral the kernel's ephemeral range
  * @param reserved  the ranges excluded from it ({@code ip_local_reserved_ports}), in the kernel's order
  */
-public record EphemeralPorts(PortSpan ephemeral, List<PortSpan> reserved) {
+public record EphemeralPorts(PortRange ephemeral, List<PortRange> reserved) {
 
     /**
      * The largest sysctl value read at once: {@code ip_local_reserved_ports} listing all 65,535 ports one by one,
@@ -87,8 +87,8 @@ public record EphemeralPorts(PortSpan ephemeral, List<PortSpan> reserved) {
         if (ends.length != 2) {
             throw new IllegalArgumentException("expected 'LOW HIGH', got '" + portRange.trim() + "'");
         }
-        PortSpan ephemeral = new PortSpan(Integer.parseInt(ends[0]), Integer.parseInt(ends[1]));
-        List<PortSpan> reserved = new ArrayList<>();
+        PortRange ephemeral = new PortRange(Integer.parseInt(ends[0]), Integer.parseInt(ends[1]));
+        List<PortRange> reserved = new ArrayList<>();
         for (String item : reservedPorts.trim().split(",")) {
             if (!item.isBlank()) {
                 String[] lh = item.trim().split("-", 2);
@@ -96,7 +96,7 @@ public record EphemeralPorts(PortSpan ephemeral, List<PortSpan> reserved) {
                 int high = lh.length == 2 ? Integer.parseInt(lh[1].trim()) : low;
                 // The kernel accepts port 0 here; no pinhole can use it, so only the rest of the entry counts.
                 if (high >= 1) {
-                    reserved.add(new PortSpan(Math.max(low, 1), high));
+                    reserved.add(new PortRange(Math.max(low, 1), high));
                 }
             }
         }
@@ -120,14 +120,14 @@ public record EphemeralPorts(PortSpan ephemeral, List<PortSpan> reserved) {
      * merged, sorted ranges such as {@code "50000-51999"}.
      */
     public String reservedWith(Collection<PortRange> pinholes) {
-        List<PortSpan> all = new ArrayList<>(reserved);
-        pinholes.forEach(r -> all.add(new PortSpan(r.low(), r.high())));
-        all.sort(Comparator.comparingInt(PortSpan::low));
-        List<PortSpan> merged = new ArrayList<>();
-        for (PortSpan r : all) {
-            PortSpan last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+        List<PortRange> all = new ArrayList<>(reserved);
+        pinholes.forEach(r -> all.add(new PortRange(r.low(), r.high())));
+        all.sort(Comparator.comparingInt(PortRange::low));
+        List<PortRange> merged = new ArrayList<>();
+        for (PortRange r : all) {
+            PortRange last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
             if (last != null && r.low() <= last.high() + 1) {
-                merged.set(merged.size() - 1, new PortSpan(last.low(), Math.max(last.high(), r.high())));
+                merged.set(merged.size() - 1, new PortRange(last.low(), Math.max(last.high(), r.high())));
             } else {
                 merged.add(r);
             }

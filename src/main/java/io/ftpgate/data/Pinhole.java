@@ -1,7 +1,7 @@
 package io.ftpgate.data;
 
-import io.ftpgate.config.PortRange;
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.net.PortRange;
+import io.ftpgate.net.Cidr;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -1,6 +1,6 @@
 package io.ftpgate.nat;
 
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.net.Cidr;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 

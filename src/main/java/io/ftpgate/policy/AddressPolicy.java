@@ -1,7 +1,7 @@
 package io.ftpgate.policy;
 
-import io.ftpgate.config.ListenerConfig;
-import io.ftpgate.config.Placement;
+import io.ftpgate.net.Cidr;
+import io.ftpgate.net.SocketAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -41,24 +41,28 @@ public final class AddressPolicy {
     private final List<Cidr> denyDestination;
 
     /**
-     * Builds the policy of one listener.
+     * Builds the address policy of one listener.
      *
-     * @param listener     the listener configuration
-     * @param ownListeners every control address this gateway listens on (never a destination: loop guard)
+     * @param placement        the listener's placement (decides the defaults)
+     * @param allowClient      client blocks allowed; empty = the placement's default
+     * @param allowDestination destination blocks allowed (forward); empty = public addresses only
+     * @param denyDestination  destination blocks always refused
+     * @param ownListeners     every control address this gateway listens on (never a destination: loop guard)
      */
-    public AddressPolicy(ListenerConfig listener, Set<InetSocketAddress> ownListeners) {
-        boolean forward = listener.placement() == Placement.FORWARD;
-        if (!listener.allowClient().isEmpty()) {
-            this.allowClient = listener.allowClient();
+    public AddressPolicy(Placement placement, List<Cidr> allowClient, List<Cidr> allowDestination,
+            List<Cidr> denyDestination, Set<InetSocketAddress> ownListeners) {
+        boolean forward = placement == Placement.FORWARD;
+        if (!allowClient.isEmpty()) {
+            this.allowClient = List.copyOf(allowClient);
         } else {
             this.allowClient = forward ? PRIVATE_CLIENTS : blocks("0.0.0.0/0", "::/0");
         }
-        this.defaultDestinations = listener.allowDestination().isEmpty();
-        this.denyDestination = listener.policy().destinations().deny();
-        this.allowDestination = listener.allowDestination();
+        this.defaultDestinations = allowDestination.isEmpty();
+        this.denyDestination = List.copyOf(denyDestination);
+        this.allowDestination = List.copyOf(allowDestination);
         this.ownAddresses = localAddresses();
         this.ownListeners = ownListeners.stream()
-                .map(a -> new InetSocketAddress(Cidr.canonical(a.getAddress()), a.getPort()))
+                .map(SocketAddresses::canonical)
                 .collect(Collectors.toUnmodifiableSet());
     }
 

@@ -1,6 +1,6 @@
 package io.ftpgate.policy;
 
-import io.ftpgate.audit.Reason;
+import io.ftpgate.event.Reason;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.HashMap;

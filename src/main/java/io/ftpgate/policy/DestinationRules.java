@@ -1,5 +1,7 @@
 package io.ftpgate.policy;
 
+import io.ftpgate.net.Cidr;
+import io.ftpgate.net.PortRange;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -17,13 +19,13 @@ import java.util.regex.Pattern;
  * @param ports       destination ports allowed
  */
 public record DestinationRules(List<Cidr> deny, List<String> allowHosts, List<String> denyHosts,
-        List<PortSpan> ports) {
+        List<PortRange> ports) {
 
     /**
      * Ports allowed by default: the FTP control port and the unprivileged range. An FTP gateway that let
      * clients open a control connection to port 25 or 80 would relay their "FTP commands" to SMTP or HTTP.
      */
-    public static final List<PortSpan> DEFAULT_PORTS = List.of(new PortSpan(21, 21), new PortSpan(1024, 65535));
+    public static final List<PortRange> DEFAULT_PORTS = List.of(new PortRange(21, 21), new PortRange(1024, 65535));
 
     /** No extra denials; ports 21 and 1024-65535. */
     public static final DestinationRules DEFAULTS = new DestinationRules(List.of(), List.of(), List.of(), null);

@@ -1,5 +1,6 @@
 package io.ftpgate.policy;
 
+import io.ftpgate.net.Cidr;
 import java.net.InetAddress;
 import java.util.List;
 

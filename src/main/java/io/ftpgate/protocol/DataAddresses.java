@@ -1,5 +1,6 @@
 package io.ftpgate.protocol;
 
+import io.ftpgate.net.PortRange;
 import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -258,7 +259,7 @@ public final class DataAddresses {
             return -1;
         }
         int port = Integer.parseInt(s);
-        return port <= FtpLimits.MAX_PORT ? port : -1;
+        return port <= PortRange.MAX_PORT ? port : -1;
     }
 
     private static InetAddress byAddress(byte[] bytes) {
@@ -271,8 +272,8 @@ public final class DataAddresses {
     }
 
     private static void checkPort(int port, int min) {
-        if (port < min || port > FtpLimits.MAX_PORT) {
-            throw new IllegalArgumentException("port must be " + min + "-" + FtpLimits.MAX_PORT + ", got " + port);
+        if (port < min || port > PortRange.MAX_PORT) {
+            throw new IllegalArgumentException("port must be " + min + "-" + PortRange.MAX_PORT + ", got " + port);
         }
     }
 

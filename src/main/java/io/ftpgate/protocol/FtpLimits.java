@@ -1,5 +1,7 @@
 package io.ftpgate.protocol;
 
+import io.ftpgate.net.PortRange;
+
 /**
  * Hard limits on what the protocol codecs accept. Every limit is enforced by rejecting, never by truncating and
  * forwarding (truncation is how ProFTPD's CommandBufferSize ends up relaying half a command).
@@ -33,12 +35,10 @@ public final class FtpLimits {
 
     /**
      * Lowest data port a peer may name. Ports below 1024 are privileged; OpenBSD ftp-proxy ends the session,
-     * pyftpdlib and MINA answer 501, and Linux conntrack never lets a PORT open a hole to them.
+     * pyftpdlib and MINA answer 501, and Linux conntrack never lets a PORT open a hole to them. The one
+     * definition of the limit is {@link PortRange#MIN_UNPRIVILEGED}; pinhole ranges obey the same.
      */
-    public static final int MIN_DATA_PORT = 1024;
-
-    /** Highest TCP port (RFC 793: the port fields are 16 bits). */
-    public static final int MAX_PORT = 65535;
+    public static final int MIN_DATA_PORT = PortRange.MIN_UNPRIVILEGED;
 
     /**
      * Decimal digits in one field of {@code PORT h1,h2,h3,h4,p1,p2} or of a 227 reply. RFC 959 §4.1.2 makes each

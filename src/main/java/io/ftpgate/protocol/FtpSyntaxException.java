@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Thrown for malformed protocol input. {@link #code()} is a stable audit reason code (the same strings as
- * {@code io.ftpgate.audit.Reason}); the message is for humans and may quote the input, so escape it with
+ * {@code io.ftpgate.event.Reason}); the message is for humans and may quote the input, so escape it with
  * {@link SafeText#escape} before logging.
  */
 public final class FtpSyntaxException extends Exception {

@@ -1,5 +1,6 @@
 package io.ftpgate.protocol;
 
+import io.ftpgate.net.PortRange;
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -15,8 +16,8 @@ public record HostPort(InetAddress address, int port) {
     /** Checks the port range. */
     public HostPort {
         Objects.requireNonNull(address, "address");
-        if (port < 0 || port > FtpLimits.MAX_PORT) {
-            throw new IllegalArgumentException("port must be 0-" + FtpLimits.MAX_PORT + ", got " + port);
+        if (port < 0 || port > PortRange.MAX_PORT) {
+            throw new IllegalArgumentException("port must be 0-" + PortRange.MAX_PORT + ", got " + port);
         }
     }
 }

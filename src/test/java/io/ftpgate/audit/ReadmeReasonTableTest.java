@@ -2,6 +2,7 @@ package io.ftpgate.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ftpgate.event.Reason;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -3,9 +3,9 @@ package io.ftpgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.config.HostAndPort;
+import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
-import io.ftpgate.config.PortRange;
+import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.data.EphemeralPorts;
@@ -17,9 +17,9 @@ class ListenerSummaryTest {
     private static final EphemeralPorts DEBIAN = EphemeralPorts.parse("32768\t60999\n", "\n");
 
     private static GatewayConfig config(UpstreamMode mode, String clientPorts, String serverPorts) {
-        ListenerConfig l = new ListenerConfig("pub", List.of(HostAndPort.parse("127.0.0.1:2121", 21)),
-                HostAndPort.parse("192.0.2.1:21", 21), null, PortRange.parse(clientPorts),
-                PortRange.parse(serverPorts), mode, null, null);
+        ListenerConfig l = ListenerConfig.builder("pub").listen(HostAndPort.parse("127.0.0.1:2121", 21))
+                .upstream(HostAndPort.parse("192.0.2.1:21", 21)).clientDataPorts(PortRange.parse(clientPorts))
+                .serverDataPorts(PortRange.parse(serverPorts)).upstreamMode(mode).build();
         return new GatewayConfig(List.of(l), Timeouts.DEFAULTS, null);
     }
 
@@ -42,8 +42,8 @@ class ListenerSummaryTest {
 
     @Test
     void theDefaultRangesNeedNoReservationOnADefaultKernel() {
-        ListenerConfig l = new ListenerConfig("pub", List.of(HostAndPort.parse("127.0.0.1:2121", 21)),
-                HostAndPort.parse("192.0.2.1:21", 21), null, null, null, UpstreamMode.CLIENT, null, null);
+        ListenerConfig l = ListenerConfig.builder("pub").listen(HostAndPort.parse("127.0.0.1:2121", 21))
+                .upstream(HostAndPort.parse("192.0.2.1:21", 21)).upstreamMode(UpstreamMode.CLIENT).build();
         assertThat(ListenerSummary.ephemeralWarning(new GatewayConfig(List.of(l), Timeouts.DEFAULTS, null), DEBIAN))
                 .isEmpty();
     }

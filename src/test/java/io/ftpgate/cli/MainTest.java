@@ -3,12 +3,12 @@ package io.ftpgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.config.HostAndPort;
+import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
-import io.ftpgate.config.PortRange;
+import io.ftpgate.net.PortRange;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.data.EphemeralPorts;
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.net.Cidr;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -45,12 +45,12 @@ class ConfigLoaderPolicyTest {
                       - {user: "drop-*", profile: upload-only}
                       - {user: ops, client: [10.0.0.0/8], profile: full}
                 """);
-        assertThat(c.policy().monitor()).isTrue();
-        assertThat(c.policy().limits().maxSessionsPerClient()).isEqualTo(4);
-        assertThat(c.policy().limits().blockTime()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(c.policy().profile("upload-only").permits("RETR")).isFalse();
-        assertThat(c.policy().profile("upload-only").replyText()).isEqualTo("Upload only here.");
-        ListenerPolicy lp = c.listeners().get(0).policy();
+        assertThat(c.gatewayPolicy().monitor()).isTrue();
+        assertThat(c.gatewayPolicy().limits().maxSessionsPerClient()).isEqualTo(4);
+        assertThat(c.gatewayPolicy().limits().blockTime()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.gatewayPolicy().profile("upload-only").permits("RETR")).isFalse();
+        assertThat(c.gatewayPolicy().profile("upload-only").replyText()).isEqualTo("Upload only here.");
+        ListenerPolicy lp = c.listeners().get(0).listenerPolicy();
         assertThat(lp.anonymous()).isFalse();
         assertThat(lp.anonymousWrite()).isTrue();
         InetAddress any = InetAddress.getByName("203.0.113.5");
@@ -62,9 +62,9 @@ class ConfigLoaderPolicyTest {
     @Test
     void defaultsAreSafe() throws Exception {
         GatewayConfig c = load(LISTENER);
-        assertThat(c.policy().monitor()).isFalse();
-        assertThat(c.listeners().get(0).policy().anonymous()).isTrue();
-        assertThat(c.listeners().get(0).policy().anonymousWrite()).isFalse();
+        assertThat(c.gatewayPolicy().monitor()).isFalse();
+        assertThat(c.listeners().get(0).listenerPolicy().anonymous()).isTrue();
+        assertThat(c.listeners().get(0).listenerPolicy().anonymousWrite()).isFalse();
     }
 
     @ParameterizedTest
@@ -91,9 +91,9 @@ class ConfigLoaderPolicyTest {
     @Test
     void fxpRulesAreLoaded() throws Exception {
         GatewayConfig c = load(LISTENER + "    fxp:\n      - {client: [198.51.100.0/24], peer: [203.0.113.7/32]}\n");
-        assertThat(io.ftpgate.policy.FxpRule.allows(c.listeners().get(0).policy().fxp(),
+        assertThat(io.ftpgate.policy.FxpRule.allows(c.listeners().get(0).listenerPolicy().fxp(),
                 InetAddress.getByName("198.51.100.9"), InetAddress.getByName("203.0.113.7"))).isTrue();
-        assertThat(io.ftpgate.policy.FxpRule.allows(c.listeners().get(0).policy().fxp(),
+        assertThat(io.ftpgate.policy.FxpRule.allows(c.listeners().get(0).listenerPolicy().fxp(),
                 InetAddress.getByName("198.51.100.9"), InetAddress.getByName("203.0.113.8"))).isFalse();
         assertThatThrownBy(() -> load(LISTENER + "    fxp:\n      - {client: [198.51.100.0/24]}\n"))
                 .hasMessageContaining("listeners[0].fxp[0]: expected both 'client' and 'peer' address blocks");

@@ -3,7 +3,10 @@ package io.ftpgate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.net.Cidr;
+import io.ftpgate.net.HostAndPort;
+import io.ftpgate.net.PortRange;
+import io.ftpgate.policy.Placement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

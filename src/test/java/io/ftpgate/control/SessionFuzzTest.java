@@ -9,7 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.ftpgate.audit.AuditSink;
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.config.HostAndPort;
+import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
@@ -65,9 +65,9 @@ class SessionFuzzTest {
         Thread t = new Thread(SessionFuzzTest::serve, "fuzz-upstream");
         t.setDaemon(true);
         t.start();
-        ListenerConfig l = new ListenerConfig("fuzz", List.of(new HostAndPort("127.0.0.1", 0)),
-                new HostAndPort(SERVER.getHostAddress(), upstream.getLocalPort()), null, null, null,
-                UpstreamMode.CLIENT, List.of(), List.of());
+        ListenerConfig l = ListenerConfig.builder("fuzz").listen(new HostAndPort("127.0.0.1", 0))
+                .upstream(new HostAndPort(SERVER.getHostAddress(), upstream.getLocalPort()))
+                .upstreamMode(UpstreamMode.CLIENT).build();
         Timeouts quick = new Timeouts(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), Duration.ofSeconds(5));
         gateway = Gateway.start(new GatewayConfig(List.of(l), quick, null), AuditSink.NONE);

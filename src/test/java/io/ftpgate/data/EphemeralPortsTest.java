@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.ftpgate.config.PortRange;
-import io.ftpgate.policy.PortSpan;
+import io.ftpgate.net.PortRange;
+import io.ftpgate.net.PortRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,9 +44,9 @@ class EphemeralPortsTest {
     @Test
     void parsesTheKernelsForms() {
         EphemeralPorts kernel = EphemeralPorts.parse("32768\t60999\n", "80,443,50000-51999\n");
-        assertThat(kernel.ephemeral()).isEqualTo(new PortSpan(32768, 60999));
-        assertThat(kernel.reserved()).containsExactly(new PortSpan(80, 80), new PortSpan(443, 443),
-                new PortSpan(50000, 51999));
+        assertThat(kernel.ephemeral()).isEqualTo(new PortRange(32768, 60999));
+        assertThat(kernel.reserved()).containsExactly(new PortRange(80, 80), new PortRange(443, 443),
+                new PortRange(50000, 51999));
     }
 
     @ParameterizedTest
@@ -75,7 +75,7 @@ class EphemeralPortsTest {
     @Test
     void readsBothFilesAndToleratesAMissingReservedFile() throws Exception {
         Files.writeString(dir.resolve("ip_local_port_range"), "40000\t49999\n");  // as /proc writes it
-        assertThat(EphemeralPorts.read(dir)).contains(new EphemeralPorts(new PortSpan(40000, 49999), List.of()));
+        assertThat(EphemeralPorts.read(dir)).contains(new EphemeralPorts(new PortRange(40000, 49999), List.of()));
         Files.writeString(dir.resolve("ip_local_reserved_ports"), "45000-45099\n");
         assertThat(EphemeralPorts.read(dir).orElseThrow().exposed(PortRange.parse("45000-45199"))).isEqualTo(100);
     }
@@ -116,6 +116,6 @@ class EphemeralPortsTest {
         // sysctl files report size 0; a reader that trusts the size gets "3" instead of "32768\t60999".
         String[] expected = Files.readAllLines(file).get(0).trim().split("\\s+");
         assertThat(EphemeralPorts.read(EphemeralPorts.PROC_IPV4).orElseThrow().ephemeral())
-                .isEqualTo(new PortSpan(Integer.parseInt(expected[0]), Integer.parseInt(expected[1])));
+                .isEqualTo(new PortRange(Integer.parseInt(expected[0]), Integer.parseInt(expected[1])));
     }
 }

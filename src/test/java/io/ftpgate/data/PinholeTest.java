@@ -2,7 +2,7 @@ package io.ftpgate.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ftpgate.config.PortRange;
+import io.ftpgate.net.PortRange;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;

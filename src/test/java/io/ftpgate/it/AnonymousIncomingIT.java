@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ftpgate.audit.AuditEvent;
 import io.ftpgate.auditor.it.MinaServer;
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.config.HostAndPort;
+import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.control.Gateway;
 import io.ftpgate.policy.ListenerPolicy;
@@ -41,9 +41,10 @@ class AnonymousIncomingIT {
         Files.createDirectories(root.resolve("incoming"));
         Files.writeString(root.resolve("incoming/earlier-upload.txt"), "someone else's file\n");
         mina = MinaServer.options().anonymousWrite(true).start(root);
-        ListenerConfig l = new ListenerConfig("incoming", List.of(new HostAndPort("127.0.0.1", 0)),
-                new HostAndPort("127.0.0.1", mina.port()), null, null, null, null, List.of(), List.of(),
-                new ListenerPolicy(List.of(), true, false, List.of(), "full", null, "/incoming"));
+        ListenerConfig l = ListenerConfig.builder("incoming").listen(new HostAndPort("127.0.0.1", 0))
+                .upstream(new HostAndPort("127.0.0.1", mina.port()))
+                .listenerPolicy(new ListenerPolicy(List.of(), true, false, List.of(), "full", null, "/incoming"))
+                .build();
         gw = Gateway.start(new GatewayConfig(List.of(l), null, null), audit);
         InetSocketAddress a = gw.boundAddresses().get(0);
         c = new FTPClient();

@@ -1,13 +1,13 @@
 package io.ftpgate.it;
 
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.config.HostAndPort;
+import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
-import io.ftpgate.config.PortRange;
+import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.control.Gateway;
-import io.ftpgate.policy.Cidr;
+import io.ftpgate.net.Cidr;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -103,9 +103,10 @@ public final class GatewayFixture implements AutoCloseable {
         }
 
         public GatewayFixture start() throws Exception {
-            ListenerConfig lc = new ListenerConfig("it", List.of(new HostAndPort(listenHost, 0)), upstream,
-                    publicAddress, clientPorts, serverPorts, mode, allowClient, allowDestination,
-                    io.ftpgate.policy.ListenerPolicy.DEFAULTS, earlyServerLeg);
+            ListenerConfig lc = ListenerConfig.builder("it").listen(new HostAndPort(listenHost, 0))
+                    .upstream(upstream).publicAddress(publicAddress).clientDataPorts(clientPorts)
+                    .serverDataPorts(serverPorts).upstreamMode(mode).allowClient(allowClient)
+                    .allowDestination(allowDestination).earlyServerLeg(earlyServerLeg).build();
             return new GatewayFixture(lc, timeouts);
         }
     }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ftpgate.audit.AuditEvent;
 import io.ftpgate.cli.DemoUpstream;
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.config.HostAndPort;
+import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.control.Gateway;
 import io.ftpgate.control.GatewayStartException;
@@ -14,7 +14,7 @@ import io.ftpgate.policy.CommandProfile;
 import io.ftpgate.policy.DestinationRules;
 import io.ftpgate.policy.Limits;
 import io.ftpgate.policy.ListenerPolicy;
-import io.ftpgate.policy.PolicySettings;
+import io.ftpgate.policy.GatewayPolicy;
 import io.ftpgate.policy.UserRule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -70,11 +70,11 @@ class PolicyIT {
     }
 
     private static ListenerConfig listener(ListenerPolicy policy) {
-        return new ListenerConfig("policy", List.of(new HostAndPort("127.0.0.1", 0)),
-                new HostAndPort("127.0.0.1", upstreamPort), null, null, null, null, List.of(), List.of(), policy);
+        return ListenerConfig.builder("policy").listen(new HostAndPort("127.0.0.1", 0))
+                .upstream(new HostAndPort("127.0.0.1", upstreamPort)).listenerPolicy(policy).build();
     }
 
-    private void start(ListenerPolicy policy, PolicySettings settings) throws Exception {
+    private void start(ListenerPolicy policy, GatewayPolicy settings) throws Exception {
         gw = Gateway.start(new GatewayConfig(List.of(listener(policy)), null, null, settings), audit);
         address = gw.boundAddresses().get(0);
     }
@@ -99,7 +99,7 @@ class PolicyIT {
 
     @Test
     void readOnlyProfileRefusesWritesButAllowsReads() throws Exception {
-        start(policy(true, "read-only"), PolicySettings.DEFAULTS);
+        start(policy(true, "read-only"), GatewayPolicy.DEFAULTS);
         FTPClient c = login("demo", "demo");
         assertThat(store(c, "/upload/ro.txt")).isFalse();
         assertThat(c.getReplyString()).startsWith("550 Permission denied by gateway policy.");
@@ -119,7 +119,7 @@ class PolicyIT {
         CommandProfile noList = new CommandProfile("no-list", Set.of(), Set.of("LIST", "NLST", "MLSD"), 450,
                 "Listings are not offered.");
         start(policy(true, "full", new UserRule("de*", List.of(), List.of(), "no-list")),
-                new PolicySettings(false, Limits.DEFAULTS, Map.of("no-list", noList)));
+                new GatewayPolicy(false, Limits.DEFAULTS, Map.of("no-list", noList)));
         FTPClient c = login("demo", "demo");
         assertThat(c.listFiles("/")).isEmpty();
         assertThat(c.getReplyCode()).isEqualTo(450);
@@ -130,7 +130,7 @@ class PolicyIT {
 
     @Test
     void anonymousWriteIsDeniedByTheGatewayByDefault() throws Exception {
-        start(policy(true, "full"), PolicySettings.DEFAULTS);
+        start(policy(true, "full"), GatewayPolicy.DEFAULTS);
         FTPClient c = login("anonymous", "guest@example.net");
         assertThat(c.makeDirectory("/upload/anon")).isFalse();
         assertThat(c.getReplyString()).startsWith("550 Anonymous users may not write here.");
@@ -140,7 +140,7 @@ class PolicyIT {
 
     @Test
     void anonymousLoginCanBeRefusedPerListener() throws Exception {
-        start(policy(false, "full"), PolicySettings.DEFAULTS);
+        start(policy(false, "full"), GatewayPolicy.DEFAULTS);
         FTPClient c = new FTPClient();
         c.connect(address.getAddress(), address.getPort());
         assertThat(c.login("anonymous", "guest@example.net")).isFalse();
@@ -153,7 +153,7 @@ class PolicyIT {
 
     @Test
     void sessionsPerClientAreLimited() throws Exception {
-        start(policy(true, "full"), new PolicySettings(false, new Limits(100, 2, 5, Duration.ofMinutes(1)), null));
+        start(policy(true, "full"), new GatewayPolicy(false, new Limits(100, 2, 5, Duration.ofMinutes(1)), null));
         FTPClient a = login("demo", "demo");
         FTPClient b = login("demo", "demo");
         FTPClient third = new FTPClient();
@@ -171,7 +171,7 @@ class PolicyIT {
 
     @Test
     void repeatedLoginFailuresBlockTheAddress() throws Exception {
-        start(policy(true, "full"), new PolicySettings(false, new Limits(100, 10, 2, Duration.ofMinutes(1)), null));
+        start(policy(true, "full"), new GatewayPolicy(false, new Limits(100, 10, 2, Duration.ofMinutes(1)), null));
         FTPClient c = new FTPClient();
         c.connect(address.getAddress(), address.getPort());
         assertThat(c.login("demo", "wrong-1")).isFalse();
@@ -187,7 +187,7 @@ class PolicyIT {
 
     @Test
     void monitorModeRecordsVerdictsWithoutEnforcingThem() throws Exception {
-        start(policy(true, "read-only"), new PolicySettings(true, Limits.DEFAULTS, null));
+        start(policy(true, "read-only"), new GatewayPolicy(true, Limits.DEFAULTS, null));
         FTPClient c = login("demo", "demo");
         assertThat(store(c, "/upload/monitored.txt")).as(c.getReplyString()).isTrue();
         assertThat(Files.readString(root.resolve("upload/monitored.txt"))).isEqualTo("data\n");
@@ -199,18 +199,17 @@ class PolicyIT {
 
     @Test
     void reloadAppliesToNewSessionsOnlyAndABadConfigChangesNothing() throws Exception {
-        start(policy(true, "full"), PolicySettings.DEFAULTS);
+        start(policy(true, "full"), GatewayPolicy.DEFAULTS);
         FTPClient before = login("demo", "demo");
         gw.reload(new GatewayConfig(List.of(listener(policy(true, "read-only"))), null, null,
-                PolicySettings.DEFAULTS));
+                GatewayPolicy.DEFAULTS));
         assertThat(store(before, "/upload/old-session.txt")).as("running sessions keep their policy").isTrue();
         FTPClient after = login("demo", "demo");
         assertThat(store(after, "/upload/new-session.txt")).isFalse();
         assertThat(after.getReplyCode()).isEqualTo(550);
 
-        ListenerConfig moved = new ListenerConfig("policy", List.of(new HostAndPort("127.0.0.1", 1)),
-                new HostAndPort("127.0.0.1", upstreamPort), null, null, null, null, List.of(), List.of(),
-                policy(true, "full"));
+        ListenerConfig moved = ListenerConfig.builder("policy").listen(new HostAndPort("127.0.0.1", 1))
+                .upstream(new HostAndPort("127.0.0.1", upstreamPort)).listenerPolicy(policy(true, "full")).build();
         assertThatThrownBy(() -> gw.reload(new GatewayConfig(List.of(moved), null, null)))
                 .isInstanceOf(GatewayStartException.class).hasMessageContaining("restart");
         FTPClient still = login("demo", "demo");
@@ -221,16 +220,16 @@ class PolicyIT {
     }
 
     private void startForward(DestinationRules destinations) throws Exception {
-        ListenerConfig fwd = new ListenerConfig("forward", List.of(new HostAndPort("127.0.0.1", 0)), null, null,
-                null, null, null, List.of(), List.of(io.ftpgate.policy.Cidr.parse("127.0.0.1/32")),
-                new ListenerPolicy(List.of(), true, false, List.of(), "full", destinations));
+        ListenerConfig fwd = ListenerConfig.builder("forward").listen(new HostAndPort("127.0.0.1", 0))
+                .allowDestination(List.of(io.ftpgate.net.Cidr.parse("127.0.0.1/32")))
+                .listenerPolicy(new ListenerPolicy(List.of(), true, false, List.of(), "full", destinations)).build();
         gw = Gateway.start(new GatewayConfig(List.of(fwd), null, null), audit);
         address = gw.boundAddresses().get(0);
     }
 
     @Test
     void forwardDestinationPortOutsideTheAllowedPortsIsRefused() throws Exception {
-        startForward(new DestinationRules(null, null, null, List.of(new io.ftpgate.policy.PortSpan(21, 21))));
+        startForward(new DestinationRules(null, null, null, List.of(new io.ftpgate.net.PortRange(21, 21))));
         FTPClient c = new FTPClient();
         c.connect(address.getAddress(), address.getPort());
         assertThat(c.login("demo@127.0.0.1:" + upstreamPort, "demo")).isFalse();
@@ -242,7 +241,7 @@ class PolicyIT {
 
     @Test
     void denyDestinationWinsOverAllowDestination() throws Exception {
-        startForward(new DestinationRules(List.of(io.ftpgate.policy.Cidr.parse("127.0.0.0/8")), null, null, null));
+        startForward(new DestinationRules(List.of(io.ftpgate.net.Cidr.parse("127.0.0.0/8")), null, null, null));
         FTPClient c = new FTPClient();
         c.connect(address.getAddress(), address.getPort());
         assertThat(c.login("demo@127.0.0.1:" + upstreamPort, "demo")).isFalse();
@@ -253,9 +252,9 @@ class PolicyIT {
 
     private RawFtp fxpSession(String peerBlock) throws Exception {
         ListenerPolicy p = new ListenerPolicy(List.of(), true, false, List.of(), "full", null, null,
-                List.of(new io.ftpgate.policy.FxpRule(List.of(io.ftpgate.policy.Cidr.parse("127.0.0.1/32")),
-                        List.of(io.ftpgate.policy.Cidr.parse(peerBlock)))));
-        start(p, PolicySettings.DEFAULTS);
+                List.of(new io.ftpgate.policy.FxpRule(List.of(io.ftpgate.net.Cidr.parse("127.0.0.1/32")),
+                        List.of(io.ftpgate.net.Cidr.parse(peerBlock)))));
+        start(p, GatewayPolicy.DEFAULTS);
         RawFtp ftp = RawFtp.open(address);
         ftp.login("demo", "demo");
         ftp.expect(ftp.cmd("TYPE I"), 200);

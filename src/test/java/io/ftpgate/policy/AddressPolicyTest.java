@@ -2,8 +2,7 @@ package io.ftpgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ftpgate.config.HostAndPort;
-import io.ftpgate.config.ListenerConfig;
+import io.ftpgate.net.Cidr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -13,9 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class AddressPolicyTest {
 
-    private static ListenerConfig listener(HostAndPort upstream, List<Cidr> allowDest) {
-        return new ListenerConfig("t", List.of(new HostAndPort("127.0.0.1", 2121)), upstream, null, null, null,
-                null, List.of(), allowDest);
+    private static AddressPolicy policy(Placement placement, List<Cidr> allowDest) {
+        return new AddressPolicy(placement, List.of(), allowDest, List.of(), OWN);
     }
 
     private static final Set<InetSocketAddress> OWN = Set.of(new InetSocketAddress("127.0.0.1", 2121));
@@ -26,7 +24,7 @@ class AddressPolicyTest {
         "::1, true", "fd00::1, true",
     })
     void reverseServesAnyClientByDefault(String client, boolean allowed) throws Exception {
-        AddressPolicy p = new AddressPolicy(listener(new HostAndPort("192.0.2.1", 21), List.of()), OWN);
+        AddressPolicy p = policy(Placement.REVERSE, List.of());
         assertThat(p.clientAllowed(InetAddress.getByName(client))).isEqualTo(allowed);
     }
 
@@ -36,7 +34,7 @@ class AddressPolicyTest {
         "203.0.113.5, false", "2001:db8::1, false",
     })
     void forwardServesOnlyLoopbackAndPrivateClientsByDefault(String client, boolean allowed) throws Exception {
-        AddressPolicy p = new AddressPolicy(listener(null, List.of()), OWN);
+        AddressPolicy p = policy(Placement.FORWARD, List.of());
         assertThat(p.clientAllowed(InetAddress.getByName(client))).isEqualTo(allowed);
     }
 
@@ -47,7 +45,7 @@ class AddressPolicyTest {
         "fe80::1, 21, false", "::ffff:10.0.0.9, 21, false",
     })
     void forwardReachesOnlyPublicDestinationsByDefault(String dest, int port, boolean allowed) throws Exception {
-        AddressPolicy p = new AddressPolicy(listener(null, List.of()), OWN);
+        AddressPolicy p = policy(Placement.FORWARD, List.of());
         assertThat(p.destinationAllowed(InetAddress.getByName(dest), port)).isEqualTo(allowed);
     }
 
@@ -55,7 +53,7 @@ class AddressPolicyTest {
     @CsvSource({"127.0.0.1, 2121, false", "127.0.0.1, 21, true", "127.0.0.2, 21, false"})
     void explicitDestinationListIsExactButNeverTheGatewayItself(String dest, int port, boolean allowed)
             throws Exception {
-        AddressPolicy p = new AddressPolicy(listener(null, List.of(Cidr.parse("127.0.0.1/32"))), OWN);
+        AddressPolicy p = policy(Placement.FORWARD, List.of(Cidr.parse("127.0.0.1/32")));
         assertThat(p.destinationAllowed(InetAddress.getByName(dest), port)).isEqualTo(allowed);
     }
 }

@@ -3,7 +3,9 @@ package io.ftpgate.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ftpgate.audit.Reason;
+import io.ftpgate.event.Reason;
+import io.ftpgate.net.Cidr;
+import io.ftpgate.net.PortRange;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -155,7 +157,7 @@ class PolicyUnitTest {
 
     @Test
     void explicitDestinationPortsReplaceTheDefault() {
-        DestinationRules r = new DestinationRules(null, null, null, List.of(new PortSpan(2121, 2130)));
+        DestinationRules r = new DestinationRules(null, null, null, List.of(new PortRange(2121, 2130)));
         assertThat(r.refuseName("x.example", 2125)).isNull();
         assertThat(r.refuseName("x.example", 21)).contains("port 21");
     }

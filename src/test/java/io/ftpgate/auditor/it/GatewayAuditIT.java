@@ -7,9 +7,9 @@ import io.ftpgate.audit.AuditSink;
 import io.ftpgate.auditor.AuditReport;
 import io.ftpgate.auditor.Severity;
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.config.HostAndPort;
+import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
-import io.ftpgate.config.PortRange;
+import io.ftpgate.net.PortRange;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.control.Gateway;
 import java.nio.file.Path;
@@ -45,9 +45,9 @@ class GatewayAuditIT {
     }
 
     private static void assertGatewayFixes(int upstreamPort) throws Exception {
-        ListenerConfig listener = new ListenerConfig("audit-it", List.of(new HostAndPort("127.0.0.1", 0)),
-                new HostAndPort("127.0.0.1", upstreamPort), null, CLIENT_PORTS, null, UpstreamMode.PASSIVE, null,
-                null);
+        ListenerConfig listener = ListenerConfig.builder("audit-it").listen(new HostAndPort("127.0.0.1", 0))
+                .upstream(new HostAndPort("127.0.0.1", upstreamPort)).clientDataPorts(CLIENT_PORTS)
+                .upstreamMode(UpstreamMode.PASSIVE).build();
         try (Gateway gateway = Gateway.start(new GatewayConfig(List.of(listener), null, null), AuditSink.NONE)) {
             AuditReport r = Audits.anonymous(gateway.boundAddresses().get(0).getPort());
             assertVerdict(r, "bounce-port", Severity.OK, "category 2: PORT refused (501)");

@@ -1,4 +1,4 @@
-package io.ftpgate.config;
+package io.ftpgate.net;
 
 import java.util.Objects;
 

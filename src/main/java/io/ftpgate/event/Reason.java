@@ -1,4 +1,4 @@
-package io.ftpgate.audit;
+package io.ftpgate.event;
 
 /**
  * Stable reason codes carried by {@code refused} (and some {@code session-close}) audit events.

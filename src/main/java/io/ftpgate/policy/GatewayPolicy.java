@@ -4,19 +4,19 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Process-wide policy settings.
+ * The gateway-wide policy, shared by every listener (each also has its own {@link ListenerPolicy}).
  *
  * @param monitor   monitor mode: policy verdicts are logged with {@code "enforced": false} and not applied;
  *                  protocol-safety rules (line limits, NUL, foreign data addresses...) are always applied
  * @param limits    admission limits
  * @param profiles  command profiles by name: the built-ins plus user-defined ones
  */
-public record PolicySettings(boolean monitor, Limits limits, Map<String, CommandProfile> profiles) {
+public record GatewayPolicy(boolean monitor, Limits limits, Map<String, CommandProfile> profiles) {
 
     /** Enforcing, default limits, built-in profiles only. */
-    public static final PolicySettings DEFAULTS = new PolicySettings(false, Limits.DEFAULTS, CommandProfile.BUILT_IN);
+    public static final GatewayPolicy DEFAULTS = new GatewayPolicy(false, Limits.DEFAULTS, CommandProfile.BUILT_IN);
 
-    public PolicySettings {
+    public GatewayPolicy {
         limits = limits == null ? Limits.DEFAULTS : limits;
         Map<String, CommandProfile> all = new HashMap<>(CommandProfile.BUILT_IN);
         if (profiles != null) {

@@ -1,4 +1,4 @@
-package io.ftpgate.policy;
+package io.ftpgate.net;
 
 import io.netty.util.NetUtil;
 import java.net.Inet4Address;
