@@ -1,11 +1,12 @@
 package io.ftpgate.control;
 
-import io.ftpgate.audit.AuditEvent;
 import io.ftpgate.event.Reason;
+import io.ftpgate.event.SessionEvent;
 import io.ftpgate.policy.Placement;
 import io.ftpgate.protocol.Features;
 import io.ftpgate.protocol.FtpCommand;
 import io.ftpgate.protocol.FtpReply;
+import io.ftpgate.protocol.FtpSyntaxException;
 import io.ftpgate.protocol.Verbs;
 
 /**
@@ -15,39 +16,87 @@ import io.ftpgate.protocol.Verbs;
  */
 final class CommandRouter {
 
+    /** Refused commands tolerated per session (after login) before the gateway hangs up. */
+    static final int MAX_ERRORS = 20;
+    /** Refused commands tolerated before login: a client that cannot speak FTP is not given many tries. */
+    static final int MAX_ERRORS_BEFORE_LOGIN = 3;
+
     private final Session s;
+    private int handled;
+    private int errors;
 
     CommandRouter(Session session) {
         this.s = session;
     }
 
-    /** Routes one parsed, known command (called when nothing else is outstanding). */
-    void dispatch(FtpCommand cmd, String line) {
-        String verb = cmd.verb();
-        if (s.server == null) {
-            s.forward.beforeConnect(cmd);
+    /** True when {@code line} is an ABOR, the one command that may overtake an outstanding one. */
+    static boolean isAbort(String line) {
+        try {
+            return Verbs.ABOR.equals(FtpCommand.parse(line).verb());
+        } catch (FtpSyntaxException e) {
+            return false;
+        }
+    }
+
+    /** Handles one client line in its turn: parsed, checked, then {@link #dispatch dispatched}. */
+    void handle(String line) {
+        boolean first = handled++ == 0;
+        FtpCommand cmd;
+        try {
+            cmd = FtpCommand.parse(line);
+        } catch (FtpSyntaxException e) {
+            refuseCommand(Reason.COMMAND_SYNTAX, line, FtpReply.of(500, "Syntax error, command unrecognized."), first);
             return;
         }
-        if (s.isLoggedIn() && !s.sessionPolicy.permits(cmd, line)) {
+        if (Verbs.LPRT.equals(cmd.verb()) || Verbs.LPSV.equals(cmd.verb())) {
+            s.refuse(Reason.LONG_ADDRESS_UNSUPPORTED, line,
+                    FtpReply.of(502, "LPRT/LPSV not supported; use EPRT/EPSV."));
+            return;
+        }
+        if (!Verbs.isKnown(cmd.verb())) {
+            refuseCommand(Reason.COMMAND_UNKNOWN, line, FtpReply.of(502, "Command not implemented."), first);
+            return;
+        }
+        dispatch(cmd, line);
+    }
+
+    private void refuseCommand(Reason reason, String line, FtpReply reply, boolean first) {
+        s.refuse(reason, line, reply);
+        errors++;
+        if (first || errors > (s.isLoggedIn() ? MAX_ERRORS : MAX_ERRORS_BEFORE_LOGIN)) {
+            // A session must open with a valid FTP dialogue (defeats protocol confusion such as NAT slipstreaming).
+            s.refuse(Reason.TOO_MANY_ERRORS, line, FtpReply.of(421, "Too many invalid commands; closing."));
+            s.closeAfterFlush(first ? "protocol-violation" : "too-many-errors");
+        }
+    }
+
+    /** Routes one parsed, known command (called when nothing else is outstanding). */
+    private void dispatch(FtpCommand cmd, String line) {
+        String verb = cmd.verb();
+        if (!s.server().exists()) {
+            s.forward().beforeConnect(cmd);
+            return;
+        }
+        if (s.isLoggedIn() && !s.sessionPolicy().permits(cmd, line)) {
             return;
         }
         switch (verb) {
             case Verbs.PORT, Verbs.EPRT, Verbs.PASV, Verbs.EPSV -> {
                 if (requireLogin(line)) {
-                    s.data.negotiate(cmd);
+                    s.data().negotiate(cmd);
                 }
             }
             case Verbs.AUTH, Verbs.CCC -> s.refuse(Reason.TLS_UNSUPPORTED, line,
                     FtpReply.of(502, "TLS is not supported through this gateway."));
-            case Verbs.USER -> s.forward.user(cmd, line);
+            case Verbs.USER -> s.forward().user(cmd, line);
             case Verbs.REST -> {
                 if (requireLogin(line)) {
                     // The offset is remembered and repeated right before the transfer command (see Transfer).
-                    s.relay(line, verb, reply -> s.data.restartAt(reply.code() == 350 ? cmd.argument() : null));
+                    s.relay(line, verb, reply -> s.data().restartAt(reply.code() == 350 ? cmd.argument() : null));
                 }
             }
             case Verbs.REIN -> {
-                if (s.ctx.config.placement() == Placement.FORWARD) {
+                if (s.ctx().config().placement() == Placement.FORWARD) {
                     s.reply(FtpReply.of(502, "REIN not supported by the forward gateway; reconnect instead."));
                 } else {
                     s.relay(line, verb);
@@ -56,7 +105,7 @@ final class CommandRouter {
             default -> {
                 if (Verbs.isTransfer(verb)) {
                     if (requireLogin(line)) {
-                        s.data.transfer(cmd, line);
+                        s.data().transfer(cmd, line);
                     }
                 } else if (s.isLoggedIn() || Verbs.allowedBeforeLogin(verb)) {
                     if (Verbs.QUIT.equals(verb)) {
@@ -99,24 +148,24 @@ final class CommandRouter {
                 s.reply(reply);
                 if (reply.code() == 230 && !s.isLoggedIn()) {
                     s.setLoggedIn(true);
-                    s.sessionPolicy.loggedIn(s.rawUser());
+                    s.sessionPolicy().loggedIn(s.rawUser());
                     auditLogin("ok", reply);
                 } else if (reply.code() >= 400 && !Verbs.USER.equals(verb)) {
                     auditLogin("failed", reply);
-                    s.sessionPolicy.loginFailed();
+                    s.sessionPolicy().loginFailed();
                 }
             }
             case "CWD", "CDUP", "XCWD", "XCUP" -> {
                 s.reply(reply);
                 if (reply.isPositiveCompletion()) {
-                    s.sessionPolicy.learnDirectory();
+                    s.sessionPolicy().learnDirectory();
                 }
             }
             case Verbs.REIN -> {
                 s.reply(reply);
                 if (reply.code() == 220) {
                     s.setLoggedIn(false);
-                    s.data.reset();
+                    s.data().reset();
                 }
             }
             default -> s.reply(reply);
@@ -127,11 +176,7 @@ final class CommandRouter {
     }
 
     private void auditLogin(String outcome, FtpReply reply) {
-        s.audit(AuditEvent.of("login", s.id, s.clientText())
-                .with("user", s.user())
-                .with("destination", s.destination)
-                .with("outcome", outcome)
-                .with("reply", reply.code())
-                .with("profile", s.isLoggedIn() ? s.sessionPolicy.profileName() : null));
+        s.publish(new SessionEvent.Login(s.origin(), s.user(), s.server().destination(), outcome, reply.code(),
+                s.isLoggedIn() ? s.sessionPolicy().profileName() : null));
     }
 }

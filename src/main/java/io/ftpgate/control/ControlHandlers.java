@@ -43,13 +43,13 @@ final class ControlHandlers extends ChannelInboundHandlerAdapter {
             if (clientSide) {
                 session.onClientLine(line);
             } else {
-                session.onServerLine(line);
+                session.server().onLine(line);
             }
         } else if (msg instanceof LineViolation v) {
             session.onViolation(v, clientSide);
         } else if (msg instanceof TelnetSignal s) {
             // IP/DM precede an ABOR (RFC 959 §4.1.3); the ABOR line itself is what the session acts on.
-            LOG.debug("#{} telnet command {} from client", session.id, s.command());
+            LOG.debug("#{} telnet command {} from client", session.id(), s.command());
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -68,10 +68,10 @@ final class ControlHandlers extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
         if (cause instanceof java.io.IOException) {
             // Resets and broken pipes are part of life on a network.
-            LOG.debug("#{} {} control error: {}", session.id, clientSide ? "client" : "server", cause.toString());
+            LOG.debug("#{} {} control error: {}", session.id(), clientSide ? "client" : "server", cause.toString());
         } else {
             // Anything else is a bug in the gateway: loud, with the stack, and the session is ended safely.
-            LOG.error("#{} internal error on the {} control connection; session closed", session.id,
+            LOG.error("#{} internal error on the {} control connection; session closed", session.id(),
                     clientSide ? "client" : "server", cause);
         }
         if (clientSide) {

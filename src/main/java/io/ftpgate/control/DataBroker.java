@@ -1,8 +1,11 @@
 package io.ftpgate.control;
 
-import io.ftpgate.audit.AuditEvent;
 import io.ftpgate.event.Reason;
+import io.ftpgate.event.SessionEvent;
+import io.ftpgate.event.SessionEvent.Side;
+import io.ftpgate.nat.AddressTranslation;
 import io.ftpgate.data.Pinhole;
+import io.ftpgate.data.PinholeSpec;
 import io.ftpgate.net.Cidr;
 import io.ftpgate.net.SocketAddresses;
 import io.ftpgate.protocol.DataAddresses;
@@ -13,7 +16,6 @@ import io.ftpgate.protocol.FtpSyntaxException;
 import io.ftpgate.protocol.HostPort;
 import io.ftpgate.protocol.Verbs;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,13 +57,6 @@ final class DataBroker {
     private final Session s;
     // Owned by the session's event loop.
     private ClientPlan plan;
-    /**
-     * A spare server leg that no transfer has taken for this long is closed (milliseconds; a field only so
-     * that a test can shorten it). Clients send their transfer command within milliseconds of PASV/EPSV, and
-     * servers time out idle data connections (pyftpdlib ends the whole session after 300 s); a transfer that
-     * comes later simply opens a fresh leg.
-     */
-    static volatile long spareIdleMillis = 20_000;
 
     /** The server leg opened early for the next transfer (see {@link #prepareServerLeg}), or null. */
     private ServerPassiveLeg spare;
@@ -104,12 +99,12 @@ final class DataBroker {
             return;
         }
         InetAddress claimed = Cidr.canonical(hp.address());
-        if (claimed.getClass() != s.clientAddress.getClass()) {
+        if (claimed.getClass() != s.clientAddress().getClass()) {
             refuseFamily(line);
             return;
         }
-        boolean fxp = !claimed.equals(s.clientAddress) && fxpAllowed(claimed);
-        if (!claimed.equals(s.clientAddress) && !fxp) {
+        boolean fxp = !claimed.equals(s.clientAddress()) && fxpAllowed(claimed);
+        if (!claimed.equals(s.clientAddress()) && !fxp) {
             // The FTP bounce attack: a data address other than the client's own. Never connected to.
             s.refuse(Reason.PORT_FOREIGN_ADDRESS, line,
                     FtpReply.of(501, "Illegal " + cmd.verb() + " command: the data address must be your own."));
@@ -122,18 +117,18 @@ final class DataBroker {
         }
         if (fxp) {
             // A configured FXP exception: the client leg goes to that peer, and the record says so.
-            s.audit(AuditEvent.of("fxp", s.id, s.clientText()).with("verb", cmd.verb())
-                    .with("peer", SocketAddresses.hostPort(claimed, hp.port())));
+            s.publish(new SessionEvent.FxpAllowed(s.origin(), cmd.verb(), SocketAddresses.hostPort(claimed, hp.port())));
         }
         replacePlan(null);
         prepareServerLeg(false);
-        plan = new ActivePlan(cmd.verb(), new InetSocketAddress(fxp ? claimed : s.clientAddress, hp.port()));
+        // Only the port is taken from the client's PORT/EPRT: PORT 198,51,100,7,195,80 -> connect clientAddress:50000.
+        plan = new ActivePlan(cmd.verb(), AddressTranslation.clientTarget(fxp ? claimed : s.clientAddress(), hp.port()));
         s.reply(FtpReply.of(200, cmd.verb() + " command successful."));
     }
 
     private void refuseFamily(String line) {
         s.refuse(Reason.PORT_FAMILY, line, FtpReply.of(522, "Network protocol not supported, use ("
-                + familyNumber(s.clientAddress) + ")."));
+                + familyNumber(s.clientAddress()) + ")."));
     }
 
     private static int familyNumber(InetAddress a) {
@@ -159,7 +154,7 @@ final class DataBroker {
                 s.reply(FtpReply.of(200, "EPSV ALL command successful."));
             }
             case IPV4, IPV6 -> {
-                if ((arg == DataAddresses.EpsvArgument.IPV6) != (s.clientAddress instanceof Inet6Address)) {
+                if ((arg == DataAddresses.EpsvArgument.IPV6) != (s.clientAddress() instanceof Inet6Address)) {
                     refuseFamily(cmd.toLine());
                 } else {
                     passive(cmd, true);
@@ -174,8 +169,7 @@ final class DataBroker {
             s.refuse(Reason.EPSV_ALL, cmd.toLine(), FtpReply.of(501, "PASV not allowed after EPSV ALL."));
             return;
         }
-        Inet4Address advertised = s.ctx.advertised.forPasv(s.clientLocal.getAddress());
-        if (!extended && advertised == null) {
+        if (!extended && s.ctx().nat().pasvAddress(s.gatewayClientSide()) == null) {
             s.refuse(Reason.PORT_FAMILY, cmd.toLine(),
                     FtpReply.of(425, "PASV cannot carry an IPv6 address; use EPSV."));
             return;
@@ -185,8 +179,9 @@ final class DataBroker {
         // The server's PASV goes out first: its round trip is the long pole, and it overlaps with binding the
         // client's pinhole, the 229, and the client's connect.
         prepareServerLeg(true);
-        Pinhole.open(s.loop(), s.ctx.transport, s.clientLocal.getAddress(), s.ctx.config.clientDataPorts(),
-                s.clientAddress, this::fxpAllowed, s.ctx.timeouts.pinhole(), pinholeEvents("client")).addListener(f -> {
+        PinholeSpec spec = new PinholeSpec(s.gatewayClientSide(), s.ctx().config().clientDataPorts(),
+                s.clientAddress(), this::fxpAllowed, s.ctx().timeouts().pinhole());
+        Pinholes.open(s, Side.CLIENT, spec).addListener(f -> {
                     if (s.isClosed() || !f.isSuccess()) {
                         if (f.isSuccess()) {
                             ((Pinhole) f.getNow()).close();
@@ -202,8 +197,7 @@ final class DataBroker {
                         // The reply is generated, never edited from anything the server said:
                         //   227 Entering Passive Mode (203,0,113,10,195,80).   or
                         //   229 Entering Extended Passive Mode (|||50000|)
-                        s.reply(extended ? DataAddresses.epsvReply(pinhole.port())
-                                : DataAddresses.pasvReply(advertised, pinhole.port()));
+                        s.reply(s.ctx().nat().passiveReply(extended, s.gatewayClientSide(), pinhole.port()));
                     }
                     s.endLocal();
                 });
@@ -220,7 +214,7 @@ final class DataBroker {
      * server's connection.
      */
     private void prepareServerLeg(boolean clientPassive) {
-        if (!serverPassive(clientPassive) || !s.ctx.config.earlyServerLeg() || !s.isLoggedIn() || !s.serverConnected()
+        if (!serverPassive(clientPassive) || !s.ctx().config().earlyServerLeg() || !s.isLoggedIn() || !s.serverConnected()
                 || (spare != null && spare.alive())) {
             return;
         }
@@ -230,7 +224,7 @@ final class DataBroker {
 
     /** Whether the server side of a transfer is passive, given the client's choice (the upstream mode). */
     private boolean serverPassive(boolean clientPassive) {
-        return switch (s.ctx.config.upstreamMode()) {
+        return switch (s.ctx().config().upstreamMode()) {
             case ACTIVE -> false;
             case PASSIVE -> true;
             case CLIENT -> clientPassive;
@@ -243,7 +237,7 @@ final class DataBroker {
             if (spare == leg) {
                 discardSpare();
             }
-        }, spareIdleMillis, TimeUnit.MILLISECONDS);
+        }, s.ctx().timeouts().spareLeg().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Hands the spare server leg to a transfer: null when there is none still alive (a dead one is dropped). */
@@ -272,27 +266,7 @@ final class DataBroker {
 
     /** True when a configured FXP exception lets this client use {@code peer} as its data peer. */
     private boolean fxpAllowed(InetAddress peer) {
-        return io.ftpgate.policy.FxpRule.allows(s.ctx.config.listenerPolicy().fxp(), s.clientAddress, peer);
-    }
-
-    /** Pinhole events become audit records; side is "client" or "server". */
-    Pinhole.Events pinholeEvents(String side) {
-        return new Pinhole.Events() {
-            @Override
-            public void peerMismatch(InetSocketAddress from) {
-                s.audit(AuditEvent.of("refused", s.id, s.clientText())
-                        .with("reason", Reason.DATA_PEER_MISMATCH.code())
-                        .with("side", side)
-                        .with("input", from == null ? "?" : SocketAddresses.hostPort(from.getAddress(), from.getPort())));
-            }
-
-            @Override
-            public void expired() {
-                s.audit(AuditEvent.of("refused", s.id, s.clientText())
-                        .with("reason", Reason.PINHOLE_EXPIRED.code())
-                        .with("side", side));
-            }
-        };
+        return io.ftpgate.policy.FxpRule.allows(s.ctx().config().listenerPolicy().fxp(), s.clientAddress(), peer);
     }
 
     private void replacePlan(ClientPlan next) {

@@ -60,8 +60,8 @@ final class ForwardLogin {
 
     /** USER once a server is connected. */
     void user(FtpCommand cmd, String line) {
-        if (s.ctx.config.placement() == Placement.REVERSE || cmd.argument().indexOf('@') < 0) {
-            if (s.sessionPolicy.refusesUser(cmd.argument(), line)) {
+        if (s.ctx().config().placement() == Placement.REVERSE || cmd.argument().indexOf('@') < 0) {
+            if (s.sessionPolicy().refusesUser(cmd.argument(), line)) {
                 return;
             }
             s.setUser(cmd.argument());
@@ -70,12 +70,13 @@ final class ForwardLogin {
         }
         // Re-login on the same connection: the destination cannot change mid-session.
         Target t = Target.parse(cmd.argument());
-        if (t == null || !s.destinationHost.equalsIgnoreCase(t.host()) || s.serverRemote.getPort() != t.port()) {
+        if (t == null || !s.server().destinationHost().equalsIgnoreCase(t.host())
+                || s.server().remote().getPort() != t.port()) {
             s.refuse(Reason.DESTINATION_INVALID, cmd.toLine(),
-                    FtpReply.of(530, "Already connected to " + s.destination + "; reconnect to change server."));
+                    FtpReply.of(530, "Already connected to " + s.server().destination() + "; reconnect to change server."));
             return;
         }
-        if (s.sessionPolicy.refusesUser(t.user(), line)) {
+        if (s.sessionPolicy().refusesUser(t.user(), line)) {
             return;
         }
         s.setUser(t.user());
@@ -89,11 +90,11 @@ final class ForwardLogin {
                     FtpReply.of(530, "Log in as USER user@host[:port] to name the server to reach."));
             return;
         }
-        if (s.sessionPolicy.refusesUser(t.user(), cmd.toLine())) {
+        if (s.sessionPolicy().refusesUser(t.user(), cmd.toLine())) {
             return;
         }
         // Name and port are checked as typed, before any lookup is made on the client's behalf.
-        String why = s.ctx.config.listenerPolicy().destinations().refuseName(t.host(), t.port());
+        String why = s.ctx().config().listenerPolicy().destinations().refuseName(t.host(), t.port());
         if (why != null && s.policyRefuses(Reason.DESTINATION_NOT_ALLOWED, cmd.toLine() + " (" + why + ")",
                 FtpReply.of(530, "Destination not allowed by gateway policy."))) {
             return;
@@ -101,7 +102,7 @@ final class ForwardLogin {
         s.setUser(t.user());
         s.beginLocal();
         // Name resolution blocks, so it runs on the resolver pool and the result comes back to the session loop.
-        CompletableFuture.supplyAsync(() -> resolve(t.host()), s.ctx.resolver)
+        CompletableFuture.supplyAsync(() -> resolve(t.host()), s.ctx().resolver())
                 .whenComplete((addresses, err) -> s.loop().execute(() -> resolved(t, cmd, addresses)));
     }
 
@@ -124,7 +125,7 @@ final class ForwardLogin {
         }
         InetAddress chosen = null;
         for (InetAddress a : addresses) {
-            if (s.ctx.addressPolicy.destinationAllowed(a, t.port())) {
+            if (s.ctx().addressPolicy().destinationAllowed(a, t.port())) {
                 chosen = a;
                 break;
             }
@@ -137,13 +138,13 @@ final class ForwardLogin {
             }
             chosen = addresses[0]; // monitor mode: recorded, not enforced
         }
-        s.destinationHost = t.host();
-        s.connectServer(new InetSocketAddress(chosen, t.port()), failure -> {
+        s.server().setDestinationHost(t.host());
+        s.server().connect(new InetSocketAddress(chosen, t.port()), failure -> {
             if (failure != null) {
                 s.refuse(Reason.UPSTREAM_UNREACHABLE, cmd.toLine(),
                         FtpReply.of(530, "Cannot reach " + t.host() + ":" + t.port() + "."));
             } else {
-                s.expect(reply -> onGreeting(t, reply));
+                s.server().expect(reply -> onGreeting(t, reply));
             }
             s.endLocal();
         });

@@ -1,17 +1,20 @@
 package io.ftpgate.control;
 
 import io.ftpgate.audit.AuditSink;
+import io.ftpgate.audit.AuditTrail;
+import io.ftpgate.data.DataPath;
+import io.ftpgate.data.RelayDataPath;
+import io.ftpgate.event.EventBus;
+import io.ftpgate.nat.AddressTranslation;
+import io.ftpgate.policy.Limits;
 import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.data.Transport;
-import io.ftpgate.policy.AddressPolicy;
 import io.ftpgate.policy.Admission;
 import io.ftpgate.net.Cidr;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -32,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +52,6 @@ public final class Gateway implements AutoCloseable {
     private static final int LISTEN_BACKLOG = 1024;
 
     private final EventLoopGroup group;
-    private final ExecutorService resolver;
     private final ChannelGroup listeners = new DefaultChannelGroup("listeners", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
     private final List<InetSocketAddress> bound = new ArrayList<>();
@@ -57,33 +60,46 @@ public final class Gateway implements AutoCloseable {
     // Set once by bindAll; reload swaps the contexts (new sessions see the new policy, running ones keep theirs).
     private final List<AtomicReference<ListenerContext>> contexts = new ArrayList<>();
     private final Set<InetSocketAddress> own = new HashSet<>();
-    private AuditSink audit;
-    private Admission admission;
+    private final ListenerContext.Shared shared;
     private GatewayConfig current;
 
-    private Gateway(Transport transport) {
+    private Gateway(Transport transport, EventBus events, Function<Transport, DataPath> dataPath, Limits limits) {
         this.transport = transport;
         this.group = transport.newGroup(0, "ftpgate-io");
-        this.resolver = Executors.newFixedThreadPool(RESOLVER_THREADS, new DefaultThreadFactory("ftpgate-dns", true));
+        ExecutorService resolver = Executors.newFixedThreadPool(RESOLVER_THREADS,
+                new DefaultThreadFactory("ftpgate-dns", true));
+        this.shared = new ListenerContext.Shared(transport, dataPath.apply(transport), events,
+                new Admission(limits, Clock.systemUTC()), resolver, stopping);
     }
 
-    /** Binds every listener of {@code config}; throws {@link GatewayStartException} with a clear message. */
+    /**
+     * Binds every listener of {@code config}, with the audit log as the one event subscriber; throws
+     * {@link GatewayStartException} with a clear message.
+     */
     public static Gateway start(GatewayConfig config, AuditSink audit) throws GatewayStartException {
+        return start(config, EventBus.of(new AuditTrail(audit)), RelayDataPath::new);
+    }
+
+    /**
+     * Binds every listener of {@code config}. Session events go to {@code events}; data connections are made
+     * and forwarded by the path {@code dataPath} builds for the gateway's transport.
+     */
+    public static Gateway start(GatewayConfig config, EventBus events, Function<Transport, DataPath> dataPath)
+            throws GatewayStartException {
         Transport transport = Transport.detect(false);
-        Gateway gw = new Gateway(transport);
+        Gateway gw = new Gateway(transport, events, dataPath, config.gatewayPolicy().limits());
         try {
-            gw.bindAll(config, audit);
+            gw.bindAll(config);
         } catch (GatewayStartException e) {
             gw.close();
             throw e;
         }
-        LOG.info("ftpgate started ({} transport) on {}", transport.name(), gw.bound);
+        LOG.info("ftpgate started ({} transport, {} data path) on {}", transport.name(),
+                gw.shared.dataPath().name(), gw.bound);
         return gw;
     }
 
-    private void bindAll(GatewayConfig config, AuditSink audit) throws GatewayStartException {
-        this.audit = audit;
-        this.admission = new Admission(config.gatewayPolicy().limits(), Clock.systemUTC());
+    private void bindAll(GatewayConfig config) throws GatewayStartException {
         for (ListenerConfig lc : config.listeners()) {
             AtomicReference<ListenerContext> ref = new AtomicReference<>();
             contexts.add(ref);
@@ -98,18 +114,7 @@ public final class Gateway implements AutoCloseable {
                         .option(ChannelOption.SO_BACKLOG, LISTEN_BACKLOG)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new ChannelInitializer<Channel>() {
-                            @Override
-                            protected void initChannel(Channel ch) {
-                                ListenerContext ctx = ref.get();
-                                if (ctx == null) {
-                                    ch.close(); // still starting up
-                                    return;
-                                }
-                                sessions.add(ch);
-                                new Session(ctx, ch).start();
-                            }
-                        })
+                        .childHandler(ControlPipelines.client(ref::get, false, sessions))
                         .bind(addr).awaitUninterruptibly();
                 if (!f.isSuccess()) {
                     throw new GatewayStartException("cannot listen on " + hp + " (listener " + lc.name() + "): "
@@ -139,8 +144,8 @@ public final class Gateway implements AutoCloseable {
             }
             InetAddress pub = lc.publicAddress() == null ? null
                     : Cidr.canonical(literal(lc.publicAddress(), "public-address of " + lc.name()));
-            out.add(new ListenerContext(lc, upstream, pub, lc.addressPolicy(own), config.gatewayPolicy(), admission,
-                    config.timeouts(), transport, audit, resolver, stopping));
+            out.add(new ListenerContext(lc, upstream, new AddressTranslation(pub), lc.addressPolicy(own),
+                    config.gatewayPolicy(), config.timeouts(), shared));
             LOG.debug("listener {}: {} placement on {}, upstream {}, public address {}, client data ports {}, "
                     + "server data ports {}, upstream mode {}", lc.name(), lc.placement(), lc.listen(),
                     lc.upstream() == null ? "USER user@host" : lc.upstream(),
@@ -167,7 +172,7 @@ public final class Gateway implements AutoCloseable {
                     + " apply that (the running configuration is unchanged)");
         }
         List<ListenerContext> built = buildContexts(next);
-        admission.setLimits(next.gatewayPolicy().limits());
+        shared.admission().setLimits(next.gatewayPolicy().limits());
         for (int i = 0; i < built.size(); i++) {
             contexts.get(i).set(built.get(i));
         }
@@ -217,7 +222,7 @@ public final class Gateway implements AutoCloseable {
         stopping.set(true);
         listeners.close().awaitUninterruptibly();
         sessions.close().awaitUninterruptibly();
-        resolver.shutdownNow();
+        shared.resolver().shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 }

@@ -1,70 +1,75 @@
 package io.ftpgate.control;
 
-import io.ftpgate.audit.AuditSink;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.Timeouts;
-import io.ftpgate.data.DataLegs;
-import io.ftpgate.data.EarlyDataBuffer;
+import io.ftpgate.data.DataPath;
 import io.ftpgate.data.Transport;
-import io.ftpgate.nat.AdvertisedAddress;
+import io.ftpgate.event.EventBus;
+import io.ftpgate.nat.AddressTranslation;
 import io.ftpgate.policy.AddressPolicy;
 import io.ftpgate.policy.Admission;
 import io.ftpgate.policy.GatewayPolicy;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Everything the sessions of one listener share: its configuration and policy, the transport, the audit sink
- * and the resolver pool. Immutable after construction, so safe to read from every event loop.
+ * Everything the sessions of one listener share: its configuration and policies, the address translation, and
+ * what the whole gateway shares. Immutable, so safe to read from every event loop; a reload builds a new one (running
+ * sessions keep theirs).
+ *
+ * @param config        the listener's configuration
+ * @param upstream      the resolved server of a reverse listener; null for forward placement
+ * @param nat           the listener's address translation (227/229 and PORT/EPRT)
+ * @param addressPolicy who may connect, and where a forward session may go
+ * @param gatewayPolicy monitor mode, admission limits, command profiles
+ * @param timeouts      the timers
+ * @param shared        what the whole gateway shares
  */
-final class ListenerContext {
+record ListenerContext(ListenerConfig config, InetSocketAddress upstream, AddressTranslation nat,
+        AddressPolicy addressPolicy, GatewayPolicy gatewayPolicy, Timeouts timeouts, Shared shared) {
 
     /**
-     * Test seam: sees the target of every data-leg connect before it is attempted. The fuzzing oracle uses it
-     * to prove that no input makes the gateway connect anywhere but the two control peers. Null in production.
+     * The gateway-wide parts every listener shares.
+     *
+     * @param transport the Netty transport of the event loops
+     * @param dataPath  how data connections are made and forwarded
+     * @param events    the session-event publisher
+     * @param admission session counts and login-failure blocks
+     * @param resolver  threads for forward-placement name lookups (they block)
+     * @param stopping  set once the gateway shuts down, so sessions it ends say so
      */
-    static volatile java.util.function.Consumer<InetSocketAddress> dataConnectObserver;
-
-    final ListenerConfig config;
-    final InetSocketAddress upstream;
-    final AdvertisedAddress advertised;
-    final AddressPolicy addressPolicy;
-    final GatewayPolicy gatewayPolicy;
-    final Admission admission;
-    final Timeouts timeouts;
-    final Transport transport;
-    final AuditSink audit;
-    final ExecutorService resolver;
-    /** Set once the gateway is shutting down, so sessions it ends say so in their audit record. */
-    final AtomicBoolean stopping;
-
-    ListenerContext(ListenerConfig config, InetSocketAddress upstream, InetAddress publicAddress,
-            AddressPolicy addressPolicy, GatewayPolicy gatewayPolicy, Admission admission, Timeouts timeouts,
-            Transport transport, AuditSink audit, ExecutorService resolver, AtomicBoolean stopping) {
-        this.gatewayPolicy = gatewayPolicy;
-        this.admission = admission;
-        this.config = config;
-        this.upstream = upstream;
-        this.advertised = new AdvertisedAddress(publicAddress);
-        this.addressPolicy = addressPolicy;
-        this.timeouts = timeouts;
-        this.transport = transport;
-        this.audit = audit;
-        this.resolver = resolver;
-        this.stopping = stopping;
+    record Shared(Transport transport, DataPath dataPath, EventBus events, Admission admission,
+            ExecutorService resolver, AtomicBoolean stopping) {
     }
 
-    /** A connect bootstrap on {@code loop} with the connect timeout applied. */
+    DataPath dataPath() {
+        return shared.dataPath();
+    }
+
+    EventBus events() {
+        return shared.events();
+    }
+
+    Admission admission() {
+        return shared.admission();
+    }
+
+    ExecutorService resolver() {
+        return shared.resolver();
+    }
+
+    AtomicBoolean stopping() {
+        return shared.stopping();
+    }
+
+    /** A connect bootstrap for a control connection on {@code loop}, with the connect timeout applied. */
     Bootstrap bootstrap(EventLoop loop, ChannelHandler handler, boolean autoRead) {
+        Transport transport = shared.transport();
         return transport.applyConnectOptions(new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -72,32 +77,5 @@ final class ListenerContext {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.AUTO_READ, autoRead)
                 .handler(handler));
-    }
-
-    /**
-     * Opens a data leg to {@code remote} from {@code localAddress} (port chosen by the kernel), auto-read off:
-     * the relay decides when to read. Data-leg socket and buffer options: {@link DataLegs}.
-     */
-    Future<Channel> connectDataLeg(EventLoop loop, InetSocketAddress remote, InetAddress localAddress) {
-        java.util.function.Consumer<InetSocketAddress> observer = dataConnectObserver;
-        if (observer != null) {
-            observer.accept(remote);
-        }
-        Promise<Channel> p = loop.newPromise();
-        Bootstrap b = DataLegs.apply(bootstrap(loop, new EarlyDataBuffer(), false));
-        b.connect(remote, new InetSocketAddress(localAddress, 0)).addListener(f -> {
-            if (f.isSuccess()) {
-                Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
-                p.setSuccess(ch);
-            } else {
-                p.setFailure(f.cause());
-            }
-        });
-        return p;
-    }
-
-    /** Applies the data-leg options ({@link DataLegs}) to a leg accepted by a pinhole. */
-    static void tuneAcceptedLeg(Channel ch) {
-        DataLegs.apply(ch);
     }
 }

@@ -1,7 +1,7 @@
 package io.ftpgate.control;
 
-import io.ftpgate.audit.AuditEvent;
 import io.ftpgate.event.Reason;
+import io.ftpgate.event.SessionEvent;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.SafeText;
@@ -36,7 +36,7 @@ final class Refusals {
      * must not carry out the action); in monitor mode it is only recorded, with {@code "enforced": false}.
      */
     boolean policyRefuses(Reason reason, String input, FtpReply reply) {
-        boolean enforced = !s.ctx.gatewayPolicy.monitor();
+        boolean enforced = !s.ctx().gatewayPolicy().monitor();
         record(reason, input, enforced ? reply : null, enforced);
         if (enforced && reply != null) {
             s.reply(reply);
@@ -68,14 +68,9 @@ final class Refusals {
     private void record(Reason reason, String input, FtpReply reply, boolean enforced) {
         // A refused PASS line must not put the password into the audit trail or the log.
         String shown = SafeText.redactSecrets(input == null ? "" : input);
-        s.audit(AuditEvent.of("refused", s.id, s.clientText())
-                .with("reason", reason.code())
-                .with("input", SafeText.escape(shown, 512))
-                .with("reply", reply == null ? null : reply.code())
-                .with("enforced", enforced)
-                .with("user", s.user())
-                .with("destination", s.destination));
-        LOG.info("#{} {}refused {}: {}", s.id, enforced ? "" : "(monitor, not enforced) ", reason.code(),
+        s.publish(new SessionEvent.Refused(s.origin(), reason, null, SafeText.escape(shown, 512),
+                reply == null ? null : reply.code(), enforced, s.user(), s.server().destination()));
+        LOG.info("#{} {}refused {}: {}", s.id(), enforced ? "" : "(monitor, not enforced) ", reason.code(),
                 SafeText.escape(shown, 120));
     }
 }

@@ -1,18 +1,14 @@
 package io.ftpgate.control;
 
+import io.ftpgate.data.DataLeg;
 import io.ftpgate.event.Reason;
-import io.ftpgate.data.EarlyDataBuffer;
-import io.ftpgate.net.Cidr;
-import io.ftpgate.protocol.DataAddresses;
+import io.ftpgate.protocol.Verbs;
+import io.ftpgate.nat.AddressTranslation;
 import io.ftpgate.protocol.FtpLimits;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.FtpSyntaxException;
-import io.ftpgate.protocol.HostPort;
-import io.ftpgate.protocol.Verbs;
-import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -51,7 +47,7 @@ final class ServerPassiveLeg {
     }
 
     private final Session s;
-    private final Promise<Channel> leg;
+    private final Promise<DataLeg> leg;
     private String verb;
     private boolean triedEpsv;
     private boolean discarded;
@@ -64,12 +60,12 @@ final class ServerPassiveLeg {
     /** Sends PASV (EPSV to an IPv6 server) and connects to the port of the answer. */
     static ServerPassiveLeg open(Session s) {
         ServerPassiveLeg l = new ServerPassiveLeg(s);
-        l.negotiate(s.serverAddress instanceof Inet4Address ? Verbs.PASV : Verbs.EPSV);
+        l.negotiate(AddressTranslation.passiveVerb(s.server().address()));
         return l;
     }
 
     /** The connected leg, or a {@link Failure}. */
-    Future<Channel> leg() {
+    Future<DataLeg> leg() {
         return leg;
     }
 
@@ -83,7 +79,7 @@ final class ServerPassiveLeg {
      * A failed or discarded leg is not alive.
      */
     boolean alive() {
-        return !discarded && (!leg.isDone() || (leg.isSuccess() && leg.getNow().isActive()));
+        return !discarded && (!leg.isDone() || (leg.isSuccess() && leg.getNow().isOpen()));
     }
 
     /** Releases the leg: a pending answer is still consumed, but nothing more is connected. Idempotent. */
@@ -92,7 +88,6 @@ final class ServerPassiveLeg {
         if (leg.isDone()) {
             if (leg.isSuccess()) {
                 leg.getNow().close();
-                EarlyDataBuffer.discard(leg.getNow());
             }
         } else {
             leg.tryFailure(new Failure("Can't open data connection."));
@@ -101,7 +96,7 @@ final class ServerPassiveLeg {
 
     private void negotiate(String v) {
         verb = v;
-        s.sendPassive(v, reply -> {
+        s.server().sendPassive(v, reply -> {
             if (reply.isPreliminary()) {
                 return false;
             }
@@ -125,47 +120,43 @@ final class ServerPassiveLeg {
                     "Can't open data connection: the server refused passive mode.");
             return;
         }
-        // Only the final line of the final reply to our own PASV/EPSV is parsed.
-        List<String> lines = reply.lines();
-        String text = lines.get(lines.size() - 1);
-        int port;
+        // Only the final line of the final reply to our own PASV/EPSV is parsed, and only its port is used.
+        AddressTranslation.ServerPassive answer;
         try {
-            if (pasv) {
-                HostPort hp = DataAddresses.parsePasvReply(text);
-                if (!Cidr.canonical(hp.address()).equals(s.serverAddress)) {
-                    // A NATed or hostile server: recorded, and ignored by construction (only the port is used).
-                    s.refuse(Reason.PASV_FOREIGN_ADDRESS, "227 " + text, null);
-                }
-                port = hp.port();
-            } else {
-                port = DataAddresses.parseEpsvReply(text);
-            }
+            answer = AddressTranslation.serverTarget(verb, reply, s.server().address());
         } catch (FtpSyntaxException e) {
-            fail(Reason.PASV_SYNTAX, reply.code() + " " + text, "Can't open data connection: bad reply from server.");
+            List<String> lines = reply.lines();
+            fail(Reason.PASV_SYNTAX, reply.code() + " " + lines.get(lines.size() - 1),
+                    "Can't open data connection: bad reply from server.");
             return;
         }
-        if (port < FtpLimits.MIN_DATA_PORT) {
-            fail(Reason.PASV_PRIVILEGED_PORT, reply.code() + " " + text,
+        if (answer.foreignClaim() != null) {
+            // A NATed or hostile server: recorded, and ignored by construction (only the port is used).
+            s.refuse(Reason.PASV_FOREIGN_ADDRESS, answer.foreignClaim(), null);
+        }
+        InetSocketAddress target = answer.target();
+        if (target.getPort() < FtpLimits.MIN_DATA_PORT) {
+            List<String> lines = reply.lines();
+            fail(Reason.PASV_PRIVILEGED_PORT, reply.code() + " " + lines.get(lines.size() - 1),
                     "Can't open data connection: the server named a privileged port.");
             return;
         }
-        InetSocketAddress target = new InetSocketAddress(s.serverAddress, port);
-        s.ctx.connectDataLeg(s.loop(), target, s.serverLocal.getAddress()).addListener(f -> {
-            if (f.isSuccess()) {
-                Channel ch = (Channel) f.getNow();
-                if (discarded || !leg.trySuccess(ch)) {
-                    ch.close();
-                    EarlyDataBuffer.discard(ch);
-                    return;
-                }
-                // One read, so that a server closing the idle leg is noticed on every transport (epoll reads on
-                // EPOLLRDHUP anyway; NIO only with read interest). A server sends nothing before its transfer
-                // command, and EarlyDataBuffer keeps whatever comes for the relay.
-                ch.read();
-            } else {
-                fail(Reason.DATA_CONNECT_FAILED, "server " + target, "Can't open data connection to the server.");
-            }
-        });
+        s.ctx().dataPath().connect(s.loop(), target, s.server().gatewaySide(), s.ctx().timeouts().connect())
+                .addListener(f -> {
+                    if (f.isSuccess()) {
+                        DataLeg connected = (DataLeg) f.getNow();
+                        if (discarded || !leg.trySuccess(connected)) {
+                            connected.close();
+                            return;
+                        }
+                        // A server sends nothing before its transfer command; one that closes the idle leg must
+                        // still be noticed (and the leg replaced) before a transfer tries to use it.
+                        connected.watch();
+                    } else {
+                        fail(Reason.DATA_CONNECT_FAILED, "server " + target,
+                                "Can't open data connection to the server.");
+                    }
+                });
     }
 
     /**

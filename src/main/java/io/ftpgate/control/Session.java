@@ -1,32 +1,35 @@
 package io.ftpgate.control;
 
-import io.ftpgate.audit.AuditEvent;
 import io.ftpgate.event.Reason;
-import io.ftpgate.policy.Placement;
+import io.ftpgate.event.SessionEvent;
 import io.ftpgate.net.Cidr;
 import io.ftpgate.net.SocketAddresses;
+import io.ftpgate.policy.Placement;
 import io.ftpgate.protocol.FtpCommand;
-import io.ftpgate.protocol.FtpLimits;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.FtpSyntaxException;
 import io.ftpgate.protocol.LineViolation;
-import io.ftpgate.protocol.ReplyAssembler;
 import io.ftpgate.protocol.SafeText;
 import io.ftpgate.protocol.Verbs;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client's FTP session through the gateway: the client control connection, the server control
- * connection, and the data brokering between them.
+ * One client's FTP session through the gateway: the client control connection, the server side
+ * ({@link ServerControl}) and the data brokering between them ({@link DataBroker}).
+ *
+ * <p>A session is created by {@link ControlPipelines} once the client's real address is known: the accepted
+ * connection's peer today, the address a PROXY protocol header names when a decoder runs first.
  *
  * <p>Threading: every field is owned by the client channel's event loop; the server control channel and all
  * data channels of the session are registered on that same loop, so no field needs a lock.
@@ -41,103 +44,113 @@ final class Session {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     /** Client lines buffered while a command is outstanding before the gateway stops reading the client. */
     static final int MAX_QUEUED_COMMANDS = 32;
-    /** Refused commands tolerated per session (after login) before the gateway hangs up. */
-    static final int MAX_ERRORS = 20;
-    /** Refused commands tolerated before login: a client that cannot speak FTP is not given many tries. */
-    static final int MAX_ERRORS_BEFORE_LOGIN = 3;
-
-    /** How a server reply is consumed; returns true when it was the final reply of that command. */
-    interface Pending {
-        boolean onReply(FtpReply reply);
-
-        /** True only for the gateway's own PASV/EPSV: the one place a 227/229 may be read. */
-        default boolean acceptsPassiveReply() {
-            return false;
-        }
-    }
-
     /** A server that closes the control connection gets this long to let the client read what is queued. */
     static final long CLOSE_FLUSH_TIMEOUT_MS = 5_000;
 
-    final ListenerContext ctx;
-    final String id;
-    final Channel client;
-    final InetSocketAddress clientRemote;
-    final InetSocketAddress clientLocal;
-    final InetAddress clientAddress;
-    final DataBroker data;
-    final ForwardLogin forward;
+    private final ListenerContext ctx;
+    private final String id;
+    private final Channel client;
+    private final InetSocketAddress clientLocal;
+    private final InetAddress clientAddress;
+    private final int clientPort;
+    private final SessionEvent.Origin origin;
+    private final ServerControl server = new ServerControl(this);
+    private final DataBroker data;
+    private final ForwardLogin forward;
+    private final SessionPolicy sessionPolicy;
     private final CommandRouter router = new CommandRouter(this);
     private final Refusals refusals = new Refusals(this);
+    private final SessionTimers timers = new SessionTimers(this);
     private final long openedNanos = System.nanoTime();
-    private final ReplyAssembler assembler = new ReplyAssembler();
-    private final ArrayDeque<Pending> awaiting = new ArrayDeque<>();
     private final ArrayDeque<String> queued = new ArrayDeque<>();
     private final ClientReplies replies;
-    final SessionPolicy sessionPolicy;
-    private final SessionTimers timers = new SessionTimers(this);
-    // Server side; null until connected.
-    Channel server;
-    InetSocketAddress serverRemote;
-    InetSocketAddress serverLocal;
-    InetAddress serverAddress;
-    String destination;
-    String destinationHost = "";
-    // Session state.
     private boolean loggedIn;
     private String user;
-    private int handled;
     private int busy;
-    private int errors;
     private boolean quitting;
     private boolean closing;
-    private boolean serverGone;
     private boolean closed;
 
-    Session(ListenerContext ctx, Channel client) {
+    /**
+     * @param clientRemote the real client: the connection's peer, or what a PROXY header said
+     * @param clientLocal  the gateway address the client reached
+     */
+    Session(ListenerContext ctx, Channel client, InetSocketAddress clientRemote, InetSocketAddress clientLocal) {
         this.ctx = ctx;
         this.client = client;
         this.id = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-        this.clientRemote = (InetSocketAddress) client.remoteAddress();
-        this.clientLocal = SocketAddresses.canonical((InetSocketAddress) client.localAddress());
+        this.clientLocal = SocketAddresses.canonical(clientLocal);
         this.clientAddress = Cidr.canonical(clientRemote.getAddress());
+        this.clientPort = clientRemote.getPort();
+        this.origin = new SessionEvent.Origin(id, SocketAddresses.hostPort(clientAddress, clientPort));
         this.data = new DataBroker(this);
         this.forward = new ForwardLogin(this);
         this.replies = new ClientReplies(client);
         this.sessionPolicy = new SessionPolicy(this);
     }
 
+    ListenerContext ctx() {
+        return ctx;
+    }
+
+    String id() {
+        return id;
+    }
+
     EventLoop loop() {
         return client.eventLoop();
     }
 
+    /** The client's control address (canonical): the only address a client-side data leg may involve. */
+    InetAddress clientAddress() {
+        return clientAddress;
+    }
+
+    /** The gateway's own address on the client side. */
+    InetAddress gatewayClientSide() {
+        return clientLocal.getAddress();
+    }
+
     String clientText() {
-        return SocketAddresses.hostPort(clientAddress, clientRemote.getPort());
+        return origin.client();
+    }
+
+    ServerControl server() {
+        return server;
+    }
+
+    DataBroker data() {
+        return data;
+    }
+
+    ForwardLogin forward() {
+        return forward;
+    }
+
+    SessionPolicy sessionPolicy() {
+        return sessionPolicy;
     }
 
     // ---------------------------------------------------------------- lifecycle
 
-    /** Called once the client connection is active. */
+    /** Called once, when the client connection is active and its real address known. */
     void start() {
-        client.pipeline().addLast(new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, true),
-                ControlHandlers.clientSide(this));
+        ControlPipelines.installClient(client, this);
         client.closeFuture().addListener(f -> close(
-                ctx.stopping.get() ? "gateway-shutdown" : quitting ? "client-quit" : "client-closed"));
-        audit(AuditEvent.of("session-open", id, clientText())
-                .with("listener", ctx.config.name())
-                .with("placement", ctx.config.placement().name().toLowerCase(java.util.Locale.ROOT))
-                .with("gateway", SocketAddresses.hostPort(clientLocal.getAddress(), clientLocal.getPort())));
+                ctx.stopping().get() ? "gateway-shutdown" : quitting ? "client-quit" : "client-closed"));
+        publish(new SessionEvent.Opened(origin, ctx.config().name(),
+                ctx.config().placement().name().toLowerCase(Locale.ROOT), SocketAddresses.hostPort(clientLocal)));
         Reason refused = sessionPolicy.admit();
         if (refused != null) {
             closeAfterFlush(refused.code());
             return;
         }
         timers.start(true);
-        if (ctx.config.placement() == Placement.REVERSE) {
+        if (ctx.config().placement() == Placement.REVERSE) {
             // Commands a client pipelines before the upstream is even connected wait for it (and its greeting);
             // without this mark they would be handled as if no server were coming.
             beginLocal();
-            connectServer(ctx.upstream, this::onReverseConnected);
+            server.connect(ctx.upstream(), this::onReverseConnected);
         } else {
             reply(FtpReply.of(220, "ftpgate forward gateway ready; log in as USER user@host[:port]."));
         }
@@ -145,13 +158,13 @@ final class Session {
 
     private void onReverseConnected(Throwable failure) {
         if (failure != null) {
-            refuse(Reason.UPSTREAM_UNREACHABLE, ctx.upstream.toString(),
+            refuse(Reason.UPSTREAM_UNREACHABLE, ctx.upstream().toString(),
                     FtpReply.of(421, "Service not available: the server cannot be reached."));
             closeAfterFlush("upstream-unreachable");
             return;
         }
-        destinationHost = ctx.upstream.getHostString();
-        expect(this::onGreeting);
+        server.setDestinationHost(ctx.upstream().getHostString());
+        server.expect(this::onGreeting);
         endLocal();
     }
 
@@ -167,49 +180,18 @@ final class Session {
         return true;
     }
 
-    /**
-     * Connects the server control channel on this session's loop; {@code then} receives null on success or
-     * the failure.
-     */
-    void connectServer(InetSocketAddress target, java.util.function.Consumer<Throwable> then) {
-        ctx.bootstrap(loop(), new io.netty.channel.ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, false),
-                        ControlHandlers.serverSide(Session.this));
-            }
-        }, true).connect(target).addListener((ChannelFutureListener) f -> {
-            if (closed) {
-                f.channel().close();
-                return;
-            }
-            if (!f.isSuccess()) {
-                LOG.info("#{} cannot reach server {}: {}", id, target, f.cause().getMessage());
-                then.accept(f.cause());
-                return;
-            }
-            server = f.channel();
-            serverRemote = SocketAddresses.canonical((InetSocketAddress) server.remoteAddress());
-            serverLocal = SocketAddresses.canonical((InetSocketAddress) server.localAddress());
-            serverAddress = serverRemote.getAddress();
-            destination = SocketAddresses.hostPort(serverRemote.getAddress(), serverRemote.getPort());
-            server.closeFuture().addListener(cf -> onServerClosed());
-            then.accept(null);
-        });
-    }
-
-    private void onServerClosed() {
+    /** The server's control connection closed (see {@link ServerControl}). */
+    void onServerClosed() {
         if (closed) {
             return;
         }
-        serverGone = true;
         // A transfer still delivering data finishes first (its 226 may already be held); then the session ends.
         data.serverControlClosed();
         processQueue();
     }
 
     private void endIfServerGone() {
-        if (serverGone && !closing && !data.transferActive()) {
+        if (server.exists() && !server.isUp() && !closing && !data.transferActive()) {
             if (!quitting) {
                 reply(FtpReply.of(421, "Service not available: the server closed the control connection."));
             }
@@ -227,16 +209,9 @@ final class Session {
         sessionPolicy.release();
         data.close();
         client.close();
-        if (server != null) {
-            server.close();
-        }
-        audit(AuditEvent.of("session-close", id, clientText())
-                .with("reason", reason)
-                .with("user", user())
-                .with("destination", destination)
-                .with("duration-ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos))
-                .with("transfers", data.transfers())
-                .with("bytes", data.bytes()));
+        server.close();
+        publish(new SessionEvent.Closed(origin, reason, user(), server.destination(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos), data.transfers(), data.bytes()));
         LOG.debug("#{} closed: {}", id, reason);
     }
 
@@ -250,7 +225,7 @@ final class Session {
         }
         closing = true;
         client.config().setAutoRead(false);
-        client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> close(reason));
+        client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> close(reason));
         loop().schedule(() -> close(reason), CLOSE_FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -264,7 +239,7 @@ final class Session {
 
     /** True while the server's control connection is up and may be sent commands. */
     boolean serverConnected() {
-        return server != null && !serverGone && !closing && !closed;
+        return server.isUp() && !closing && !closed;
     }
 
     /** QUIT was relayed: the server's hang-up that follows is the client's doing. */
@@ -281,13 +256,13 @@ final class Session {
             close("protocol-confusion");
             return;
         }
-        if (data.transferActive() && !data.abortRequested() && isAbort(line)) {
+        if (data.transferActive() && !data.abortRequested() && CommandRouter.isAbort(line)) {
             // ABOR overtakes the queue: it is the one command meant to interrupt the outstanding one.
             data.abortTransfer();
             return;
         }
         if (ready() && client.isWritable()) {
-            handle(line);
+            router.handle(line);
         } else {
             queued.add(line);
             if (queued.size() >= MAX_QUEUED_COMMANDS || !client.isWritable()) {
@@ -297,47 +272,8 @@ final class Session {
         }
     }
 
-    private static boolean isAbort(String line) {
-        try {
-            return Verbs.ABOR.equals(FtpCommand.parse(line).verb());
-        } catch (FtpSyntaxException e) {
-            return false;
-        }
-    }
-
-    /** Handles one client line in its turn. */
-    private void handle(String line) {
-        boolean first = handled++ == 0;
-        FtpCommand cmd;
-        try {
-            cmd = FtpCommand.parse(line);
-        } catch (FtpSyntaxException e) {
-            refuseCommand(Reason.COMMAND_SYNTAX, line, FtpReply.of(500, "Syntax error, command unrecognized."), first);
-            return;
-        }
-        if (Verbs.LPRT.equals(cmd.verb()) || Verbs.LPSV.equals(cmd.verb())) {
-            refuse(Reason.LONG_ADDRESS_UNSUPPORTED, line, FtpReply.of(502, "LPRT/LPSV not supported; use EPRT/EPSV."));
-            return;
-        }
-        if (!Verbs.isKnown(cmd.verb())) {
-            refuseCommand(Reason.COMMAND_UNKNOWN, line, FtpReply.of(502, "Command not implemented."), first);
-            return;
-        }
-        router.dispatch(cmd, line);
-    }
-
-    private void refuseCommand(Reason reason, String line, FtpReply reply, boolean first) {
-        refuse(reason, line, reply);
-        errors++;
-        if (first || errors > (loggedIn ? MAX_ERRORS : MAX_ERRORS_BEFORE_LOGIN)) {
-            // A session must open with a valid FTP dialogue (defeats protocol confusion such as NAT slipstreaming).
-            refuse(Reason.TOO_MANY_ERRORS, line, FtpReply.of(421, "Too many invalid commands; closing."));
-            closeAfterFlush(first ? "protocol-violation" : "too-many-errors");
-        }
-    }
-
     private boolean ready() {
-        return awaiting.isEmpty() && busy == 0 && !closed && !closing;
+        return server.idle() && busy == 0 && !closed && !closing;
     }
 
     /** A framing violation on either control connection: refused, and the session ends. */
@@ -350,7 +286,7 @@ final class Session {
     void processQueue() {
         endIfServerGone();
         while (ready() && client.isWritable() && !queued.isEmpty()) {
-            handle(queued.poll());
+            router.handle(queued.poll());
         }
         if (queued.size() < MAX_QUEUED_COMMANDS / 2 && client.isWritable() && !closed && !closing
                 && !client.config().isAutoRead()) {
@@ -358,38 +294,11 @@ final class Session {
         }
     }
 
-    // ---------------------------------------------------------------- server side
-
-    /** Expects a reply that no command asked for (a greeting); it goes to {@code pending}. */
-    void expect(Pending pending) {
-        awaiting.add(pending);
-    }
+    // ---------------------------------------------------------------- commands to the server
 
     /** Sends a command line to the server; its replies go to {@code pending}. */
-    void sendToServer(String line, Pending pending) {
-        if (serverGone) {
-            return;
-        }
-        awaiting.add(pending);
-        // A 0xFF data byte reached us as Telnet IAC IAC (RFC 854) and is re-escaped, so the server reads the
-        // same command the gateway checked:  client "RETR a\xFF\xFFb" -> checked "RETR a\xFFb" -> "RETR a\xFF\xFFb".
-        String wire = line.indexOf('\u00ff') < 0 ? line : line.replace("\u00ff", "\u00ff\u00ff");
-        server.writeAndFlush(WireWriter.line(server.alloc(), wire));
-    }
-
-    /** Sends the gateway's own PASV or EPSV; only its final reply may be a 227/229 that is read. */
-    void sendPassive(String verb, Pending pending) {
-        sendToServer(verb, new Pending() {
-            @Override
-            public boolean onReply(FtpReply reply) {
-                return pending.onReply(reply);
-            }
-
-            @Override
-            public boolean acceptsPassiveReply() {
-                return true;
-            }
-        });
+    void sendToServer(String line, ServerControl.Pending pending) {
+        server.send(line, pending);
     }
 
     /** Relays a client command and its replies (see {@link CommandRouter#relay}). */
@@ -398,7 +307,7 @@ final class Session {
     }
 
     /** Relays a client command; {@code after} (may be null) also sees the final reply once it was relayed. */
-    void relay(String line, String verb, java.util.function.Consumer<FtpReply> after) {
+    void relay(String line, String verb, Consumer<FtpReply> after) {
         router.relay(line, verb, after);
     }
 
@@ -419,46 +328,6 @@ final class Session {
     /** The user name as logged in (escaped for audit), or null. */
     String user() {
         return user == null ? null : SafeText.escape(user, 256);
-    }
-
-    void onServerLine(String line) {
-        FtpReply reply;
-        try {
-            reply = assembler.accept(line);
-        } catch (FtpSyntaxException e) {
-            Reason reason = "reply-too-long".equals(e.code()) ? Reason.REPLY_TOO_LONG : Reason.REPLY_MALFORMED;
-            refuse(reason, line, FtpReply.of(421, "The server sent an invalid reply; closing."));
-            closeAfterFlush("protocol-violation");
-            return;
-        }
-        if (reply == null) {
-            return;
-        }
-        Pending head = awaiting.peek();
-        if (isPassiveReply(reply) && (head == null || !head.acceptsPassiveReply())) {
-            // Only the final reply to a PASV/EPSV that ftpgate sent itself is ever read; this one answers
-            // something else (or nothing), so it is replaced before anything relays it: a downstream ALG
-            // might act on it.
-            refuse(Reason.UNEXPECTED_PASV_REPLY, reply.code() + " " + reply.text(), null);
-            reply = FtpReply.of(451, "Unexpected reply from the server withheld by the gateway.");
-        }
-        if (head == null) {
-            if (reply.code() == 421) {
-                reply(reply);
-                closeAfterFlush("server-closed");
-            } else {
-                LOG.info("#{} unsolicited reply from server dropped: {}", id, SafeText.escape(reply.text(), 200));
-            }
-            return;
-        }
-        if (head.onReply(reply)) {
-            awaiting.remove(head);
-            processQueue();
-        }
-    }
-
-    private static boolean isPassiveReply(FtpReply reply) {
-        return reply.code() == 227 || reply.code() == 228 || reply.code() == 229;
     }
 
     // ---------------------------------------------------------------- replies to the client, in order
@@ -489,10 +358,15 @@ final class Session {
         processQueue();
     }
 
-    // ---------------------------------------------------------------- audit
+    // ---------------------------------------------------------------- events
 
-    void audit(AuditEvent event) {
-        ctx.audit.emit(event);
+    /** Which session events belong to. */
+    SessionEvent.Origin origin() {
+        return origin;
+    }
+
+    void publish(SessionEvent event) {
+        ctx.events().publish(event);
     }
 
     /** Records a refusal and, when {@code reply} is not null, answers the client with it. */

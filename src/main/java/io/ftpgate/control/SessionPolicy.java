@@ -27,7 +27,7 @@ final class SessionPolicy {
 
     SessionPolicy(Session session) {
         this.s = session;
-        this.listenerPolicy = session.ctx.config.listenerPolicy();
+        this.listenerPolicy = session.ctx().config().listenerPolicy();
     }
 
     /**
@@ -37,15 +37,16 @@ final class SessionPolicy {
      */
     Reason admit() {
         FtpReply no = FtpReply.of(421, "Service not available for your address.");
-        String addr = io.netty.util.NetUtil.toAddressString(s.clientAddress);
-        if (!s.ctx.addressPolicy.clientAllowed(s.clientAddress) && s.policyRefuses(Reason.CLIENT_NOT_ALLOWED, addr, no)) {
+        String addr = io.netty.util.NetUtil.toAddressString(s.clientAddress());
+        if (!s.ctx().addressPolicy().clientAllowed(s.clientAddress())
+                && s.policyRefuses(Reason.CLIENT_NOT_ALLOWED, addr, no)) {
             return Reason.CLIENT_NOT_ALLOWED;
         }
-        if (io.ftpgate.net.Cidr.anyContains(listenerPolicy.denyClient(), s.clientAddress)
+        if (io.ftpgate.net.Cidr.anyContains(listenerPolicy.denyClient(), s.clientAddress())
                 && s.policyRefuses(Reason.CLIENT_DENIED, addr, no)) {
             return Reason.CLIENT_DENIED;
         }
-        Reason limit = s.ctx.admission.admit(s.clientAddress);
+        Reason limit = s.ctx().admission().admit(s.clientAddress());
         if (limit != null) {
             FtpReply busy = limit == Reason.CLIENT_BLOCKED
                     ? FtpReply.of(421, "Too many failed logins from your address; try again later.")
@@ -53,7 +54,7 @@ final class SessionPolicy {
             if (s.policyRefuses(limit, addr, busy)) {
                 return limit;
             }
-            s.ctx.admission.admitUnchecked(s.clientAddress);
+            s.ctx().admission().admitUnchecked(s.clientAddress());
         }
         counted = true;
         return null;
@@ -63,7 +64,7 @@ final class SessionPolicy {
     void release() {
         if (counted) {
             counted = false;
-            s.ctx.admission.release(s.clientAddress);
+            s.ctx().admission().release(s.clientAddress());
         }
     }
 
@@ -77,8 +78,9 @@ final class SessionPolicy {
     /** Login accepted (230): choose the profile for this user, client and destination. */
     void loggedIn(String user) {
         anonymous = ListenerPolicy.isAnonymous(user);
-        profile = s.ctx.gatewayPolicy.profile(listenerPolicy.profileFor(user, s.clientAddress, s.serverAddress));
-        s.ctx.admission.loginSucceeded(s.clientAddress);
+        profile = s.ctx().gatewayPolicy().profile(
+                listenerPolicy.profileFor(user, s.clientAddress(), s.server().address()));
+        s.ctx().admission().loginSucceeded(s.clientAddress());
         learnDirectory();
     }
 
@@ -107,8 +109,8 @@ final class SessionPolicy {
 
     /** Login refused: count it, and end the session when the address is now blocked. */
     void loginFailed() {
-        if (s.ctx.admission.loginFailed(s.clientAddress)
-                && s.policyRefuses(Reason.LOGIN_FAILURES, io.netty.util.NetUtil.toAddressString(s.clientAddress),
+        if (s.ctx().admission().loginFailed(s.clientAddress())
+                && s.policyRefuses(Reason.LOGIN_FAILURES, io.netty.util.NetUtil.toAddressString(s.clientAddress()),
                         FtpReply.of(421, "Too many failed logins; your address is blocked for a while."))) {
             s.closeAfterFlush("client-blocked");
         }

@@ -31,9 +31,9 @@ final class SessionTimers {
                     s.reply(FtpReply.of(421, "Login timeout; closing control connection."));
                     s.closeAfterFlush("login-timeout");
                 }
-            }, s.ctx.timeouts.login().toNanos(), TimeUnit.NANOSECONDS);
+            }, s.ctx().timeouts().login().toNanos(), TimeUnit.NANOSECONDS);
         }
-        scheduleIdleCheck(s.ctx.timeouts.controlIdle().toNanos());
+        scheduleIdleCheck(s.ctx().timeouts().controlIdle().toNanos());
     }
 
     /** A complete line arrived from the client. */
@@ -56,9 +56,9 @@ final class SessionTimers {
             if (s.isClosed()) {
                 return;
             }
-            long idle = s.ctx.timeouts.controlIdle().toNanos();
+            long idle = s.ctx().timeouts().controlIdle().toNanos();
             long since = System.nanoTime() - lastLineNanos;
-            if (s.data.transferActive()) {
+            if (s.data().transferActive()) {
                 lastLineNanos = System.nanoTime();
                 scheduleIdleCheck(idle);
             } else if (since >= idle) {

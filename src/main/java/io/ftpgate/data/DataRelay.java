@@ -26,19 +26,11 @@ import java.util.concurrent.TimeUnit;
  * leg ends the other is flushed and then closed: no byte is lost and the far peer sees EOF only after the
  * last byte. Both legs must be registered on the same event loop; every method runs there.
  */
-public final class DataRelay {
-
-    /** Final accounting of one relay. */
-    public record Result(long clientToServerBytes, long serverToClientBytes, boolean clean, String failure) {
-        /** Bytes moved in both directions. */
-        public long totalBytes() {
-            return clientToServerBytes + serverToClientBytes;
-        }
-    }
+public final class DataRelay implements DataFlow {
 
     private final Channel clientLeg;
     private final Channel serverLeg;
-    private final Promise<Result> done;
+    private final Promise<FlowResult> done;
     // Owned by the event loop.
     private long clientToServer;
     private long serverToClient;
@@ -46,7 +38,7 @@ public final class DataRelay {
     private int open = 2;
 
     /**
-     * Prepares a relay; nothing moves until {@link #start}.
+     * Prepares a relay; nothing moves until {@link #commit}.
      *
      * @param clientLeg the connection with the client
      * @param serverLeg the connection with the server
@@ -60,12 +52,8 @@ public final class DataRelay {
         this.done = clientLeg.eventLoop().newPromise();
     }
 
-    /**
-     * Starts relaying. {@code idle} (if not null) aborts a relay on which nothing moved for that long.
-     *
-     * @return completes once both legs are closed
-     */
-    public Future<Result> start(Duration idle) {
+    @Override
+    public Future<FlowResult> commit(Duration idle) {
         List<ByteBuf> earlyFromClient = EarlyDataBuffer.takeOver(clientLeg);
         List<ByteBuf> earlyFromServer = EarlyDataBuffer.takeOver(serverLeg);
         install(clientLeg, serverLeg, true, idle);
@@ -99,13 +87,14 @@ public final class DataRelay {
 
     private void install(Channel from, Channel to, boolean fromClient, Duration idle) {
         if (idle != null) {
-            from.pipeline().addLast(new IdleStateHandler(0, 0, idle.toMillis(), TimeUnit.MILLISECONDS));
+            from.pipeline().addLast(DataLegPipeline.IDLE,
+                    new IdleStateHandler(0, 0, idle.toMillis(), TimeUnit.MILLISECONDS));
         }
-        from.pipeline().addLast(new Leg(to, fromClient));
+        from.pipeline().addLast(DataLegPipeline.RELAY, new Leg(to, fromClient));
         from.closeFuture().addListener(f -> legClosed());
     }
 
-    /** Closes both legs at once, discarding data in flight (ABOR, session end). */
+    @Override
     public void abort(String reason) {
         if (failure == null) {
             failure = reason;
@@ -114,14 +103,14 @@ public final class DataRelay {
         serverLeg.close();
     }
 
-    /** Bytes relayed so far, both directions. */
+    @Override
     public long bytesSoFar() {
         return clientToServer + serverToClient;
     }
 
     private void legClosed() {
         if (--open == 0) {
-            done.trySuccess(new Result(clientToServer, serverToClient, failure == null, failure));
+            done.trySuccess(new FlowResult(clientToServer, serverToClient, failure == null, failure));
         }
     }
 

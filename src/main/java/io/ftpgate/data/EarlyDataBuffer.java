@@ -23,11 +23,6 @@ public final class EarlyDataBuffer extends ChannelInboundHandlerAdapter {
 
     private static final AttributeKey<List<ByteBuf>> HELD = AttributeKey.valueOf("ftpgate.early-data");
 
-    /** Installs the buffer on a new data leg; call before the leg can receive anything. */
-    public static void install(Channel leg) {
-        leg.pipeline().addLast(new EarlyDataBuffer());
-    }
-
     /** Removes the buffer from {@code leg} and returns the bytes it held, oldest first (the caller owns them). */
     static List<ByteBuf> takeOver(Channel leg) {
         EarlyDataBuffer b = leg.pipeline().get(EarlyDataBuffer.class);

@@ -9,10 +9,12 @@ import ch.qos.logback.core.read.ListAppender;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.ftpgate.audit.AuditSink;
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
+import io.ftpgate.data.RelayDataPath;
+import io.ftpgate.event.EventBus;
+import io.ftpgate.net.HostAndPort;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -70,8 +72,9 @@ class SessionFuzzTest {
                 .upstreamMode(UpstreamMode.CLIENT).build();
         Timeouts quick = new Timeouts(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), Duration.ofSeconds(5));
-        gateway = Gateway.start(new GatewayConfig(List.of(l), quick, null), AuditSink.NONE);
-        ListenerContext.dataConnectObserver = targets::add;
+        // The oracle watches the data path itself: every outward data connection the gateway attempts.
+        gateway = Gateway.start(new GatewayConfig(List.of(l), quick, null), EventBus.of(),
+                transport -> new ObservedDataPath(new RelayDataPath(transport), targets::add));
         Logger root = (Logger) LoggerFactory.getLogger("io.ftpgate");
         logged.start();
         root.addAppender(logged);
@@ -79,7 +82,6 @@ class SessionFuzzTest {
 
     @AfterAll
     static void stop() throws Exception {
-        ListenerContext.dataConnectObserver = null;
         ((Logger) LoggerFactory.getLogger("io.ftpgate")).detachAppender(logged);
         gateway.close();
         upstream.close();

@@ -2,9 +2,11 @@ package io.ftpgate.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ftpgate.config.Timeouts;
 import io.ftpgate.it.GatewayFixture;
 import io.ftpgate.it.RawFtp;
 import io.ftpgate.it.ScriptedFtpServer;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,19 +18,12 @@ import org.junit.jupiter.api.Test;
  */
 class SpareLegExpiryIT {
 
-    private final long defaultIdle = DataBroker.spareIdleMillis;
-
-    @AfterEach
-    void restore() {
-        DataBroker.spareIdleMillis = defaultIdle;
-    }
-
     @Test
     void anIdleSpareIsClosedAndTheNextTransferOpensAFreshLeg() throws Exception {
-        DataBroker.spareIdleMillis = 300;
         try (ScriptedFtpServer server = new ScriptedFtpServer();
                 GatewayFixture gw = GatewayFixture.builder("127.0.0.1").upstream("127.0.0.1", server.port())
-                        .dataPorts(58000, 59000).start();
+                        .dataPorts(58000, 59000)
+                        .timeouts(Timeouts.DEFAULTS.withSpareLeg(Duration.ofMillis(300))).start();
                 RawFtp ftp = RawFtp.open(gw.address())) {
             server.firstDataConnection = "watch";
             ftp.login("anonymous", "spare-expiry@example.org");

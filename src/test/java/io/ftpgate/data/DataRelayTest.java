@@ -52,7 +52,7 @@ class DataRelayTest {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel c) {
-                            EarlyDataBuffer.install(c);
+                            c.pipeline().addLast(new EarlyDataBuffer());
                         }
                     })
                     .connect(new InetSocketAddress(ss.getInetAddress(), ss.getLocalPort())).sync().channel();
@@ -80,7 +80,7 @@ class DataRelayTest {
         byte[] payload = new byte[8 * 1024 * 1024 + 17];
         new Random(42).nextBytes(payload);
         DataRelay relay = new DataRelay((Channel) c[0], (Channel) s[0]);
-        var done = loop.submit(() -> relay.start(null)).get();
+        var done = loop.submit(() -> relay.commit(null)).get();
         CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
             try {
                 return readAll(client.getInputStream());
@@ -93,7 +93,7 @@ class DataRelayTest {
         }
         server.close();
         assertThat(sha256(received.get(30, TimeUnit.SECONDS))).isEqualTo(sha256(payload));
-        DataRelay.Result r = done.get(10, TimeUnit.SECONDS);
+        FlowResult r = done.get(10, TimeUnit.SECONDS);
         assertThat(r.serverToClientBytes()).isEqualTo(payload.length);
         assertThat(r.clientToServerBytes()).isZero();
         assertThat(r.clean()).isTrue();
@@ -115,7 +115,7 @@ class DataRelayTest {
         // Wait until the gateway's server leg has seen the close: the bytes must be held, not dropped.
         ((Channel) s[0]).closeFuture().await(5, TimeUnit.SECONDS);
         DataRelay relay = new DataRelay((Channel) c[0], (Channel) s[0]);
-        var done = loop.submit(() -> relay.start(null)).get();
+        var done = loop.submit(() -> relay.commit(null)).get();
         client.setSoTimeout(5000);
         assertThat(readAll(client.getInputStream())).isEqualTo(payload);
         assertThat(done.get(5, TimeUnit.SECONDS).serverToClientBytes()).isEqualTo(payload.length);
@@ -128,9 +128,9 @@ class DataRelayTest {
         Object[] c = leg(loop);
         Object[] s = leg(loop);
         DataRelay relay = new DataRelay((Channel) c[0], (Channel) s[0]);
-        var done = loop.submit(() -> relay.start(null)).get();
+        var done = loop.submit(() -> relay.commit(null)).get();
         loop.submit(() -> relay.abort("client-abort")).get();
-        DataRelay.Result r = done.get(5, TimeUnit.SECONDS);
+        FlowResult r = done.get(5, TimeUnit.SECONDS);
         assertThat(r.clean()).isFalse();
         assertThat(r.failure()).isEqualTo("client-abort");
         ((Socket) c[1]).setSoTimeout(5000);

@@ -51,8 +51,8 @@ class PinholeTest {
 
     private Pinhole open(Duration ttl) throws Exception {
         EventLoop loop = group.next();
-        return loop.submit(() -> Pinhole.open(loop, transport, InetAddress.getByName("127.0.0.1"), RANGE,
-                InetAddress.getByName("127.0.0.1"), ttl, recorder)).get().get(5, TimeUnit.SECONDS);
+        return loop.submit(() -> SocketPinhole.open(loop, transport, new PinholeSpec(InetAddress.getByName("127.0.0.1"),
+                RANGE, InetAddress.getByName("127.0.0.1"), ttl), recorder)).get().get(5, TimeUnit.SECONDS);
     }
 
     private static boolean closedByPeer(Socket s) throws IOException {
@@ -77,8 +77,8 @@ class PinholeTest {
         }
         assertThat(events).containsExactly("mismatch 127.0.0.2");
         try (Socket real = new Socket("127.0.0.1", p.port())) {
-            Channel accepted = p.accepted().get(5, TimeUnit.SECONDS);
-            assertThat(((InetSocketAddress) accepted.remoteAddress()).getPort()).isEqualTo(real.getLocalPort());
+            DataLeg accepted = p.accepted().get(5, TimeUnit.SECONDS);
+            assertThat(accepted.remote().getPort()).isEqualTo(real.getLocalPort());
         }
         group.next().submit(p::close).get();
     }
@@ -121,8 +121,9 @@ class PinholeTest {
         EventLoop loop = group.next();
         PortRange one = new PortRange(47100, 47100);
         try (java.net.ServerSocket busy = new java.net.ServerSocket(47100, 1, InetAddress.getByName("127.0.0.1"))) {
-            var f = loop.submit(() -> Pinhole.open(loop, transport, InetAddress.getByName("127.0.0.1"), one,
-                    InetAddress.getByName("127.0.0.1"), Duration.ofSeconds(1), recorder)).get();
+            var f = loop.submit(() -> SocketPinhole.open(loop, transport, new PinholeSpec(
+                    InetAddress.getByName("127.0.0.1"), one, InetAddress.getByName("127.0.0.1"), Duration.ofSeconds(1)),
+                    recorder)).get();
             assertThat(f.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(f.cause()).isInstanceOf(Pinhole.PinholeExhaustedException.class);
         }

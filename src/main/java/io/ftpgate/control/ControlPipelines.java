@@ -1,0 +1,134 @@
+package io.ftpgate.control;
+
+import io.ftpgate.protocol.FtpLimits;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
+
+/**
+ * The pipelines of the two control connections, with the names of their handlers. Data legs have their own
+ * ({@code io.ftpgate.data.DataLegPipeline}).
+ *
+ * <p>Client control connection, in order:
+ * <pre>
+ *   [proxy-protocol]  a PROXY protocol decoder (scale-out behind HAProxy): reads the header, then fires
+ *                     {@link ClientIdentified} with the real client and removes itself
+ *   [tls]             the TLS handler: first for implicit FTPS, inserted here after AUTH TLS ({@link #addTls})
+ *   session-start     {@link SessionStarter}: creates the {@link Session} once the client's address is known,
+ *                     then removes itself
+ *   line-decoder      {@link FtpLineDecoder}: complete lines only
+ *   session           {@link ControlHandlers}: hands lines, Telnet signals and violations to the session
+ * </pre>
+ * Server control connection: {@code [tls]}, {@code line-decoder}, {@code session}.
+ */
+final class ControlPipelines {
+
+    /** Handler name of a PROXY protocol decoder on the client control connection. */
+    static final String PROXY_PROTOCOL = "proxy-protocol";
+    /** Handler name of a control connection's TLS handler. */
+    static final String TLS = "tls";
+    /** Handler name of the {@link SessionStarter}. */
+    static final String SESSION_START = "session-start";
+    /** Handler name of the {@link FtpLineDecoder}. */
+    static final String LINE_DECODER = "line-decoder";
+    /** Handler name of the {@link ControlHandlers}. */
+    static final String SESSION = "session";
+
+    private ControlPipelines() {
+    }
+
+    /**
+     * The initializer of accepted client control connections. {@code context} gives the listener's current
+     * context (a reload swaps it), or null while the gateway is still starting: the connection is then closed.
+     * {@code awaitIdentity} is true when a decoder ahead of the starter will name the real client (PROXY).
+     * Every connection joins {@code sessions}, which the gateway closes on shutdown.
+     */
+    static ChannelInitializer<Channel> client(Supplier<ListenerContext> context, boolean awaitIdentity,
+            ChannelGroup sessions) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ListenerContext ctx = context.get();
+                if (ctx == null) {
+                    ch.close(); // still starting up
+                    return;
+                }
+                sessions.add(ch);
+                ch.pipeline().addLast(SESSION_START, new SessionStarter(ctx, awaitIdentity));
+            }
+        };
+    }
+
+    /** Adds the line decoder and the session's handler to a client control pipeline (see {@link Session#start}). */
+    static void installClient(Channel ch, Session session) {
+        ch.pipeline().addLast(LINE_DECODER, new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, true))
+                .addLast(SESSION, ControlHandlers.clientSide(session));
+    }
+
+    /** The initializer of the session's server control connection. */
+    static ChannelInitializer<Channel> server(Session session) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(LINE_DECODER, new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, false))
+                        .addLast(SESSION, ControlHandlers.serverSide(session));
+            }
+        };
+    }
+
+    /**
+     * Puts a TLS handler in front of the line decoder: every byte the decoder sees from then on has been
+     * decrypted, so the line checks, the bounce refusal and the regenerated 227/229 hold inside TLS as well.
+     */
+    static void addTls(ChannelPipeline pipeline, ChannelHandler tls) {
+        pipeline.addBefore(LINE_DECODER, TLS, tls);
+    }
+
+    /** Fired by a decoder ahead of the {@link SessionStarter} with the real client's addresses. */
+    record ClientIdentified(InetSocketAddress client, InetSocketAddress gateway) {
+    }
+
+    /**
+     * Creates the session of a client control connection once its real address is known: at once from the
+     * connection itself, or, when {@code awaitIdentity}, from the {@link ClientIdentified} event a PROXY decoder
+     * fires. Either way the session's address, policy checks, pinhole peer and audit records use that address.
+     */
+    static final class SessionStarter extends ChannelInboundHandlerAdapter {
+        private final ListenerContext ctx;
+        private final boolean awaitIdentity;
+
+        SessionStarter(ListenerContext ctx, boolean awaitIdentity) {
+            this.ctx = ctx;
+            this.awaitIdentity = awaitIdentity;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext c) {
+            if (!awaitIdentity) {
+                start(c, (InetSocketAddress) c.channel().remoteAddress(),
+                        (InetSocketAddress) c.channel().localAddress());
+            }
+            c.fireChannelActive();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext c, Object evt) {
+            if (evt instanceof ClientIdentified id && awaitIdentity) {
+                start(c, id.client(), id.gateway());
+            } else {
+                c.fireUserEventTriggered(evt);
+            }
+        }
+
+        private void start(ChannelHandlerContext c, InetSocketAddress client, InetSocketAddress gateway) {
+            c.pipeline().remove(this);
+            new Session(ctx, c.channel(), client, gateway).start();
+        }
+    }
+}

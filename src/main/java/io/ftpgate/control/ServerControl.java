@@ -1,0 +1,204 @@
+package io.ftpgate.control;
+
+import io.ftpgate.event.Reason;
+import io.ftpgate.net.SocketAddresses;
+import io.ftpgate.protocol.FtpReply;
+import io.ftpgate.protocol.FtpSyntaxException;
+import io.ftpgate.protocol.ReplyAssembler;
+import io.ftpgate.protocol.SafeText;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of one session: its control connection, the commands outstanding on it and the replies that
+ * answer them. Commands are strictly sequential (see {@link Session}), so every reply is attributed to the
+ * command that caused it; that is what lets the gateway act on a 227/229 only as the final reply to a PASV/EPSV
+ * it sent itself. Owned by the session's event loop.
+ */
+final class ServerControl {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerControl.class);
+
+    /** How a server reply is consumed; returns true when it was the final reply of that command. */
+    interface Pending {
+        boolean onReply(FtpReply reply);
+
+        /** True only for the gateway's own PASV/EPSV: the one place a 227/229 may be read. */
+        default boolean acceptsPassiveReply() {
+            return false;
+        }
+    }
+
+    private final Session s;
+    private final ReplyAssembler assembler = new ReplyAssembler();
+    private final ArrayDeque<Pending> awaiting = new ArrayDeque<>();
+    // Null until connected.
+    private Channel channel;
+    private InetSocketAddress remote;
+    private InetSocketAddress local;
+    private String destination;
+    private String destinationHost = "";
+    private boolean gone;
+
+    ServerControl(Session session) {
+        this.s = session;
+    }
+
+    /**
+     * Connects the server control channel on the session's loop; {@code then} receives null on success or the
+     * failure.
+     */
+    void connect(InetSocketAddress target, Consumer<Throwable> then) {
+        s.ctx().bootstrap(s.loop(), ControlPipelines.server(s), true).connect(target)
+                .addListener((ChannelFutureListener) f -> {
+                    if (s.isClosed()) {
+                        f.channel().close();
+                        return;
+                    }
+                    if (!f.isSuccess()) {
+                        LOG.info("#{} cannot reach server {}: {}", s.id(), target, f.cause().getMessage());
+                        then.accept(f.cause());
+                        return;
+                    }
+                    channel = f.channel();
+                    remote = SocketAddresses.canonical((InetSocketAddress) channel.remoteAddress());
+                    local = SocketAddresses.canonical((InetSocketAddress) channel.localAddress());
+                    destination = SocketAddresses.hostPort(remote);
+                    channel.closeFuture().addListener(cf -> {
+                        gone = true;
+                        s.onServerClosed();
+                    });
+                    then.accept(null);
+                });
+    }
+
+    /** True once a server control connection exists (it may have closed since). */
+    boolean exists() {
+        return channel != null;
+    }
+
+    /** True while the connection is up and may be sent commands. */
+    boolean isUp() {
+        return channel != null && !gone;
+    }
+
+    /** The server's control address (canonical), or null before connecting. */
+    InetAddress address() {
+        return remote == null ? null : remote.getAddress();
+    }
+
+    /** The server's control socket address. */
+    InetSocketAddress remote() {
+        return remote;
+    }
+
+    /** The gateway's own address on the server side (the local end of the control connection). */
+    InetAddress gatewaySide() {
+        return local.getAddress();
+    }
+
+    /** {@code address:port} of the server for audit records, or null before connecting. */
+    String destination() {
+        return destination;
+    }
+
+    /** The host name the session asked for (forward placement), or the configured upstream host. */
+    String destinationHost() {
+        return destinationHost;
+    }
+
+    void setDestinationHost(String host) {
+        destinationHost = host;
+    }
+
+    /** True when no command is outstanding at the server. */
+    boolean idle() {
+        return awaiting.isEmpty();
+    }
+
+    /** Expects a reply that no command asked for (a greeting); it goes to {@code pending}. */
+    void expect(Pending pending) {
+        awaiting.add(pending);
+    }
+
+    /** Sends a command line to the server; its replies go to {@code pending}. */
+    void send(String line, Pending pending) {
+        if (gone) {
+            return;
+        }
+        awaiting.add(pending);
+        // A 0xFF data byte reached us as Telnet IAC IAC (RFC 854) and is re-escaped, so the server reads the
+        // same command the gateway checked:  client "RETR a\xFF\xFFb" -> checked "RETR a\xFFb" -> "RETR a\xFF\xFFb".
+        String wire = line.indexOf('\u00ff') < 0 ? line : line.replace("\u00ff", "\u00ff\u00ff");
+        channel.writeAndFlush(WireWriter.line(channel.alloc(), wire));
+    }
+
+    /** Sends the gateway's own PASV or EPSV; only its final reply may be a 227/229 that is read. */
+    void sendPassive(String verb, Pending pending) {
+        send(verb, new Pending() {
+            @Override
+            public boolean onReply(FtpReply reply) {
+                return pending.onReply(reply);
+            }
+
+            @Override
+            public boolean acceptsPassiveReply() {
+                return true;
+            }
+        });
+    }
+
+    /** One complete line from the server. */
+    void onLine(String line) {
+        FtpReply reply;
+        try {
+            reply = assembler.accept(line);
+        } catch (FtpSyntaxException e) {
+            Reason reason = "reply-too-long".equals(e.code()) ? Reason.REPLY_TOO_LONG : Reason.REPLY_MALFORMED;
+            s.refuse(reason, line, FtpReply.of(421, "The server sent an invalid reply; closing."));
+            s.closeAfterFlush("protocol-violation");
+            return;
+        }
+        if (reply == null) {
+            return;
+        }
+        Pending head = awaiting.peek();
+        if (isPassiveReply(reply) && (head == null || !head.acceptsPassiveReply())) {
+            // Only the final reply to a PASV/EPSV that ftpgate sent itself is ever read; this one answers
+            // something else (or nothing), so it is replaced before anything relays it: a downstream ALG
+            // might act on it.
+            s.refuse(Reason.UNEXPECTED_PASV_REPLY, reply.code() + " " + reply.text(), null);
+            reply = FtpReply.of(451, "Unexpected reply from the server withheld by the gateway.");
+        }
+        if (head == null) {
+            if (reply.code() == 421) {
+                s.reply(reply);
+                s.closeAfterFlush("server-closed");
+            } else {
+                LOG.info("#{} unsolicited reply from server dropped: {}", s.id(), SafeText.escape(reply.text(), 200));
+            }
+            return;
+        }
+        if (head.onReply(reply)) {
+            awaiting.remove(head);
+            s.processQueue();
+        }
+    }
+
+    private static boolean isPassiveReply(FtpReply reply) {
+        return reply.code() == 227 || reply.code() == 228 || reply.code() == 229;
+    }
+
+    /** Closes the connection, if any. */
+    void close() {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.ftpgate.data;
+
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+
+/** A {@link DataLeg} of the relay path: a Netty channel with auto-read off and an {@link EarlyDataBuffer}. */
+final class ChannelLeg implements DataLeg {
+
+    private final Channel channel;
+
+    ChannelLeg(Channel channel) {
+        this.channel = channel;
+    }
+
+    /** The channel of a leg made by the relay path; anything else is a programming error. */
+    static Channel channelOf(DataLeg leg) {
+        if (leg instanceof ChannelLeg c) {
+            return c.channel;
+        }
+        throw new IllegalArgumentException("not a leg of the relay data path: " + leg);
+    }
+
+    @Override
+    public InetSocketAddress remote() {
+        return (InetSocketAddress) channel.remoteAddress();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    @Override
+    public void watch() {
+        // One read: epoll notices EPOLLRDHUP anyway, NIO only with read interest. EarlyDataBuffer keeps the bytes.
+        channel.read();
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+        EarlyDataBuffer.discard(channel);
+    }
+
+    @Override
+    public String toString() {
+        return channel.toString();
+    }
+}
