@@ -4,18 +4,11 @@ import io.ftpgate.config.YamlTree.Entry;
 import io.ftpgate.config.YamlTree.MapNode;
 import io.ftpgate.config.YamlTree.Node;
 import io.ftpgate.config.YamlTree.Pos;
-import io.ftpgate.config.YamlTree.Scalar;
 import io.ftpgate.config.YamlTree.Seq;
 import io.ftpgate.net.Cidr;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.net.PortRange;
-import io.ftpgate.policy.CommandProfile;
-import io.ftpgate.policy.DestinationRules;
-import io.ftpgate.policy.FxpRule;
-import io.ftpgate.policy.Limits;
-import io.ftpgate.policy.ListenerPolicy;
 import io.ftpgate.policy.GatewayPolicy;
-import io.ftpgate.policy.UserRule;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
@@ -27,8 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -85,7 +76,7 @@ public final class ConfigLoader {
     static final List<String> FXP_KEYS = List.of("client", "peer");
 
     /** Names appear in logs and audit events; keeping them to a safe alphabet keeps those lines parseable. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private ConfigLoader() {
     }
@@ -130,12 +121,13 @@ public final class ConfigLoader {
         }
     }
 
-    /** Walks the tree; holds the file name so every error can be prefixed with it. */
-    private static final class Reader {
-        private final String file;
+    /** Walks the tree; the policy parts are read by a {@link PolicyReader}. */
+    private static final class Reader extends TreeReader {
+        private final PolicyReader policies;
 
         Reader(String file) {
-            this.file = file;
+            super(file);
+            this.policies = new PolicyReader(file);
         }
 
         GatewayConfig config(Node root) throws ConfigException {
@@ -188,7 +180,7 @@ public final class ConfigLoader {
                 }
                 listeners.add(l);
             }
-            GatewayPolicy policy = policySettings(top);
+            GatewayPolicy policy = policies.gatewayPolicy(top);
             for (int i = 0; i < listeners.size(); i++) {
                 try {
                     listeners.get(i).listenerPolicy().checkProfiles(policy.profiles());
@@ -201,150 +193,6 @@ public final class ConfigLoader {
                 }
             }
             return new GatewayConfig(listeners, timeouts, auditLog, policy);
-        }
-
-        private GatewayPolicy policySettings(MapNode top) throws ConfigException {
-            Map<String, Entry> e = top.entries();
-            boolean monitor = e.containsKey("monitor")
-                    && value(e.get("monitor").value(), "monitor", "true or false", ConfigValues::bool);
-            Limits limits = Limits.DEFAULTS;
-            if (e.containsKey("limits")) {
-                MapNode m = map(e.get("limits").value(), "limits", LIMIT_KEYS, "a mapping with keys "
-                        + String.join(", ", LIMIT_KEYS));
-                Limits d = Limits.DEFAULTS;
-                try {
-                    limits = new Limits(
-                            intValue(m, "limits.max-sessions", d.maxSessions()),
-                            intValue(m, "limits.max-sessions-per-client", d.maxSessionsPerClient()),
-                            intValue(m, "limits.max-login-failures", d.maxLoginFailures()),
-                            m.entries().containsKey("block-time") ? value(m.entries().get("block-time").value(),
-                                    "limits.block-time", "a duration such as 10m", ConfigValues::duration)
-                                    : d.blockTime());
-                } catch (IllegalArgumentException ex) {
-                    throw error(m.pos(), "limits", ex.getMessage());
-                }
-            }
-            Map<String, CommandProfile> profiles = new HashMap<>();
-            if (e.containsKey("profiles")) {
-                Node pn = e.get("profiles").value();
-                if (!(pn instanceof MapNode pm)) {
-                    throw error(pn.pos(), "profiles", "expected a mapping of profile names to profiles, got "
-                            + pn.kind());
-                }
-                for (Map.Entry<String, Entry> pe : pm.entries().entrySet()) {
-                    profiles.put(pe.getKey(), profile(pe.getKey(), pe.getValue()));
-                }
-            }
-            return new GatewayPolicy(monitor, limits, profiles);
-        }
-
-        private CommandProfile profile(String name, Entry entry) throws ConfigException {
-            String path = "profiles." + name;
-            if (CommandProfile.BUILT_IN.containsKey(name)) {
-                throw error(entry.keyPos(), path, "'" + name + "' is a built-in profile; choose another name");
-            }
-            if (!NAME.matcher(name).matches()) {
-                throw error(entry.keyPos(), path, "expected a profile name of letters, digits, '.', '_' or '-'");
-            }
-            MapNode m = map(entry.value(), path, PROFILE_KEYS, "a mapping with 'allow' or 'deny' and optionally"
-                    + " 'reply'");
-            Map<String, Entry> e = m.entries();
-            Set<String> allow = e.containsKey("allow") ? Set.copyOf(list(e.get("allow").value(), path + ".allow",
-                    "FTP verbs", ConfigValues::verb)) : Set.of();
-            Set<String> deny = e.containsKey("deny") ? Set.copyOf(list(e.get("deny").value(), path + ".deny",
-                    "FTP verbs", ConfigValues::verb)) : Set.of();
-            int code = CommandProfile.DEFAULT_REPLY_CODE;
-            String text = CommandProfile.DEFAULT_REPLY_TEXT;
-            if (e.containsKey("reply")) {
-                String reply = scalar(e.get("reply").value(), path + ".reply", "a reply such as \"550 Not here.\"");
-                java.util.regex.Matcher rm = java.util.regex.Pattern.compile("([45][0-9][0-9]) (\\S.*)").matcher(reply);
-                if (!rm.matches()) {
-                    throw error(e.get("reply").value().pos(), path + ".reply", "expected a 4xx or 5xx code and a"
-                            + " text, such as \"550 Not allowed here.\", got '" + reply + "'");
-                }
-                code = Integer.parseInt(rm.group(1));
-                text = rm.group(2);
-            }
-            try {
-                return new CommandProfile(name, allow, deny, code, text);
-            } catch (IllegalArgumentException ex) {
-                throw error(m.pos(), path, ex.getMessage());
-            }
-        }
-
-        private int intValue(MapNode m, String path, int dflt) throws ConfigException {
-            Entry e = m.entries().get(path.substring(path.indexOf('.') + 1));
-            return e == null ? dflt : value(e.value(), path, "a whole number of at least 1", ConfigValues::positiveInt);
-        }
-
-        private ListenerPolicy listenerPolicy(Map<String, Entry> e, String path) throws ConfigException {
-            List<Cidr> deny = e.containsKey("deny-client") ? list(e.get("deny-client").value(),
-                    path + ".deny-client", "address blocks", ConfigValues::cidr) : List.of();
-            boolean anonymous = !e.containsKey("anonymous")
-                    || value(e.get("anonymous").value(), path + ".anonymous", "true or false", ConfigValues::bool);
-            boolean anonymousWrite = e.containsKey("anonymous-write") && value(e.get("anonymous-write").value(),
-                    path + ".anonymous-write", "true or false", ConfigValues::bool);
-            String dflt = opt(e, "default-profile", path, "a profile name", t -> t);
-            List<UserRule> rules = new ArrayList<>();
-            if (e.containsKey("rules")) {
-                Node rn = e.get("rules").value();
-                if (!(rn instanceof Seq rs)) {
-                    throw error(rn.pos(), path + ".rules", "expected a list of rules, got " + rn.kind());
-                }
-                for (int i = 0; i < rs.items().size(); i++) {
-                    String rp = path + ".rules[" + i + "]";
-                    MapNode rm = map(rs.items().get(i), rp, RULE_KEYS, "a rule with 'profile' and optionally"
-                            + " 'user', 'client', 'destination'");
-                    Map<String, Entry> r = rm.entries();
-                    if (!r.containsKey("profile")) {
-                        throw error(rm.pos(), rp + ".profile", "missing; expected the profile this rule selects");
-                    }
-                    rules.add(new UserRule(opt(r, "user", rp, "a user name or glob", t -> t),
-                            r.containsKey("client") ? list(r.get("client").value(), rp + ".client", "address blocks",
-                                    ConfigValues::cidr) : List.of(),
-                            r.containsKey("destination") ? list(r.get("destination").value(), rp + ".destination",
-                                    "address blocks", ConfigValues::cidr) : List.of(),
-                            scalar(r.get("profile").value(), rp + ".profile", "a profile name")));
-                }
-            }
-            String incoming = opt(e, "anonymous-incoming", path, "an absolute server path such as /incoming",
-                    ConfigValues::serverDirectory);
-            List<FxpRule> fxp = new ArrayList<>();
-            if (e.containsKey("fxp")) {
-                Node fn = e.get("fxp").value();
-                if (!(fn instanceof Seq fs)) {
-                    throw error(fn.pos(), path + ".fxp", "expected a list of {client: [...], peer: [...]}, got "
-                            + fn.kind());
-                }
-                for (int i = 0; i < fs.items().size(); i++) {
-                    String fp = path + ".fxp[" + i + "]";
-                    MapNode fm = map(fs.items().get(i), fp, FXP_KEYS, "a mapping with 'client' and 'peer'");
-                    Map<String, Entry> f = fm.entries();
-                    if (!f.containsKey("client") || !f.containsKey("peer")) {
-                        throw error(fm.pos(), fp, "expected both 'client' and 'peer' address blocks");
-                    }
-                    fxp.add(new FxpRule(list(f.get("client").value(), fp + ".client", "address blocks",
-                            ConfigValues::cidr), list(f.get("peer").value(), fp + ".peer", "address blocks",
-                            ConfigValues::cidr)));
-                }
-            }
-            return new ListenerPolicy(deny, anonymous, anonymousWrite, rules, dflt, destinationRules(e, path),
-                    incoming, fxp);
-        }
-
-        private DestinationRules destinationRules(Map<String, Entry> e, String path) throws ConfigException {
-            return new DestinationRules(
-                    e.containsKey("deny-destination") ? list(e.get("deny-destination").value(),
-                            path + ".deny-destination", "address blocks", ConfigValues::cidr) : List.of(),
-                    e.containsKey("allow-destination-hosts") ? list(e.get("allow-destination-hosts").value(),
-                            path + ".allow-destination-hosts", "host names or globs", ConfigValues::hostGlob)
-                            : List.of(),
-                    e.containsKey("deny-destination-hosts") ? list(e.get("deny-destination-hosts").value(),
-                            path + ".deny-destination-hosts", "host names or globs", ConfigValues::hostGlob)
-                            : List.of(),
-                    e.containsKey("destination-ports") ? list(e.get("destination-ports").value(),
-                            path + ".destination-ports", "ports or ranges such as 21 or 2121-2130",
-                            ConfigValues::anyPortRange) : null);
         }
 
         private Timeouts timeouts(Node n) throws ConfigException {
@@ -399,7 +247,7 @@ public final class ConfigLoader {
             try {
                 l = ListenerConfig.builder(name).listen(listen).upstream(upstream).publicAddress(publicAddress)
                         .clientDataPorts(clientPorts).serverDataPorts(serverPorts).upstreamMode(mode)
-                        .allowClient(allowClient).allowDestination(allowDest).listenerPolicy(listenerPolicy(e, path))
+                        .allowClient(allowClient).allowDestination(allowDest).listenerPolicy(policies.listenerPolicy(e, path))
                         .earlyServerLeg(early).build();
             } catch (IllegalArgumentException | NullPointerException ex) {
                 throw error(m.pos(), path, ex.getMessage());
@@ -415,65 +263,6 @@ public final class ConfigLoader {
         private Pos listenPos(MapNode m, int j) {
             Node n = m.entries().get("listen").value();
             return n instanceof Seq s ? s.items().get(j).pos() : n.pos();
-        }
-
-        private <T> T opt(Map<String, Entry> e, String key, String path, String what, Function<String, T> parser)
-                throws ConfigException {
-            Entry entry = e.get(key);
-            return entry == null ? null : value(entry.value(), path + "." + key, what, parser);
-        }
-
-        /** A list of values; a single scalar is accepted as a one-item list ({@code listen: "0.0.0.0:21"}). */
-        private <T> List<T> list(Node n, String path, String what, Function<String, T> parser)
-                throws ConfigException {
-            if (n instanceof Scalar) {
-                return List.of(value(n, path, what, parser));
-            }
-            if (!(n instanceof Seq seq)) {
-                throw error(n.pos(), path, "expected a list of " + what + ", got " + n.kind());
-            }
-            List<T> out = new ArrayList<>();
-            for (int i = 0; i < seq.items().size(); i++) {
-                out.add(value(seq.items().get(i), path + "[" + i + "]", what, parser));
-            }
-            return out;
-        }
-
-        private <T> T value(Node n, String path, String what, Function<String, T> parser) throws ConfigException {
-            String text = scalar(n, path, what);
-            try {
-                return parser.apply(text);
-            } catch (IllegalArgumentException ex) {
-                throw error(n.pos(), path, ex.getMessage());
-            }
-        }
-
-        private String scalar(Node n, String path, String what) throws ConfigException {
-            if (n instanceof Scalar s && !s.isNull()) {
-                return s.text();
-            }
-            throw error(n.pos(), path, "expected " + what + ", got " + n.kind());
-        }
-
-        private MapNode map(Node n, String path, List<String> keys, String what) throws ConfigException {
-            if (!(n instanceof MapNode m)) {
-                throw error(n.pos(), path, "expected " + what + ", got " + n.kind());
-            }
-            for (Map.Entry<String, Entry> e : m.entries().entrySet()) {
-                if (!keys.contains(e.getKey())) {
-                    String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-                    String hint = KeyHints.suggest(e.getKey(), keys);
-                    throw error(e.getValue().keyPos(), p, "unknown key"
-                            + (hint == null ? "" : "; did you mean '" + hint + "'?")
-                            + " (expected one of: " + String.join(", ", keys) + ")");
-                }
-            }
-            return m;
-        }
-
-        private ConfigException error(Pos pos, String path, String message) {
-            return new ConfigException(file + ":" + pos.line() + ":" + pos.column() + ": "
-                    + (path.isEmpty() ? "" : path + ": ") + message);
         }
     }
 }

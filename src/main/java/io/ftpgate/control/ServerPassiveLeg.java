@@ -64,6 +64,11 @@ final class ServerPassiveLeg {
         return l;
     }
 
+    /** The client's 425 text for a leg that failed with {@code cause}. */
+    static String failureText(Throwable cause) {
+        return cause instanceof Failure why ? why.getMessage() : "Can't open data connection to the server.";
+    }
+
     /** The connected leg, or a {@link Failure}. */
     Future<DataLeg> leg() {
         return leg;

@@ -33,33 +33,12 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Without an early leg (disabled, not logged in yet, or closed by the server meanwhile) the PASV and the
  * connect happen after the transfer command instead, as {@link ServerPassiveLeg#open}; for an active server
- * the leg is a {@link ServerActiveLeg}. The progress toward the server is an explicit {@link State}; ABOR can
+ * the leg is a {@link ServerActiveLeg}. The progress toward the server is an explicit {@link TransferState}; ABOR can
  * come in any state. Every method runs on the session's event loop.
  */
 final class Transfer implements ServerActiveLeg.Events {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transfer.class);
-
-    /** Where the transfer stands with the server. */
-    enum State {
-        /** The legs are being made; the server has not heard of the transfer. */
-        PREPARING,
-        /** The client's REST is repeated (the gateway's own PASV/PORT came between); its 350 is awaited. */
-        RESTARTING,
-        /** The transfer command is out; no reply yet. */
-        COMMANDED,
-        /** The server took the command (1xx, or 2xx at once): its data connection is in use, data may flow. */
-        ACCEPTED,
-        /** The final reply is in, and held until the data flow has finished. */
-        ANSWERED,
-        /** The client has its final reply, or the session ended: nothing more happens. */
-        DONE;
-
-        /** True once the transfer command went out: the server knows of the transfer. */
-        boolean serverKnows() {
-            return this == COMMANDED || this == ACCEPTED || this == ANSWERED;
-        }
-    }
 
     private final Session s;
     private final DataBroker broker;
@@ -69,7 +48,7 @@ final class Transfer implements ServerActiveLeg.Events {
     private final boolean serverActive;
     private final String restart;
     private final long startNanos = System.nanoTime();
-    private State state = State.PREPARING;
+    private TransferState state = TransferState.PREPARING;
     /** The server's leg is prepared (passive: connected; active: PORT/EPRT accepted). */
     private boolean serverReady;
     /** ABOR was received (a second ABOR is an ordinary command). */
@@ -110,7 +89,7 @@ final class Transfer implements ServerActiveLeg.Events {
             return;
         }
         startClientLeg();
-        if (state == State.DONE) {
+        if (state == TransferState.DONE) {
             return;
         }
         if (serverActive) {
@@ -139,30 +118,23 @@ final class Transfer implements ServerActiveLeg.Events {
         finish(FtpReply.of(425, text), "failed");
     }
 
-    /**
-     * Uses the leg the broker opened early ({@code early}, alive or null), otherwise opens one now. Either way
-     * the transfer command goes out only once the leg is connected.
-     */
+    /** A passive server: the early leg if the broker still has one alive, else a new one (see TransferLegs). */
     private void serverPassive(ServerPassiveLeg early) {
-        ServerPassiveLeg used = early != null ? early : ServerPassiveLeg.open(s);
-        legs.passive = used;
+        ServerPassiveLeg used = legs.usePassive(s, early);
         serverMode = used.verb();
         used.leg().addListener(f -> {
-            if (state == State.DONE) {
+            if (state == TransferState.DONE) {
                 return; // legs.close() discarded the leg or gave it back to the broker: it is not ours to close
             }
             serverMode = used.verb();
             if (!f.isSuccess()) {
                 // The leg has already recorded the refusal (ServerPassiveLeg.fail); the client gets its 425.
-                String text = f.cause() instanceof ServerPassiveLeg.Failure why ? why.getMessage()
-                        : "Can't open data connection to the server.";
-                finish(FtpReply.of(425, text), "failed");
+                finish(FtpReply.of(425, ServerPassiveLeg.failureText(f.cause())), "failed");
                 return;
             }
             legs.server = (DataLeg) f.getNow();
             serverReady();
-            // Both legs may now exist (a passive client usually connects before sending RETR).
-            tryStartFlow();
+            tryStartFlow(); // both legs may now exist (a passive client usually connects before sending RETR)
         });
     }
 
@@ -179,7 +151,7 @@ final class Transfer implements ServerActiveLeg.Events {
      * connected. A passive client may connect only after it has seen the 150, so it is not waited for.
      */
     private void maybeSendCommand() {
-        if (state != State.PREPARING || !serverReady || (plan instanceof ActivePlan && legs.client == null)) {
+        if (state != TransferState.PREPARING || !serverReady || (plan instanceof ActivePlan && legs.client == null)) {
             return;
         }
         if (restart == null) {
@@ -188,12 +160,12 @@ final class Transfer implements ServerActiveLeg.Events {
         }
         // REST must immediately precede the transfer command (RFC 959 §4.1.3), but the gateway's own PASV or
         // PORT came in between, so the client's REST is repeated here:  PASV, REST 3000000, RETR f.
-        state = State.RESTARTING;
+        state = TransferState.RESTARTING;
         s.sendToServer(Verbs.REST + " " + restart, reply -> {
             if (reply.isPreliminary()) {
                 return false;
             }
-            if (state == State.DONE || aborted) {
+            if (state == TransferState.DONE || aborted) {
                 // Aborted (or failed on the client's side) before the command went out: the server must not
                 // start a transfer nobody wants, nor apply this offset to the next one.  REST 5, ABOR, REST 0.
                 if (reply.code() == 350) {
@@ -212,17 +184,17 @@ final class Transfer implements ServerActiveLeg.Events {
 
     /** The transfer command itself; from here on the server knows of the transfer. */
     private void sendCommand() {
-        state = State.COMMANDED;
+        state = TransferState.COMMANDED;
         s.sendToServer(line, this::onTransferReply);
     }
 
     private boolean onTransferReply(FtpReply reply) {
-        if (state == State.DONE) {
+        if (state == TransferState.DONE) {
             return !reply.isPreliminary();
         }
-        if ((reply.isPreliminary() || reply.isPositiveCompletion()) && state == State.COMMANDED) {
+        if ((reply.isPreliminary() || reply.isPositiveCompletion()) && state == TransferState.COMMANDED) {
             // The server has taken the command: its data connection is now in use, so the flow may start.
-            state = State.ACCEPTED;
+            state = TransferState.ACCEPTED;
             tryStartFlow();
         }
         if (reply.isPreliminary()) {
@@ -243,7 +215,7 @@ final class Transfer implements ServerActiveLeg.Events {
         }
         // Reserve the reply slot first: aborting the flow below may complete it (and finish) synchronously.
         s.hold();
-        state = State.ANSWERED;
+        state = TransferState.ANSWERED;
         if (flow != null && !reply.isPositiveCompletion()) {
             // The server has given up on the transfer; what is still in flight is not worth waiting for.
             flow.abort("server replied " + reply.code());
@@ -256,7 +228,7 @@ final class Transfer implements ServerActiveLeg.Events {
      * reply the client is told the transfer is unconfirmed (426), and before the command went out, 425.
      */
     void serverControlClosed() {
-        if (state == State.DONE) {
+        if (state == TransferState.DONE) {
             return;
         }
         if (!state.serverKnows()) {
@@ -271,7 +243,7 @@ final class Transfer implements ServerActiveLeg.Events {
 
     private void startClientLeg() {
         legs.openClient(s).addListener(f -> {
-            if (state == State.DONE) {
+            if (state == TransferState.DONE) {
                 if (f.isSuccess()) {
                     ((DataLeg) f.getNow()).close();
                 }
@@ -297,8 +269,8 @@ final class Transfer implements ServerActiveLeg.Events {
      * only after taking the command, so its leg is ready as soon as it exists.
      */
     private void tryStartFlow() {
-        boolean serverAcked = state == State.ACCEPTED || state == State.ANSWERED;
-        if (flow != null || legs.client == null || legs.server == null || state == State.DONE || aborted
+        boolean serverAcked = state == TransferState.ACCEPTED || state == TransferState.ANSWERED;
+        if (flow != null || legs.client == null || legs.server == null || state == TransferState.DONE || aborted
                 || (!serverActive && !serverAcked)) {
             return;
         }
@@ -311,7 +283,7 @@ final class Transfer implements ServerActiveLeg.Events {
     }
 
     private void clientFailed(String reason) {
-        if (clientFailure != null || state == State.DONE) {
+        if (clientFailure != null || state == TransferState.DONE) {
             return;
         }
         clientFailure = reason;
@@ -327,36 +299,25 @@ final class Transfer implements ServerActiveLeg.Events {
 
     /** Sends the final reply once the data has been fully moved (or the transfer has failed). */
     private void maybeComplete() {
-        if (state == State.DONE || finalReply == null) {
+        if (state == TransferState.DONE || finalReply == null) {
             return;
         }
         if (result == null && (flow != null || (clientFailure == null && serverFailure == null && !aborted))) {
             return;
         }
-        boolean positive = finalReply.isPositiveCompletion();
-        if (aborted) {
-            finish(positive ? FtpReply.of(426, "Connection closed; transfer aborted.") : finalReply, "aborted");
-        } else if (clientFailure != null) {
-            finish(FtpReply.of(425, "Can't open data connection: " + clientFailure + "."), "failed");
-        } else if (serverFailure != null && result == null) {
-            finish(positive ? FtpReply.of(425, "Can't open data connection: " + serverFailure + ".") : finalReply,
-                    "failed");
-        } else if (positive && !result.clean()) {
-            finish(FtpReply.of(426, "Data connection broken; transfer incomplete."), "failed");
-        } else {
-            finish(finalReply, positive ? "ok" : "failed");
-        }
+        TransferOutcome o = TransferOutcome.of(finalReply, aborted, clientFailure, serverFailure, result);
+        finish(o.reply(), o.outcome());
     }
 
     private void finish(FtpReply reply, String outcome) {
-        State was = state;
-        if (was == State.DONE) {
+        TransferState was = state;
+        if (was == TransferState.DONE) {
             return;
         }
-        state = State.DONE;
+        state = TransferState.DONE;
         legs.close(was.serverKnows());
         long moved = publishFinished(outcome, reply.code());
-        if (was == State.ANSWERED) {
+        if (was == TransferState.ANSWERED) {
             s.release(reply);
         } else {
             s.reply(reply);
@@ -383,7 +344,7 @@ final class Transfer implements ServerActiveLeg.Events {
 
     /** ABOR from the client. */
     void abort() {
-        if (aborted || state == State.DONE) {
+        if (aborted || state == TransferState.DONE) {
             return;
         }
         aborted = true;
@@ -411,11 +372,11 @@ final class Transfer implements ServerActiveLeg.Events {
 
     /** Session end: release everything without replying, but keep the audit trail complete. */
     void close() {
-        State was = state;
-        if (was == State.DONE) {
+        TransferState was = state;
+        if (was == TransferState.DONE) {
             return;
         }
-        state = State.DONE;
+        state = TransferState.DONE;
         if (flow != null) {
             flow.abort("session-closed");
         }

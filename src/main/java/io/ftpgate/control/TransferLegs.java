@@ -41,6 +41,15 @@ final class TransferLegs {
     }
 
     /**
+     * The passive server leg this transfer uses: the one the broker opened early ({@code early}, alive or null),
+     * otherwise one opened now. Either way the transfer command goes out only once it is connected.
+     */
+    ServerPassiveLeg usePassive(Session s, ServerPassiveLeg early) {
+        passive = early != null ? early : ServerPassiveLeg.open(s);
+        return passive;
+    }
+
+    /**
      * Releases both legs. A passive server's leg that never carried the transfer command ({@code serverKnows}
      * false) is as good as new and goes back to the broker (see {@link ServerPassiveLeg}). Idempotent.
      */

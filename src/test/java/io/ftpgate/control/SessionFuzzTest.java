@@ -7,7 +7,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.ftpgate.audit.AuditSink;
 import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.Timeouts;

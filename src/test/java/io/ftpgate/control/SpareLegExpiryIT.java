@@ -8,7 +8,6 @@ import io.ftpgate.it.RawFtp;
 import io.ftpgate.it.ScriptedFtpServer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -3,7 +3,6 @@ package io.ftpgate.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ftpgate.net.PortRange;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;

@@ -1,26 +1,34 @@
 package io.ftpgate.it;
 
+import io.ftpgate.audit.AuditTrail;
 import io.ftpgate.config.GatewayConfig;
-import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
-import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.control.Gateway;
+import io.ftpgate.data.RelayDataPath;
+import io.ftpgate.event.EventBus;
+import io.ftpgate.event.SessionEvent;
 import io.ftpgate.net.Cidr;
+import io.ftpgate.net.HostAndPort;
+import io.ftpgate.net.PortRange;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Builds and runs one single-listener gateway for a test, with its own recording audit sink. */
 public final class GatewayFixture implements AutoCloseable {
 
     public final RecordingAuditSink audit = new RecordingAuditSink();
+    /** Every typed session event, in order (the audit log above is one subscriber of the same bus). */
+    public final List<SessionEvent> events = new CopyOnWriteArrayList<>();
     public final Gateway gateway;
     public final ListenerConfig listener;
 
     private GatewayFixture(ListenerConfig listener, Timeouts timeouts) throws Exception {
         this.listener = listener;
-        this.gateway = Gateway.start(new GatewayConfig(List.of(listener), timeouts, null), audit);
+        this.gateway = Gateway.start(new GatewayConfig(List.of(listener), timeouts, null),
+                EventBus.of(new AuditTrail(audit), events::add), RelayDataPath::new);
     }
 
     /** The control address to connect to. */
