@@ -11,6 +11,7 @@ import io.ftpgate.protocol.FtpSyntaxException;
 import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.ReplyAssembler;
 import io.ftpgate.protocol.SafeText;
+import io.ftpgate.protocol.TlsOpening;
 import io.ftpgate.protocol.Verbs;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -276,7 +277,7 @@ final class Session {
     void onClientLine(String line) {
         timers.lineReceived();
         if (SafeText.looksLikeOtherProtocol(line)) {
-            refuse(Reason.PROTOCOL_CONFUSION, line, null);
+            refuse(Reason.PROTOCOL_CONFUSION, TlsOpening.auditInput(line), null);
             close("protocol-confusion");
             return;
         }
