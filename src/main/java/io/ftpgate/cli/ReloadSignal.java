@@ -16,13 +16,12 @@ final class ReloadSignal {
 
     /** Installs {@code action} for SIGHUP; logs and carries on where the platform has no such signal. */
     static void install(Runnable action) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
-                LOG.info("SIGHUP received: reloading the configuration");
-                action.run();
-            });
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LOG.warn("SIGHUP reload is not available on this platform: {}", e.getMessage());
+        boolean installed = Signals.handle("HUP", () -> {
+            LOG.info("SIGHUP received: reloading the configuration");
+            action.run();
+        });
+        if (!installed) {
+            LOG.warn("SIGHUP reload is not available on this platform");
         }
     }
 }

@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
             "Without --config the flags describe one listener (on 0.0.0.0:21 unless --listen is given)."
                 + " With --config, each flag given overrides that setting in every listener of the file."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by SIGTERM/SIGINT", "1:runtime failure (e.g. an address cannot be bound)",
-            "2:usage or configuration error"})
+        exitCodeList = {"0:stopped by SIGTERM/SIGINT", "1:runtime failure (e.g. an address cannot be bound, or a"
+                + " part of the gateway failed to stop)", "2:usage or configuration error"})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -139,8 +139,7 @@ final class RunCommand implements Callable<Integer> {
         ReloadSignal.install(() -> reload(gateway));
         LOG.info("ftpgate {} running; reload the configuration with SIGHUP, stop with SIGTERM or Ctrl-C",
                 VersionProvider.version());
-        lifecycle.awaitTermination();
-        return Main.OK;
+        return lifecycle.awaitTermination() ? Main.OK : Main.RUNTIME_FAILURE;
     }
 
     /** SIGHUP: re-read the file, re-apply the flags, and hand the result to the gateway; keep the old on error. */
