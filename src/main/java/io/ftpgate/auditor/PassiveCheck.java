@@ -15,8 +15,10 @@ import java.util.List;
  * <pre>
  *   &gt; PASV   &lt; 227 Entering Passive Mode (10,0,0,1,156,64).   10.0.0.1 is private: leak
  *   &gt; EPSV   &lt; 229 Entering Extended Passive Mode (|||40001|)
- *   &gt; PASV x4 ...                                            40000, 40001, 40002...: sequential
+ *   &gt; PASV x6 ...                                            40002, 40003, 40004...: sequential
  * </pre>
+ * The port pattern is judged on its own {@link #SAMPLES} replies only, all of them in its evidence, so the
+ * count in its verdict, the replies it shows and the README's "six" are the same number.
  */
 final class PassiveCheck implements AuditCheck {
 
@@ -26,7 +28,10 @@ final class PassiveCheck implements AuditCheck {
     static final String EPSV_ID = "epsv";
     /** Check id of passive port predictability. */
     static final String PORTS_ID = "passive-ports";
-    /** Passive replies collected for the port pattern. */
+    /**
+     * Passive replies the port pattern is judged on, all sent by that step itself (README: "six"): enough for
+     * {@link PortPattern#SEQUENTIAL_SHARE} to forgive one wrap-around or one port taken by someone else.
+     */
     static final int SAMPLES = 6;
 
     private static final String LEAK_TITLE = "Address in the PASV reply";
@@ -37,17 +42,16 @@ final class PassiveCheck implements AuditCheck {
     public List<Finding> run(ProbeContext ctx) {
         return Probes.onSession(ctx, true, List.of(new Probes.Step(LEAK_ID, LEAK_TITLE),
                 new Probes.Step(EPSV_ID, EPSV_TITLE), new Probes.Step(PORTS_ID, PORTS_TITLE)), (s, out) -> {
-                    List<Integer> ports = new ArrayList<>();
                     Probes.Passive first = Probes.passive(s);
-                    ports.add(first.port());
                     out.add(first.advertised() == null
                             ? new Finding(LEAK_ID, LEAK_TITLE, "not applicable: EPSV carries no address",
                                     Severity.OK, s.evidence(), "Over IPv6 passive mode is EPSV, which names only a"
                                             + " port.", "")
                             : leak(s.remote().getAddress(), first.advertised().address(), s.evidence()));
                     s.clearEvidence();
-                    out.add(epsv(s, ports));
+                    out.add(epsv(s));
                     s.clearEvidence();
+                    List<Integer> ports = new ArrayList<>();
                     while (ports.size() < SAMPLES) {
                         ports.add(Probes.passive(s).port());
                     }
@@ -81,11 +85,11 @@ final class PassiveCheck implements AuditCheck {
                         + " pyftpdlib masquerade_address), or let an FTP-aware gateway such as ftpgate rewrite it.");
     }
 
-    private static Finding epsv(ControlSession s, List<Integer> ports) throws IOException {
+    private static Finding epsv(ControlSession s) throws IOException {
         FtpReply r = s.command("EPSV");
         if (r.code() == 229) {
             try {
-                ports.add(DataAddresses.parseEpsvReply(r.text()));
+                DataAddresses.parseEpsvReply(r.text());  // only whether clients can parse it; the port is unused
                 return new Finding(EPSV_ID, EPSV_TITLE, "supported", Severity.OK, s.evidence(),
                         "EPSV carries only a port, so nothing can leak and NAT devices have nothing to rewrite.", "");
             } catch (FtpSyntaxException e) {

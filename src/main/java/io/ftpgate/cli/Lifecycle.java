@@ -3,14 +3,13 @@ package io.ftpgate.cli;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Things to stop, in reverse order of start, either on SIGTERM/SIGINT (from a shutdown hook) or right away
- * when a later start step fails. Each step is guarded so one failing close never skips the others, and the
- * whole sequence runs at most once.
+ * Things to stop, in reverse order of start, either on SIGTERM/SIGINT or right away when a later start step
+ * fails. Each step is guarded so one failing close never skips the others, and the whole sequence runs at most
+ * once.
  */
 final class Lifecycle {
 
@@ -23,8 +22,10 @@ final class Lifecycle {
 
     private final Deque<Step> steps = new ArrayDeque<>();
     private final Deque<String> names = new ArrayDeque<>();
-    private final AtomicBoolean stopped = new AtomicBoolean();
-    private final CountDownLatch done = new CountDownLatch(1);
+    /** Counted down by SIGTERM, SIGINT or the JVM's shutdown hook: the waiting thread then stops everything. */
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private boolean stopped;
+    private boolean clean = true;
 
     /** Registers {@code step} to run before every step registered earlier. */
     synchronized void onStop(String name, Step step) {
@@ -32,42 +33,62 @@ final class Lifecycle {
         names.push(name);
     }
 
-    /** Runs every registered step once, newest first. */
-    void stop() {
-        if (!stopped.compareAndSet(false, true)) {
-            return;
-        }
-        synchronized (this) {
+    /**
+     * Runs every registered step once, newest first. A second caller waits until the first has finished, so
+     * no one sees "stopped" while the audit log is still being flushed. Returns false when a step failed.
+     */
+    synchronized boolean stop() {
+        if (!stopped) {
+            stopped = true;
             while (!steps.isEmpty()) {
                 Step s = steps.pop();
                 String name = names.pop();
                 try {
                     s.run();
                 } catch (Exception e) {
+                    clean = false;
                     LOG.warn("stopping {}: {}", name, e.toString());
                 }
             }
         }
-        done.countDown();
+        return clean;
     }
 
     /**
-     * Blocks until the process is asked to terminate, then stops everything. The JVM runs shutdown hooks on
-     * SIGTERM and SIGINT; doing the cleanup there (not in a signal handler) needs no internal API, and the
-     * blocked thread is never interrupted, so Ctrl-C prints no stack trace.
+     * Blocks until SIGTERM or SIGINT, stops everything on the calling thread and returns true when every step
+     * stopped cleanly; the caller then returns exit code 0, as {@code run --help} promises and as systemd
+     * expects of a unit it stopped. The JVM's own handling of these signals would exit 143 (130 for Ctrl-C)
+     * whatever the shutdown hooks do, so both get handlers here. The shutdown hook stays for every other way
+     * the JVM may end (and for a JVM where the handlers cannot be installed, which then exits 143 as before).
+     * The blocked thread is never interrupted, so Ctrl-C prints no stack trace.
      */
-    void awaitTermination() {
-        Thread hook = new Thread(() -> {
-            LOG.info("shutting down");
-            stop();
-            LOG.info("stopped");
-        }, "ftpgate-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+    boolean awaitTermination() {
+        for (String signal : new String[] {"TERM", "INT"}) {
+            if (!Signals.handle(signal, () -> {
+                LOG.info("SIG{} received", signal);
+                stopRequested.countDown();
+            })) {
+                LOG.warn("SIG{} cannot be handled here; stopping by it will end with exit code 128+signal", signal);
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::shutDown, "ftpgate-shutdown"));
         try {
-            done.await();
+            stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stop();
         }
+        return shutDown();
+    }
+
+    /** Stops everything once, logged; later calls wait for it and return the same answer. */
+    private synchronized boolean shutDown() {
+        stopRequested.countDown();
+        if (stopped) {
+            return clean;
+        }
+        LOG.info("shutting down");
+        boolean ok = stop();
+        LOG.info(ok ? "stopped" : "stopped, with errors (see above)");
+        return ok;
     }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code ftpgate} command line: {@code run}, {@code check-config}, {@code demo}.
+ * The {@code ftpgate} command line: {@code run}, {@code check-config}, {@code demo}, {@code audit}.
  *
  * <p>Exit codes: {@value #OK} success, {@value #RUNTIME_FAILURE} runtime failure (e.g. a port cannot be
  * bound), {@value #USAGE} usage or configuration error. Errors are one clear line on stderr, never a stack
@@ -43,7 +43,9 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: use one of run, check-config, demo");
+        // Named from picocli's own list, so a command added to @Command(subcommands) is never left out here.
+        throw new ParameterException(spec.commandLine(),
+                "missing command: use one of " + String.join(", ", spec.subcommands().keySet()));
     }
 
     /** Entry point of the launcher; the only place that calls {@link System#exit}. */

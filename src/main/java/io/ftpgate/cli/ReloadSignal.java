@@ -4,8 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an action on SIGHUP, the conventional "reload your configuration" signal of Unix daemons (and what
- * {@code systemctl reload} sends with {@code ExecReload=/bin/kill -HUP $MAINPID}).
+ * Runs an action on SIGHUP, the conventional "reload your configuration and reopen your log files" signal of
+ * Unix daemons (what {@code systemctl reload} sends with {@code ExecReload=/bin/kill -HUP $MAINPID}, and what
+ * a logrotate {@code postrotate} script sends).
  */
 final class ReloadSignal {
 
@@ -16,13 +17,12 @@ final class ReloadSignal {
 
     /** Installs {@code action} for SIGHUP; logs and carries on where the platform has no such signal. */
     static void install(Runnable action) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
-                LOG.info("SIGHUP received: reloading the configuration");
-                action.run();
-            });
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LOG.warn("SIGHUP reload is not available on this platform: {}", e.getMessage());
+        boolean installed = Signals.handle("HUP", () -> {
+            LOG.info("SIGHUP received: reopening the audit log and reloading the configuration");
+            action.run();
+        });
+        if (!installed) {
+            LOG.warn("SIGHUP reload is not available on this platform");
         }
     }
 }

@@ -36,12 +36,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
-        description = {"Runs the gateway until SIGTERM or Ctrl-C.",
+        description = {"Runs the gateway until SIGTERM or Ctrl-C; SIGHUP reopens the audit log file and reloads"
+                + " the configuration.",
             "Without --config the flags describe one listener (on 0.0.0.0:21 unless --listen is given)."
                 + " With --config, each flag given overrides that setting in every listener of the file."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by SIGTERM/SIGINT", "1:runtime failure (e.g. an address cannot be bound)",
-            "2:usage or configuration error"})
+        exitCodeList = {"0:stopped by SIGTERM/SIGINT", "1:runtime failure (e.g. an address cannot be bound, or a"
+                + " part of the gateway failed to stop)", "2:usage or configuration error"})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -136,11 +137,16 @@ final class RunCommand implements Callable<Integer> {
         for (InetSocketAddress a : gateway.boundAddresses()) {
             LOG.info("listening on {}", hostPort(a));
         }
-        ReloadSignal.install(() -> reload(gateway));
-        LOG.info("ftpgate {} running; reload the configuration with SIGHUP, stop with SIGTERM or Ctrl-C",
-                VersionProvider.version());
-        lifecycle.awaitTermination();
-        return Main.OK;
+        ReloadSignal.install(() -> {
+            // First, and whatever the reload's fate: rotation must not depend on the configuration being valid.
+            if (audit instanceof JsonLinesAuditLog log) {
+                log.reopen();
+            }
+            reload(gateway);
+        });
+        LOG.info("ftpgate {} running; reload the configuration and reopen the audit log with SIGHUP, stop with"
+                + " SIGTERM or Ctrl-C", VersionProvider.version());
+        return lifecycle.awaitTermination() ? Main.OK : Main.RUNTIME_FAILURE;
     }
 
     /** SIGHUP: re-read the file, re-apply the flags, and hand the result to the gateway; keep the old on error. */

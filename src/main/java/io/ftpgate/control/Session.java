@@ -8,6 +8,7 @@ import io.ftpgate.policy.Placement;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.SafeText;
+import io.ftpgate.protocol.TlsOpening;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -249,7 +250,7 @@ final class Session {
     void onClientLine(String line) {
         timers.lineReceived();
         if (SafeText.looksLikeOtherProtocol(line)) {
-            refuse(Reason.PROTOCOL_CONFUSION, line, null);
+            refuse(Reason.PROTOCOL_CONFUSION, TlsOpening.auditInput(line), null);
             close("protocol-confusion");
             return;
         }

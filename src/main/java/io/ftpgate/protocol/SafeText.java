@@ -66,7 +66,7 @@ public final class SafeText {
         if (line.startsWith("SSH-")) {
             return true;
         }
-        if (line.length() >= 3 && line.charAt(0) == 0x16 && line.charAt(1) == 0x03 && line.charAt(2) <= 0x04) {
+        if (TlsOpening.startsLine(line)) {
             return true;
         }
         return HTTP_REQUEST_LINE.matcher(line).matches();

@@ -71,6 +71,16 @@ class MainTest {
     }
 
     @Test
+    void missingCommandNamesEverySubcommand() {
+        assertThat(run()).isEqualTo(2);
+        String first = err.toString().lines().findFirst().orElseThrow();
+        // Every command picocli knows, audit included (issue 11: it was left out of a hand-written list).
+        assertThat(Main.commandLine().getSubcommands().keySet()).contains("run", "check-config", "demo", "audit")
+                .allSatisfy(name -> assertThat(first).containsPattern("[ ,]" + name + "(,|$)"));
+        assertThat(err.toString()).doesNotContain("\tat ");
+    }
+
+    @Test
     void checkConfigGood() throws Exception {
         Path f = file("good.yaml",
                 "listeners:\n  - name: pub\n    listen: 127.0.0.1:2121\n    upstream: 192.0.2.1:21\n");

@@ -6,13 +6,18 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.ftpgate.auditor.AuditOptions;
 import io.ftpgate.auditor.AuditReport;
+import io.ftpgate.auditor.Evidence;
+import io.ftpgate.auditor.Finding;
 import io.ftpgate.auditor.JsonReport;
 import io.ftpgate.auditor.Severity;
 import io.ftpgate.auditor.TextReport;
 import io.ftpgate.cli.DemoUpstream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +59,38 @@ class MinaAuditIT {
         try (Stream<Path> files = Files.list(root)) {
             assertThat(files.map(p -> p.getFileName().toString())).as("markers left behind")
                     .noneMatch(n -> n.startsWith("ftpgate-audit-"));
+        }
+    }
+
+    /**
+     * Issue 11: the verdict said "over 6 replies" while its evidence showed 4 PASV (two ports came from the
+     * pasv-address and epsv checks) and the README said six. The count in the verdict, the passive replies in
+     * the evidence, the ports it lists and the README's number must all be one number.
+     */
+    @Test
+    void passivePortsCountsExactlyTheRepliesItShows() throws Exception {
+        try (MinaServer mina = MinaServer.options().start(root)) {
+            Finding f = assertVerdict(Audits.anonymous(mina.port()), "passive-ports", Severity.OK, "random");
+            Matcher count = Pattern.compile("over (\\d+) replies$").matcher(f.verdict());
+            assertThat(count.find()).as(f.verdict()).isTrue();
+            int claimed = Integer.parseInt(count.group(1));
+
+            Pattern passiveReply = Pattern.compile("^227 .*\\(\\d+,\\d+,\\d+,\\d+,(\\d+),(\\d+)\\)");
+            List<Integer> shown = new ArrayList<>();
+            for (Evidence e : f.evidence()) {
+                Matcher m = e.reply() == null ? null : passiveReply.matcher(e.reply());
+                if (m != null && m.find()) {
+                    assertThat(e.sent()).isEqualTo("PASV");
+                    shown.add(Integer.parseInt(m.group(1)) * 256 + Integer.parseInt(m.group(2)));
+                }
+            }
+            assertThat(shown).as("passive replies in the evidence of %s", f).hasSize(claimed);
+            assertThat(f.evidence()).last().isEqualTo(Evidence.observed("passive ports in order: " + shown));
+
+            String row = Files.readAllLines(Path.of("README.md")).stream()
+                    .filter(l -> l.startsWith("| `passive-ports` |")).findFirst().orElseThrow();
+            List<String> words = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight");
+            assertThat(row).as("the README's check table").contains("| " + words.get(claimed) + " `PASV`");
         }
     }
 
