@@ -149,6 +149,7 @@ final class CommandRouter {
                 if (reply.code() == 230 && !s.isLoggedIn()) {
                     s.setLoggedIn(true);
                     s.sessionPolicy().loggedIn(s.rawUser());
+                    s.directory().changed();
                     auditLogin("ok", reply);
                 } else if (reply.code() >= 400 && !Verbs.USER.equals(verb)) {
                     auditLogin("failed", reply);
@@ -158,13 +159,14 @@ final class CommandRouter {
             case "CWD", "CDUP", "XCWD", "XCUP" -> {
                 s.reply(reply);
                 if (reply.isPositiveCompletion()) {
-                    s.sessionPolicy().learnDirectory();
+                    s.directory().changed();
                 }
             }
             case Verbs.REIN -> {
                 s.reply(reply);
                 if (reply.code() == 220) {
                     s.setLoggedIn(false);
+                    s.directory().forget();
                     s.data().reset();
                 }
             }

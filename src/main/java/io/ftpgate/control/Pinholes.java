@@ -26,13 +26,13 @@ final class Pinholes {
             @Override
             public void peerMismatch(InetSocketAddress from) {
                 s.publish(new SessionEvent.Refused(s.origin(), Reason.DATA_PEER_MISMATCH, side,
-                        from == null ? "?" : SocketAddresses.hostPort(from), null, null, null, null));
+                        from == null ? "?" : SocketAddresses.hostPort(from), null, true, null, null));
             }
 
             @Override
             public void expired() {
                 s.publish(new SessionEvent.PinholeExpired(s.origin(), side, port[0]));
-                s.publish(new SessionEvent.Refused(s.origin(), Reason.PINHOLE_EXPIRED, side, null, null, null, null,
+                s.publish(new SessionEvent.Refused(s.origin(), Reason.PINHOLE_EXPIRED, side, null, null, true, null,
                         null));
             }
         });

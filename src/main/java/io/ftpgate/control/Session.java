@@ -56,6 +56,7 @@ final class Session {
     private final DataBroker data;
     private final ForwardLogin forward;
     private final SessionPolicy sessionPolicy;
+    private final WorkingDirectory directory = new WorkingDirectory(this);
     private final CommandRouter router = new CommandRouter(this);
     private final Refusals refusals = new Refusals(this);
     private final SessionTimers timers = new SessionTimers(this);
@@ -127,6 +128,11 @@ final class Session {
 
     SessionPolicy sessionPolicy() {
         return sessionPolicy;
+    }
+
+    /** The server's current directory, as far as the gateway knows it. */
+    WorkingDirectory directory() {
+        return directory;
     }
 
     // ---------------------------------------------------------------- lifecycle

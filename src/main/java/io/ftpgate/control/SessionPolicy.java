@@ -21,8 +21,6 @@ final class SessionPolicy {
     private final ListenerPolicy listenerPolicy;
     private CommandProfile profile = CommandProfile.FULL;
     private boolean anonymous;
-    // The server's current directory, tracked only for anonymous sessions of a listener with an incoming area.
-    private String cwd;
     private boolean counted;
 
     SessionPolicy(Session session) {
@@ -81,30 +79,11 @@ final class SessionPolicy {
         profile = s.ctx().gatewayPolicy().profile(
                 listenerPolicy.profileFor(user, s.clientAddress(), s.server().address()));
         s.ctx().admission().loginSucceeded(s.clientAddress());
-        learnDirectory();
     }
 
     /** True when the session's current directory matters to the policy (anonymous user, incoming area). */
     boolean tracksDirectory() {
         return anonymous && listenerPolicy.incoming() != null;
-    }
-
-    /**
-     * Asks the server for its current directory with the gateway's own PWD (its reply is not relayed). Sent
-     * right after the login or directory change that made it necessary, so it is answered before the client's
-     * next command is handled.
-     */
-    void learnDirectory() {
-        if (!tracksDirectory()) {
-            return;
-        }
-        s.sendToServer("PWD", reply -> {
-            if (reply.isPreliminary()) {
-                return false;
-            }
-            cwd = reply.code() == 257 ? FtpPaths.parsePwdReply(reply.lines().get(reply.lines().size() - 1)) : null;
-            return true;
-        });
     }
 
     /** Login refused: count it, and end the session when the address is now blocked. */
@@ -161,6 +140,7 @@ final class SessionPolicy {
         if (verb.equals("STAT") && cmd.argument().isEmpty()) {
             return null; // server status, not a listing
         }
+        String cwd = s.directory().path();
         if (cwd == null) {
             // Without a known directory a relative path cannot be placed; refuse rather than guess.
             return !s.policyRefuses(Reason.ANONYMOUS_INCOMING, line,

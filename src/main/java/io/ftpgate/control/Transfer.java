@@ -31,10 +31,9 @@ import org.slf4j.LoggerFactory;
  *   data               server leg ⇄ data path ⇄ client leg, until EOF
  *   server → gateway   226 ...               → held until the flow has delivered the last byte, then relayed
  * </pre>
- * Without an early leg (disabled, not logged in yet, or closed by the server meanwhile) the PASV and the
- * connect happen after the transfer command instead, as {@link ServerPassiveLeg#open}; for an active server
- * the leg is a {@link ServerActiveLeg}. The progress toward the server is an explicit {@link TransferState}; ABOR can
- * come in any state. Every method runs on the session's event loop.
+ * Without an early leg the PASV and the connect follow the transfer command ({@link ServerPassiveLeg#open});
+ * an active server's leg is a {@link ServerActiveLeg}. Progress is a {@link TransferState}; ABOR may come in any.
+ * Every method runs on the session's event loop.
  */
 final class Transfer implements ServerActiveLeg.Events {
 
@@ -82,6 +81,15 @@ final class Transfer implements ServerActiveLeg.Events {
     void begin() {
         s.beginLocal();
         s.publish(new SessionEvent.TransferStarted(s.origin(), cmd.verb(), plan.verb()));
+        // The audit record names the server path, so the session's directory must be known (one PWD after a
+        // login or CWD); ABOR during that wait finds this transfer and aborts it.
+        s.directory().ensure(this::start);
+    }
+
+    private void start() {
+        if (state == TransferState.DONE) {
+            return;
+        }
         if (plan instanceof PassivePlan p && p.pinhole().isClosed() && !p.pinhole().accepted().isSuccess()) {
             s.refuse(Reason.PINHOLE_EXPIRED, line, null);
             finish(FtpReply.of(425, "Can't open data connection: the data port expired; send PASV or EPSV again."),
@@ -137,8 +145,6 @@ final class Transfer implements ServerActiveLeg.Events {
             tryStartFlow(); // both legs may now exist (a passive client usually connects before sending RETR)
         });
     }
-
-    // ---------------------------------------------------------------- the transfer command
 
     @Override
     public void serverReady() {
@@ -239,8 +245,6 @@ final class Transfer implements ServerActiveLeg.Events {
         }
     }
 
-    // ---------------------------------------------------------------- client leg and the flow
-
     private void startClientLeg() {
         legs.openClient(s).addListener(f -> {
             if (state == TransferState.DONE) {
@@ -316,6 +320,7 @@ final class Transfer implements ServerActiveLeg.Events {
         }
         state = TransferState.DONE;
         legs.close(was.serverKnows());
+        clearOffset(was);
         long moved = publishFinished(outcome, reply.code());
         if (was == TransferState.ANSWERED) {
             s.release(reply);
@@ -326,12 +331,19 @@ final class Transfer implements ServerActiveLeg.Events {
         s.endLocal();
     }
 
+    /** The transfer ends before the repeated REST went out: REST 5, (ABOR), REST 0 clears the client's offset. */
+    private void clearOffset(TransferState was) {
+        if (restart != null && was == TransferState.PREPARING && s.serverConnected()) {
+            s.sendToServer(Verbs.REST + " 0", r -> !r.isPreliminary());
+        }
+    }
+
     /** Publishes the transfer's end (its audit record); returns the bytes moved. */
     private long publishFinished(String outcome, int replyCode) {
         long up = result != null ? result.clientToServerBytes() : 0;
         long down = result != null ? result.serverToClientBytes() : flow != null ? flow.bytesSoFar() : 0;
         s.publish(new SessionEvent.TransferFinished(s.origin(), s.user(), s.server().destination(), cmd.verb(),
-                SafeText.escape(cmd.argument(), 1024), plan.verb(), serverMode, up, down,
+                SafeText.escape(s.directory().resolve(cmd), 1024), plan.verb(), serverMode, up, down,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), outcome,
                 replyCode == 0 ? null : replyCode,
                 result != null && !result.clean() ? result.failure()
@@ -339,8 +351,6 @@ final class Transfer implements ServerActiveLeg.Events {
                 s.ctx().dataPath().name()));
         return up + down;
     }
-
-    // ---------------------------------------------------------------- ABOR and teardown
 
     /** ABOR from the client. */
     void abort() {

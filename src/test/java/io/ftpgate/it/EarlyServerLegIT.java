@@ -54,9 +54,13 @@ class EarlyServerLegIT {
     }
 
     /** What the server received after TYPE I. */
+    /**
+     * What the server received after the client's TYPE I, without the gateway's own PWD (it learns the session's
+     * directory for the audit log once, before the first transfer; AuditPathIT covers it).
+     */
     private List<String> afterLogin() {
-        List<String> c = server.commands;
-        return c.subList(c.indexOf("TYPE I") + 1, c.size());
+        List<String> c = List.copyOf(server.commands);
+        return c.subList(c.indexOf("TYPE I") + 1, c.size()).stream().filter(x -> !x.equals("PWD")).toList();
     }
 
     private String diag() {
@@ -230,6 +234,9 @@ class EarlyServerLegIT {
         start(true, UpstreamMode.PASSIVE);
         server.script.put("REST", List.of("350 Restarting."));
         withDiagnostics(this::diag, () -> {
+            // A first transfer, so that the gateway already knows the directory (its PWD) and the next one goes
+            // straight to the repeated REST.
+            retrVia(RawFtp.epsvPort(ftp.cmd("EPSV")));
             int port = RawFtp.epsvPort(ftp.cmd("EPSV"));
             try (Socket d = RawFtp.dataConnect("127.0.0.1", port, "127.0.0.1")) {
                 assertThat(ftp.cmd("REST 5").code()).isEqualTo(350);
@@ -240,7 +247,28 @@ class EarlyServerLegIT {
             }
             assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
             assertThat(afterLogin()).as("no RETR after the abort; the repeated offset is cleared")
-                    .containsExactly("PASV", "REST 5", "REST 5", "REST 0", "NOOP");
+                    .containsExactly("PASV", "RETR file.bin", "PASV", "REST 5", "REST 5", "REST 0", "NOOP");
+            assertThat(gw.audit.all(RecordingAuditSink.type("transfer")).get(1).get("outcome")).isEqualTo("aborted");
+        });
+    }
+
+    @Test
+    void aborWhileTheGatewayAsksForTheDirectoryClearsTheClientsOffset() throws Exception {
+        start(true, UpstreamMode.PASSIVE);
+        server.script.put("REST", List.of("350 Restarting."));
+        withDiagnostics(this::diag, () -> {
+            int port = RawFtp.epsvPort(ftp.cmd("EPSV"));
+            try (Socket d = RawFtp.dataConnect("127.0.0.1", port, "127.0.0.1")) {
+                assertThat(ftp.cmd("REST 5").code()).isEqualTo(350);
+                // The first transfer waits for the gateway's own PWD; ABOR lands in that window.
+                ftp.sendRaw("RETR file.bin\r\nABOR\r\n");
+                assertThat(ftp.read().code()).as("the transfer's reply").isEqualTo(426);
+                assertThat(ftp.read().code()).as("ABOR's reply").isEqualTo(226);
+            }
+            assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
+            assertThat(server.commands).contains("PWD");
+            assertThat(afterLogin()).as("no RETR; the offset the server accepted from the client is cleared")
+                    .containsExactly("PASV", "REST 5", "REST 0", "NOOP");
             assertThat(gw.audit.await("transfer").get("outcome")).isEqualTo("aborted");
         });
     }

@@ -66,6 +66,7 @@ class PinholeAttacksIT extends CatalogueSupport {
             assertThat(mismatches).hasSize(THIRD_PARTIES.size()).allSatisfy(e -> {
                 assertThat(e.get("side")).isEqualTo("client");
                 assertThat(e.get("reply")).isNull();
+                assertThat(e.get("enforced")).isEqualTo(true); // every refused event says whether it was enforced
             });
             assertThat(mismatches).extracting(e -> String.valueOf(e.get("input")).split(":")[0])
                     .containsExactlyElementsOf(THIRD_PARTIES);
