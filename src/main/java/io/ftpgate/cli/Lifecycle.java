@@ -24,6 +24,7 @@ final class Lifecycle {
     private final Deque<String> names = new ArrayDeque<>();
     /** Counted down by SIGTERM, SIGINT or the JVM's shutdown hook: the waiting thread then stops everything. */
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private boolean signalsHandled;
     private boolean stopped;
     private boolean clean = true;
 
@@ -55,14 +56,17 @@ final class Lifecycle {
     }
 
     /**
-     * Blocks until SIGTERM or SIGINT, stops everything on the calling thread and returns true when every step
-     * stopped cleanly; the caller then returns exit code 0, as {@code run --help} promises and as systemd
-     * expects of a unit it stopped. The JVM's own handling of these signals would exit 143 (130 for Ctrl-C)
-     * whatever the shutdown hooks do, so both get handlers here. The shutdown hook stays for every other way
-     * the JVM may end (and for a JVM where the handlers cannot be installed, which then exits 143 as before).
-     * The blocked thread is never interrupted, so Ctrl-C prints no stack trace.
+     * From now on SIGTERM and SIGINT ask {@link #awaitTermination} to stop, instead of the JVM's own handling,
+     * which would exit 143 (130 for Ctrl-C) whatever the shutdown hooks do. Call it once everything has
+     * started and before saying so: a signal sent as soon as the process reports "listening" must find the
+     * handlers in place. The shutdown hook stays for every other way the JVM may end (and for a JVM where the
+     * handlers cannot be installed, which then exits 143 as before). Only the first call does anything.
      */
-    boolean awaitTermination() {
+    synchronized void handleStopSignals() {
+        if (signalsHandled) {
+            return;
+        }
+        signalsHandled = true;
         for (String signal : new String[] {"TERM", "INT"}) {
             if (!Signals.handle(signal, () -> {
                 LOG.info("SIG{} received", signal);
@@ -72,6 +76,16 @@ final class Lifecycle {
             }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutDown, "ftpgate-shutdown"));
+    }
+
+    /**
+     * Blocks until SIGTERM or SIGINT (installing the handlers if {@link #handleStopSignals} was not called),
+     * stops everything on the calling thread and returns true when every step stopped cleanly; the caller then
+     * returns exit code 0, as {@code run --help} promises and as systemd expects of a unit it stopped. The
+     * blocked thread is never interrupted, so Ctrl-C prints no stack trace.
+     */
+    boolean awaitTermination() {
+        handleStopSignals();
         try {
             stopRequested.await();
         } catch (InterruptedException e) {

@@ -134,9 +134,9 @@ final class RunCommand implements Callable<Integer> {
             throw e;
         }
         lifecycle.onStop("gateway", gateway::close);
-        for (InetSocketAddress a : gateway.boundAddresses()) {
-            LOG.info("listening on {}", hostPort(a));
-        }
+        // Before "listening on": whoever waits for that line may signal at once. SIGTERM must then exit 0, and
+        // SIGHUP, left to the JVM, would end the process.
+        lifecycle.handleStopSignals();
         ReloadSignal.install(() -> {
             // First, and whatever the reload's fate: rotation must not depend on the configuration being valid.
             if (audit instanceof JsonLinesAuditLog log) {
@@ -144,6 +144,9 @@ final class RunCommand implements Callable<Integer> {
             }
             reload(gateway);
         });
+        for (InetSocketAddress a : gateway.boundAddresses()) {
+            LOG.info("listening on {}", hostPort(a));
+        }
         LOG.info("ftpgate {} running; reload the configuration and reopen the audit log with SIGHUP, stop with"
                 + " SIGTERM or Ctrl-C", VersionProvider.version());
         return lifecycle.awaitTermination() ? Main.OK : Main.RUNTIME_FAILURE;

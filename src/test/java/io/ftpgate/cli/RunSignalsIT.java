@@ -35,7 +35,8 @@ class RunSignalsIT {
     /** A JVM start on a loaded 2-core machine; generous, it only bounds a failure. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration POLL = Duration.ofMillis(50);
+    /** Short: a signal sent the moment "listening on" appears must find the handlers in place. */
+    private static final Duration POLL = Duration.ofMillis(2);
     private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final int SESSIONS_BEFORE = 5;
     private static final int SESSIONS_AFTER = 5;
@@ -92,6 +93,16 @@ class RunSignalsIT {
         signal("INT");
         assertExitCode(0);
         assertThat(out()).contains("SIGINT received", "stopped");
+    }
+
+    /** SIGHUP the moment "listening on" appears: left to the JVM it would end the process (exit code 129). */
+    @Test
+    void sighupRightAfterStartReloadsAndKeepsServing() throws Exception {
+        signal("HUP");
+        awaitOutput(Pattern.compile("SIGHUP received"), STOP_TIMEOUT);
+        session();
+        gateway.destroy();
+        assertExitCode(0);
     }
 
     @Test
