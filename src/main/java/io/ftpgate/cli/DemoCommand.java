@@ -81,6 +81,8 @@ final class DemoCommand implements Callable<Integer> {
             lifecycle.onStop("gateway", gateway::close);
             int gatewayPort = gateway.boundAddresses().isEmpty() ? port : gateway.boundAddresses().get(0).getPort();
 
+            // Before the instructions: a Ctrl-C as soon as they appear must stop cleanly (exit 0), not 130.
+            lifecycle.handleStopSignals();
             printInstructions(spec.commandLine().getOut(), gatewayPort, upstreamPort, root, auditFile, sha256);
         } catch (IOException e) {
             lifecycle.stop();
