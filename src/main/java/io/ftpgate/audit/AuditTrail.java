@@ -7,13 +7,14 @@ import io.ftpgate.event.SessionEvent.Login;
 import io.ftpgate.event.SessionEvent.Opened;
 import io.ftpgate.event.SessionEvent.Origin;
 import io.ftpgate.event.SessionEvent.Refused;
+import io.ftpgate.event.SessionEvent.TlsEstablished;
 import io.ftpgate.event.SessionEvent.TransferFinished;
 import java.util.function.Consumer;
 
 /**
  * The audit log as a subscriber of the typed {@link SessionEvent}s: each event an administrator audits becomes
  * one {@link AuditEvent} (one JSON line) for an {@link AuditSink}. The record names and fields are an
- * interface (README "Audit log"): session-open, session-close, login, refused, fxp, transfer. Lifecycle events
+ * interface (README "Audit log"): session-open, session-close, login, refused, tls, fxp, transfer. Lifecycle events
  * that only metrics need (pinholes, transfer start) are not written.
  */
 public final class AuditTrail implements Consumer<SessionEvent> {
@@ -50,6 +51,9 @@ public final class AuditTrail implements Consumer<SessionEvent> {
                     .with("side", e.side() == null ? null : e.side().text()).with("input", e.input())
                     .with("reply", e.reply()).with("enforced", e.enforced()).with("user", e.user())
                     .with("destination", e.destination());
+        } else if (event instanceof TlsEstablished e) {
+            return start("tls", e.origin()).with("side", e.side().text()).with("protocol", e.protocol())
+                    .with("cipher", e.cipherSuite()).with("resumed", e.resumed()).with("peer-subject", e.peerSubject());
         } else if (event instanceof FxpAllowed e) {
             return start("fxp", e.origin()).with("verb", e.verb()).with("peer", e.peer());
         } else if (event instanceof TransferFinished e) {

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Loads and validates an ftpgate YAML configuration file into a {@link GatewayConfig}.
@@ -68,11 +69,11 @@ public final class ConfigLoader {
     static final List<String> PROFILE_KEYS = List.of("allow", "deny", "reply");
     static final List<String> RULE_KEYS = List.of("user", "client", "destination", "profile");
     static final List<String> TIMEOUT_KEYS = List.of("pinhole", "connect", "control-idle", "login", "data-idle");
-    static final List<String> LISTENER_KEYS = List.of("name", "listen", "upstream", "public-address",
+    static final List<String> LISTENER_KEYS = Stream.concat(Stream.of("name", "listen", "upstream", "public-address",
             "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",
             "deny-client", "anonymous", "anonymous-write", "default-profile", "rules", "deny-destination",
             "allow-destination-hosts", "deny-destination-hosts", "destination-ports", "anonymous-incoming", "fxp",
-            "early-server-leg");
+            "early-server-leg"), TlsReader.KEYS.stream()).toList();
     static final List<String> FXP_KEYS = List.of("client", "peer");
 
     /** Names appear in logs and audit events; keeping them to a safe alphabet keeps those lines parseable. */
@@ -124,10 +125,12 @@ public final class ConfigLoader {
     /** Walks the tree; the policy parts are read by a {@link PolicyReader}. */
     private static final class Reader extends TreeReader {
         private final PolicyReader policies;
+        private final TlsReader tls;
 
         Reader(String file) {
             super(file);
             this.policies = new PolicyReader(file);
+            this.tls = new TlsReader(file);
         }
 
         GatewayConfig config(Node root) throws ConfigException {
@@ -248,7 +251,7 @@ public final class ConfigLoader {
                 l = ListenerConfig.builder(name).listen(listen).upstream(upstream).publicAddress(publicAddress)
                         .clientDataPorts(clientPorts).serverDataPorts(serverPorts).upstreamMode(mode)
                         .allowClient(allowClient).allowDestination(allowDest).listenerPolicy(policies.listenerPolicy(e, path))
-                        .earlyServerLeg(early).build();
+                        .earlyServerLeg(early).tls(tls.read(e, path)).build();
             } catch (IllegalArgumentException | NullPointerException ex) {
                 throw error(m.pos(), path, ex.getMessage());
             }

@@ -29,6 +29,7 @@ import java.util.Set;
  * @param listenerPolicy    deny-client, anonymous access and user rules
  * @param earlyServerLeg    open the server's data leg (upstream PASV + connect) as soon as the client's
  *                          PASV/EPSV/PORT/EPRT is answered, rather than after the transfer command
+ * @param tls               FTPS toward clients and toward the server
  */
 public record ListenerConfig(
         String name,
@@ -41,7 +42,8 @@ public record ListenerConfig(
         List<Cidr> allowClient,
         List<Cidr> allowDestination,
         ListenerPolicy listenerPolicy,
-        boolean earlyServerLeg) {
+        boolean earlyServerLeg,
+        ListenerTls tls) {
 
     /*
      * The default ranges lie above Linux's default ephemeral range (net.ipv4.ip_local_port_range, 32768-60999),
@@ -70,6 +72,7 @@ public record ListenerConfig(
         allowClient = allowClient == null ? List.of() : List.copyOf(allowClient);
         allowDestination = allowDestination == null ? List.of() : List.copyOf(allowDestination);
         listenerPolicy = listenerPolicy == null ? ListenerPolicy.DEFAULTS : listenerPolicy;
+        tls = tls == null ? ListenerTls.OFF : tls;
     }
 
     /** A builder with every setting at its default (early server leg on); {@code listen} must be given. */
@@ -82,7 +85,7 @@ public record ListenerConfig(
         return new Builder(name).listen(listen).upstream(upstream).publicAddress(publicAddress)
                 .clientDataPorts(clientDataPorts).serverDataPorts(serverDataPorts).upstreamMode(upstreamMode)
                 .allowClient(allowClient).allowDestination(allowDestination).listenerPolicy(listenerPolicy)
-                .earlyServerLeg(earlyServerLeg);
+                .earlyServerLeg(earlyServerLeg).tls(tls);
     }
 
     /** Reverse when an upstream is configured, forward otherwise. */
@@ -114,6 +117,7 @@ public record ListenerConfig(
         private List<Cidr> allowDestination;
         private ListenerPolicy listenerPolicy;
         private boolean earlyServerLeg = true;
+        private ListenerTls tls;
 
         private Builder(String name) {
             this.name = name;
@@ -184,10 +188,16 @@ public record ListenerConfig(
             return this;
         }
 
+        /** FTPS toward clients and the server. */
+        public Builder tls(ListenerTls v) {
+            tls = v;
+            return this;
+        }
+
         /** The listener; throws {@link IllegalArgumentException} when a setting is invalid. */
         public ListenerConfig build() {
             return new ListenerConfig(name, listen, upstream, publicAddress, clientDataPorts, serverDataPorts,
-                    upstreamMode, allowClient, allowDestination, listenerPolicy, earlyServerLeg);
+                    upstreamMode, allowClient, allowDestination, listenerPolicy, earlyServerLeg, tls);
         }
     }
 }

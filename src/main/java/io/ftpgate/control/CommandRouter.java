@@ -86,9 +86,17 @@ final class CommandRouter {
                     s.data().negotiate(cmd);
                 }
             }
-            case Verbs.AUTH, Verbs.CCC -> s.refuse(Reason.TLS_UNSUPPORTED, line,
-                    FtpReply.of(502, "TLS is not supported through this gateway."));
-            case Verbs.USER -> s.forward().user(cmd, line);
+            case Verbs.AUTH, Verbs.CCC, Verbs.PBSZ, Verbs.PROT -> s.clientTls().command(cmd, line);
+            case Verbs.USER -> {
+                if (s.clientTls().permitsLogin(line)) {
+                    s.forward().user(cmd, line);
+                }
+            }
+            case Verbs.PASS, Verbs.ACCT -> {
+                if (s.clientTls().permitsLogin(line)) {
+                    s.relay(line, verb);
+                }
+            }
             case Verbs.REST -> {
                 if (requireLogin(line)) {
                     // The offset is remembered and repeated right before the transfer command (see Transfer).
@@ -104,7 +112,7 @@ final class CommandRouter {
             }
             default -> {
                 if (Verbs.isTransfer(verb)) {
-                    if (requireLogin(line)) {
+                    if (requireLogin(line) && s.clientTls().permitsTransfer(line)) {
                         s.data().transfer(cmd, line);
                     }
                 } else if (s.isLoggedIn() || Verbs.allowedBeforeLogin(verb)) {
@@ -143,7 +151,7 @@ final class CommandRouter {
 
     private void afterFinalReply(String verb, FtpReply reply) {
         switch (verb) {
-            case Verbs.FEAT -> s.reply(Features.rewriteFeat(reply));
+            case Verbs.FEAT -> s.reply(Features.rewriteFeat(reply, s.ctx().config().tls().client().on()));
             case Verbs.USER, Verbs.PASS, Verbs.ACCT -> {
                 s.reply(reply);
                 if (reply.code() == 230 && !s.isLoggedIn()) {

@@ -1,5 +1,6 @@
 package io.ftpgate.control;
 
+import io.ftpgate.config.ListenerTls;
 import io.ftpgate.protocol.FtpLimits;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -8,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
@@ -60,6 +62,10 @@ final class ControlPipelines {
                     return;
                 }
                 sessions.add(ch);
+                if (ctx.config().tls().client() == ListenerTls.ClientTlsMode.IMPLICIT) {
+                    // Implicit FTPS: TLS from the first byte; the session's greeting waits for the handshake.
+                    ch.pipeline().addLast(TLS, ctx.serverTls().newHandler(ch.alloc()));
+                }
                 ch.pipeline().addLast(SESSION_START, new SessionStarter(ctx, awaitIdentity));
             }
         };
@@ -71,11 +77,15 @@ final class ControlPipelines {
                 .addLast(SESSION, ControlHandlers.clientSide(session));
     }
 
-    /** The initializer of the session's server control connection. */
-    static ChannelInitializer<Channel> server(Session session) {
+    /** The initializer of the session's server control connection to {@code port} (TLS first when implicit). */
+    static ChannelInitializer<Channel> server(Session session, int port) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                SslHandler implicit = session.serverTls().implicitHandler(ch.alloc(), port);
+                if (implicit != null) {
+                    ch.pipeline().addLast(TLS, implicit);
+                }
                 ch.pipeline().addLast(LINE_DECODER, new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, false))
                         .addLast(SESSION, ControlHandlers.serverSide(session));
             }
@@ -88,6 +98,19 @@ final class ControlPipelines {
      */
     static void addTls(ChannelPipeline pipeline, ChannelHandler tls) {
         pipeline.addBefore(LINE_DECODER, TLS, tls);
+    }
+
+    /**
+     * After a 234 to AUTH TLS (either side): TLS in front of a fresh line decoder. The old decoder goes with
+     * whatever partial line it held, and the lines it still hands on are discarded by the session while the
+     * handshake runs: nothing sent in clear after AUTH TLS is ever acted on.
+     * <pre>
+     *   before:  line-decoder, session          after:  tls, line-decoder (new), session
+     * </pre>
+     */
+    static void startTls(Channel ch, SslHandler tls, boolean clientSide) {
+        ch.pipeline().addBefore(LINE_DECODER, TLS, tls);
+        ch.pipeline().replace(LINE_DECODER, LINE_DECODER, new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, clientSide));
     }
 
     /** Fired by a decoder ahead of the {@link SessionStarter} with the real client's addresses. */

@@ -42,7 +42,11 @@ final class ForwardLogin {
     /** A command before any server is connected (forward placement only). */
     void beforeConnect(FtpCommand cmd) {
         switch (cmd.verb()) {
-            case Verbs.USER -> connect(cmd);
+            case Verbs.USER -> {
+                if (s.clientTls().permitsLogin(cmd.toLine())) {
+                    connect(cmd);
+                }
+            }
             case Verbs.QUIT -> {
                 s.reply(FtpReply.of(221, "Goodbye."));
                 s.closeAfterFlush("client-quit");
@@ -51,8 +55,7 @@ final class ForwardLogin {
             // Like a server that wants a login first: the client asks again once connected and gets the
             // destination's real feature list (lftp never re-asks after a 211).
             case Verbs.FEAT -> s.reply(FtpReply.of(530, "Log in with USER user@host[:port] first."));
-            case Verbs.AUTH, Verbs.CCC -> s.refuse(Reason.TLS_UNSUPPORTED, cmd.toLine(),
-                    FtpReply.of(502, "TLS is not supported through this gateway."));
+            case Verbs.AUTH, Verbs.CCC, Verbs.PBSZ, Verbs.PROT -> s.clientTls().command(cmd, cmd.toLine());
             default -> s.refuse(Reason.NOT_LOGGED_IN, cmd.toLine(),
                     FtpReply.of(530, "Log in with USER user@host[:port] first."));
         }
@@ -159,7 +162,7 @@ final class ForwardLogin {
             s.closeAfterFlush("server-refused");
             return true;
         }
-        s.relay(Verbs.USER + " " + t.user(), Verbs.USER);
+        s.serverTls().afterGreeting(() -> s.relay(Verbs.USER + " " + t.user(), Verbs.USER));
         return true;
     }
 

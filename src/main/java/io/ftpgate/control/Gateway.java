@@ -145,7 +145,7 @@ public final class Gateway implements AutoCloseable {
             InetAddress pub = lc.publicAddress() == null ? null
                     : Cidr.canonical(literal(lc.publicAddress(), "public-address of " + lc.name()));
             out.add(new ListenerContext(lc, upstream, new AddressTranslation(pub), lc.addressPolicy(own),
-                    config.gatewayPolicy(), config.timeouts(), shared));
+                    config.gatewayPolicy(), config.timeouts(), TlsSetup.server(lc), TlsSetup.client(lc), shared));
             LOG.debug("listener {}: {} placement on {}, upstream {}, public address {}, client data ports {}, "
                     + "server data ports {}, upstream mode {}", lc.name(), lc.placement(), lc.listen(),
                     lc.upstream() == null ? "USER user@host" : lc.upstream(),

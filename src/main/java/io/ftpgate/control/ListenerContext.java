@@ -9,6 +9,8 @@ import io.ftpgate.nat.AddressTranslation;
 import io.ftpgate.policy.AddressPolicy;
 import io.ftpgate.policy.Admission;
 import io.ftpgate.policy.GatewayPolicy;
+import io.ftpgate.tls.ClientTls;
+import io.ftpgate.tls.ServerTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -28,10 +30,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param addressPolicy who may connect, and where a forward session may go
  * @param gatewayPolicy monitor mode, admission limits, command profiles
  * @param timeouts      the timers
+ * @param serverTls     ftpgate as TLS server toward clients (client-tls on), else null
+ * @param clientTls     ftpgate as TLS client toward the server (server-tls on), else null
  * @param shared        what the whole gateway shares
  */
 record ListenerContext(ListenerConfig config, InetSocketAddress upstream, AddressTranslation nat,
-        AddressPolicy addressPolicy, GatewayPolicy gatewayPolicy, Timeouts timeouts, Shared shared) {
+        AddressPolicy addressPolicy, GatewayPolicy gatewayPolicy, Timeouts timeouts, ServerTls serverTls,
+        ClientTls clientTls, Shared shared) {
 
     /**
      * The gateway-wide parts every listener shares.

@@ -55,7 +55,7 @@ final class ServerControl {
      * failure.
      */
     void connect(InetSocketAddress target, Consumer<Throwable> then) {
-        s.ctx().bootstrap(s.loop(), ControlPipelines.server(s), true).connect(target)
+        s.ctx().bootstrap(s.loop(), ControlPipelines.server(s, target.getPort()), true).connect(target)
                 .addListener((ChannelFutureListener) f -> {
                     if (s.isClosed()) {
                         f.channel().close();
@@ -76,6 +76,11 @@ final class ServerControl {
                     });
                     then.accept(null);
                 });
+    }
+
+    /** The server control connection (null before connecting). */
+    Channel channel() {
+        return channel;
     }
 
     /** True once a server control connection exists (it may have closed since). */
@@ -166,6 +171,11 @@ final class ServerControl {
             return;
         }
         if (reply == null) {
+            return;
+        }
+        if (s.serverTls().negotiating()) {
+            // After the server's 234 and before the handshake: the server's cleartext is never acted on.
+            s.refuse(Reason.TLS_CLEARTEXT_INJECTION, "server: " + reply.code() + " " + reply.text(), null);
             return;
         }
         Pending head = awaiting.peek();

@@ -12,6 +12,7 @@ import io.ftpgate.protocol.TlsOpening;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -56,6 +57,8 @@ final class Session {
     private final DataBroker data;
     private final ForwardLogin forward;
     private final SessionPolicy sessionPolicy;
+    private final FtpsClientSide clientTls;
+    private final FtpsServerSide serverTls;
     private final WorkingDirectory directory = new WorkingDirectory(this);
     private final CommandRouter router = new CommandRouter(this);
     private final Refusals refusals = new Refusals(this);
@@ -86,6 +89,23 @@ final class Session {
         this.forward = new ForwardLogin(this);
         this.replies = new ClientReplies(client);
         this.sessionPolicy = new SessionPolicy(this);
+        this.clientTls = new FtpsClientSide(this);
+        this.serverTls = new FtpsServerSide(this);
+    }
+
+    /** FTPS toward the client. */
+    FtpsClientSide clientTls() {
+        return clientTls;
+    }
+
+    /** FTPS toward the server. */
+    FtpsServerSide serverTls() {
+        return serverTls;
+    }
+
+    /** The client control connection. */
+    Channel client() {
+        return client;
     }
 
     ListenerContext ctx() {
@@ -140,6 +160,10 @@ final class Session {
     /** Called once, when the client connection is active and its real address known. */
     void start() {
         ControlPipelines.installClient(client, this);
+        SslHandler implicit = client.pipeline().get(SslHandler.class);
+        if (implicit != null) {
+            clientTls.implicit(implicit);
+        }
         client.closeFuture().addListener(f -> close(
                 ctx.stopping().get() ? "gateway-shutdown" : quitting ? "client-quit" : "client-closed"));
         publish(new SessionEvent.Opened(origin, ctx.config().name(),
@@ -180,6 +204,8 @@ final class Session {
         }
         if (reply.code() != 220) {
             closeAfterFlush("server-refused");
+        } else {
+            serverTls.afterGreeting(() -> { });
         }
         return true;
     }
@@ -255,6 +281,11 @@ final class Session {
 
     void onClientLine(String line) {
         timers.lineReceived();
+        if (clientTls.negotiating()) {
+            // Sent in clear after AUTH TLS, before the handshake: never executed (STARTTLS command injection).
+            refuse(Reason.TLS_CLEARTEXT_INJECTION, line, null);
+            return;
+        }
         if (SafeText.looksLikeOtherProtocol(line)) {
             refuse(Reason.PROTOCOL_CONFUSION, TlsOpening.auditInput(line), null);
             close("protocol-confusion");
@@ -284,6 +315,19 @@ final class Session {
     void onViolation(LineViolation v, boolean fromClient) {
         refusals.violation(v, fromClient);
         closeAfterFlush("protocol-violation");
+    }
+
+    /** Drops the queued client lines: they arrived in clear behind an AUTH TLS (see {@link FtpsClientSide}). */
+    void discardQueued() {
+        for (String line : queued) {
+            refuse(Reason.TLS_CLEARTEXT_INJECTION, line, null);
+        }
+        queued.clear();
+    }
+
+    /** The client started TLS; the server side may follow (server-tls match-client). */
+    void serverTlsFollowsClient() {
+        serverTls.clientWentSecure();
     }
 
     /** Runs queued client lines while nothing is outstanding and the client reads its replies. */

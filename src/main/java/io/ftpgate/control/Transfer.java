@@ -20,17 +20,8 @@ import org.slf4j.LoggerFactory;
  * One brokered transfer (RETR, STOR, LIST...): the server-side leg made per the upstream mode, the
  * client-side leg made per the client's plan, the data flow between them, and the transfer's final reply.
  *
- * <p>Sequence for a passive client and a passive upstream:
- * <pre>
- *   client → gateway   EPSV                  → 229 (|||61123|): the gateway's own pinhole, and at once:
- *   gateway → server   PASV                  ← 227 (h1,h2,h3,h4,p1,p2): only the port is used
- *   gateway → server   connect serverControlAddress:port   (the early server leg, while the client connects)
- *   client → gateway   RETR f                (plan: the pinhole and the early server leg)
- *   gateway → server   RETR f
- *   server → gateway   150 ...               → relayed; client leg = the pinhole's accepted connection
- *   data               server leg ⇄ data path ⇄ client leg, until EOF
- *   server → gateway   226 ...               → held until the flow has delivered the last byte, then relayed
- * </pre>
+ * <p>The whole sequence for a passive client and a passive upstream (EPSV, the gateway's own PASV and the
+ * early server leg, RETR, 150, the flow, the held 226) is drawn in docs/architecture.md.
  * Without an early leg the PASV and the connect follow the transfer command ({@link ServerPassiveLeg#open});
  * an active server's leg is a {@link ServerActiveLeg}. Progress is a {@link TransferState}; ABOR may come in any.
  * Every method runs on the session's event loop.
@@ -55,6 +46,8 @@ final class Transfer implements ServerActiveLeg.Events {
     private String serverMode;
     private final TransferLegs legs;
     private DataFlow flow;
+    /** Both legs exist and are being secured (or were): the flow starts once they are. */
+    private boolean securing;
     private FlowResult result;
     private FtpReply finalReply;
     private String clientFailure;
@@ -274,15 +267,27 @@ final class Transfer implements ServerActiveLeg.Events {
      */
     private void tryStartFlow() {
         boolean serverAcked = state == TransferState.ACCEPTED || state == TransferState.ANSWERED;
-        if (flow != null || legs.client == null || legs.server == null || state == TransferState.DONE || aborted
+        if (securing || legs.client == null || legs.server == null || state == TransferState.DONE || aborted
                 || (!serverActive && !serverAcked)) {
             return;
         }
-        flow = s.ctx().dataPath().prepare(legs.client, legs.server);
-        LOG.debug("#{} flow {} client {} <-> server {}", s.id(), cmd.verb(), legs.client, legs.server);
-        flow.commit(s.ctx().timeouts().dataIdle()).addListener(f -> {
-            result = (FlowResult) f.getNow();
-            maybeComplete();
+        securing = true;
+        legs.secure(s).addListener(f -> {
+            if (state == TransferState.DONE || aborted) {
+                return;
+            }
+            if (!f.isSuccess()) {
+                TransferLegs.DataTlsException e = (TransferLegs.DataTlsException) f.cause();
+                s.refuse(e.reason, e.getMessage(), null);
+                clientFailed("TLS on the data connection failed");
+                return;
+            }
+            flow = s.ctx().dataPath().prepare(legs.client, legs.server);
+            LOG.debug("#{} flow {} client {} <-> server {}", s.id(), cmd.verb(), legs.client, legs.server);
+            flow.commit(s.ctx().timeouts().dataIdle()).addListener(r -> {
+                result = (FlowResult) r.getNow();
+                maybeComplete();
+            });
         });
     }
 

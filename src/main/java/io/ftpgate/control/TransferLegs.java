@@ -4,7 +4,10 @@ import io.ftpgate.control.DataBroker.ActivePlan;
 import io.ftpgate.control.DataBroker.ClientPlan;
 import io.ftpgate.control.DataBroker.PassivePlan;
 import io.ftpgate.data.DataLeg;
+import io.ftpgate.event.Reason;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 
 /**
  * The legs of one {@link Transfer}, and how they are released. Fields are the transfer's to set; owned by the
@@ -47,6 +50,54 @@ final class TransferLegs {
     ServerPassiveLeg usePassive(Session s, ServerPassiveLeg early) {
         passive = early != null ? early : ServerPassiveLeg.open(s);
         return passive;
+    }
+
+    /**
+     * Puts TLS on the legs whose side uses PROT P, when the flow is about to start: ftpgate is the TLS server on
+     * the client's leg and the TLS client on the server's, whoever opened the TCP connection (RFC 4217 §7). A
+     * client data connection that must resume the client's control TLS session and does not is refused here.
+     */
+    Future<Void> secure(Session s) {
+        Promise<Void> done = s.loop().newPromise();
+        Future<Void> toServer = s.serverTls().dataPrivate()
+                ? server.secure(s.serverTls().dataHandler(s.client().alloc())) : s.loop().newSucceededFuture(null);
+        if (!s.clientTls().dataPrivate()) {
+            toServer.addListener(f -> relay(f, done));
+            return done;
+        }
+        SslHandler tls = s.ctx().serverTls().newHandler(s.client().alloc());
+        client.secure(tls).addListener(c -> {
+            if (!c.isSuccess()) {
+                done.tryFailure(new DataTlsException(Reason.TLS_HANDSHAKE_FAILED, "client: " + c.cause().getMessage()));
+            } else if (s.ctx().config().tls().requireDataSessionReuse()
+                    && !s.ctx().serverTls().resumed(tls, s.clientTls().controlHandler())) {
+                done.tryFailure(new DataTlsException(Reason.TLS_DATA_SESSION_NOT_REUSED,
+                        "client data connection without its control TLS session"));
+            } else {
+                toServer.addListener(f -> relay(f, done));
+            }
+        });
+        return done;
+    }
+
+    private static void relay(Future<?> f, Promise<Void> done) {
+        if (f.isSuccess()) {
+            done.trySuccess(null);
+        } else {
+            done.tryFailure(f.cause() instanceof DataTlsException ? f.cause()
+                    : new DataTlsException(Reason.TLS_HANDSHAKE_FAILED, "server: " + f.cause().getMessage()));
+        }
+    }
+
+    /** Why a data leg's TLS failed: the reason code and its detail. */
+    static final class DataTlsException extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient Reason reason;
+
+        DataTlsException(Reason reason, String detail) {
+            super(detail, null, false, false);
+            this.reason = reason;
+        }
     }
 
     /**

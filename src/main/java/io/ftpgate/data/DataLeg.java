@@ -1,5 +1,7 @@
 package io.ftpgate.data;
 
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 
 /**
@@ -20,6 +22,12 @@ public interface DataLeg {
      * peer sends meanwhile is kept for the flow, in order.
      */
     void watch();
+
+    /**
+     * Puts TLS on the leg ({@code PROT P}): {@code tls} goes in front of everything, so what the flow later moves
+     * is plaintext on this side of it. Completes when the handshake has.
+     */
+    Future<Void> secure(SslHandler tls);
 
     /** Closes the leg and drops whatever was held for it. Idempotent. */
     void close();

@@ -39,7 +39,20 @@ public enum Reason {
     PINHOLE_EXPIRED("pinhole-expired", "the expected peer did not connect to a pinhole in time", "425"),
     PINHOLE_EXHAUSTED("pinhole-exhausted", "no free port in the configured data port range", "425"),
     DATA_CONNECT_FAILED("data-connect-failed", "ftpgate could not connect a data leg", "425"),
-    TLS_UNSUPPORTED("tls-unsupported", "AUTH/CCC: ftpgate must read the control channel, so TLS is refused", "502"),
+    TLS_UNSUPPORTED("tls-unsupported", "AUTH on a listener without client-tls: ftpgate does not offer TLS there",
+            "502"),
+    TLS_REQUIRED("tls-required", "USER or PASS before AUTH TLS on a listener with client-tls required", "530"),
+    TLS_PROT_REQUIRED("tls-prot-required", "PROT C, or a transfer without PROT P, on a listener with"
+            + " require-prot-p (RFC 4217 section 9)", "534 to PROT C, 521 to the transfer"),
+    TLS_CLEARTEXT_INJECTION("tls-cleartext-injection", "a line that arrived in clear after AUTH TLS and before the"
+            + " handshake (STARTTLS command injection, CVE-2011-0411); from the server: after its 234", "discarded"),
+    CCC_REFUSED("ccc-refused", "CCC: ftpgate must keep reading the control channel", "533"),
+    TLS_HANDSHAKE_FAILED("tls-handshake-failed", "a TLS handshake with the client or the server failed or timed"
+            + " out", "close (the client gets 421 when the server side failed); 425 on a data connection"),
+    TLS_DATA_SESSION_NOT_REUSED("tls-data-session-not-reused", "a client's TLS data connection did not resume its"
+            + " control connection's TLS session (require-data-session-reuse)", "425"),
+    SERVER_TLS_REFUSED("server-tls-refused", "the server refused AUTH TLS, PBSZ or PROT that the listener requires",
+            "421 and close; 425 for a transfer"),
     // Access control.
     CLIENT_NOT_ALLOWED("client-not-allowed", "the client address is outside the listener's allowed blocks",
             "close (421)"),

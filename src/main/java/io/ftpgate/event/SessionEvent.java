@@ -53,6 +53,14 @@ public sealed interface SessionEvent {
             String user, String destination) implements SessionEvent {
     }
 
+    /**
+     * A TLS handshake completed on a control connection: {@code side} says which (client: ftpgate was the TLS
+     * server; server: ftpgate was the TLS client). {@code peerSubject} is the peer certificate's subject, or null.
+     */
+    record TlsEstablished(Origin origin, Side side, String protocol, String cipherSuite, boolean resumed,
+            String peerSubject) implements SessionEvent {
+    }
+
     /** A configured FXP exception let the client name a data peer other than itself. */
     record FxpAllowed(Origin origin, String verb, String peer) implements SessionEvent {
     }

@@ -30,6 +30,8 @@ public final class Features {
 
     /** The features the gateway adds: it serves RFC 2428 to every client. */
     private static final List<String> ADDED = List.of(" EPRT", " EPSV");
+    /** Added when the listener offers FTPS to clients (RFC 4217 §6): TLS is then the gateway's, not the server's. */
+    private static final List<String> TLS = List.of(" AUTH TLS", " PBSZ", " PROT");
 
     private Features() {
     }
@@ -43,6 +45,11 @@ public final class Features {
      * short list instead would hide MLST, SIZE, REST STREAM... for the whole session (lftp never re-asks).
      */
     public static FtpReply rewriteFeat(FtpReply serverReply) {
+        return rewriteFeat(serverReply, false);
+    }
+
+    /** As {@link #rewriteFeat(FtpReply)}, also listing AUTH TLS, PBSZ and PROT when {@code tls} is offered. */
+    public static FtpReply rewriteFeat(FtpReply serverReply, boolean tls) {
         int code = serverReply.code();
         if (code == 530 || (code >= 400 && code < 500)) {
             return serverReply;
@@ -65,6 +72,9 @@ public final class Features {
             }
         }
         out.addAll(ADDED);
+        if (tls) {
+            out.addAll(TLS);
+        }
         out.add("End");
         return FtpReply.multiLine(211, out);
     }
