@@ -1,6 +1,7 @@
 package io.ftpgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.net.HostAndPort;
@@ -120,6 +121,40 @@ class MainTest {
         assertThat(err.toString().trim()).isEqualTo(f + ":3:24: listeners[0].client-data-ports: expected a port"
                 + " range LO-HI such as 50000-50999, got '50000'");
         assertThat(out.toString()).isEmpty();
+    }
+
+    /** Issue 11: check-config reported only the first error of a file. */
+    @Test
+    void checkConfigReportsEveryErrorOfTheFileAtOnce() throws Exception {
+        Path f = file("bad.yaml", "listeners:\n  - listen: 127.0.0.1:2121\n    client-data-ports: 50000\n"
+                + "    upstrem: x:21\n  - listen: 127.0.0.1:2122\n    allow-client: [192.168.1.1/24]\n"
+                + "monitor: maybe\n");
+        List<String> expected = List.of(
+                f + ":3:24: listeners[0].client-data-ports: expected a port range LO-HI such as 50000-50999, got"
+                        + " '50000'",
+                f + ":4:5: listeners[0].upstrem: unknown key; did you mean 'upstream'? (expected one of: name, listen,"
+                        + " upstream, public-address, client-data-ports, server-data-ports, upstream-mode,"
+                        + " allow-client, allow-destination, deny-client, anonymous, anonymous-write, default-profile,"
+                        + " rules, deny-destination, allow-destination-hosts, deny-destination-hosts,"
+                        + " destination-ports, anonymous-incoming, fxp, early-server-leg)",
+                f + ":6:20: listeners[1].allow-client[0]: address block 192.168.1.1/24 has host bits set; did you"
+                        + " mean 192.168.1.0/24?",
+                f + ":7:10: monitor: expected true or false, got 'maybe'");
+        assertThat(run("check-config", f.toString())).isEqualTo(2);
+        assertThat(err.toString().lines()).containsExactlyElementsOf(expected);
+        assertThat(out.toString()).isEmpty();
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--config", f.toString())).isEqualTo(2);
+        assertThat(err.toString().lines()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void runRefusesAnAllowClientBlockWithHostBitsSet() {
+        // Parsed only: without the check, 'run' would start a gateway and never return.
+        assertThatThrownBy(() -> effective("run", "--allow-client", "10.1.2.3/8"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("'--allow-client'")
+                .hasMessageEndingWith("address block 10.1.2.3/8 has host bits set; did you mean 10.0.0.0/8?");
     }
 
     @Test
