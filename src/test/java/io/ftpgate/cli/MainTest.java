@@ -157,6 +157,57 @@ class MainTest {
                 .hasMessageEndingWith("address block 10.1.2.3/8 has host bits set; did you mean 10.0.0.0/8?");
     }
 
+    /** Issue 11: check-config said OK for an audit log that 'run' then could not open. */
+    @Test
+    void checkConfigReportsAnAuditLogRunCouldNotOpen() throws Exception {
+        Path missing = dir.resolve("no/such/dir");
+        assertAuditLogRefused(missing.resolve("audit.jsonl").toString(), "the folder " + missing
+                + " does not exist; create it, writable by the user ftpgate runs as");
+        assertAuditLogRefused(dir.toString(), "it is a folder; expected the path of a file in it, such as "
+                + dir.resolve("audit.jsonl"));
+        Path plainFile = file("plain.txt", "");
+        assertAuditLogRefused(plainFile.resolve("audit.jsonl").toString(), plainFile + " is not a folder");
+    }
+
+    @Test
+    void checkConfigReportsAnAuditLogFolderThatIsNotWritable() throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        if (Files.isWritable(readOnly)) {
+            // root writes anywhere it has permission bits for; /proc/sys is read-only even for root.
+            readOnly = Path.of("/proc/sys");
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly), "no folder unwritable to this user");
+        assertAuditLogRefused(readOnly.resolve("audit.jsonl").toString(), "the folder " + readOnly
+                + " is not writable by this user, so the file cannot be created in it");
+    }
+
+    @Test
+    void checkConfigAcceptsAnAuditLogItCanOpen() throws Exception {
+        for (String target : List.of("-", dir.resolve("audit.jsonl").toString())) {
+            out.getBuffer().setLength(0);
+            Path f = file("ok.yaml", "audit-log: \"" + target + "\"\nlisteners:\n  - listen: 127.0.0.1:2121\n");
+            assertThat(run("check-config", f.toString())).as(target).isZero();
+            assertThat(out.toString()).startsWith(f + ": OK");
+        }
+        assertThat(Files.exists(dir.resolve("audit.jsonl"))).as("check-config creates nothing").isFalse();
+    }
+
+    /** check-config refuses {@code target} with {@code problem}, exit 2; run fails on it with the same words. */
+    private void assertAuditLogRefused(String target, String problem) throws Exception {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        Path f = file("audit.yaml", "audit-log: \"" + target + "\"\nlisteners:\n  - listen: 127.0.0.1:0\n"
+                + "    upstream: 127.0.0.1:21\n");
+        String line = "cannot open audit log '" + target + "': " + problem;
+        assertThat(run("check-config", f.toString())).as(target).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo(f + ": audit-log: " + line + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--config", f.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("ftpgate: " + line + System.lineSeparator());
+    }
+
     @Test
     void checkConfigWithoutFileIsAUsageError() {
         assertThat(run("check-config")).isEqualTo(2);
