@@ -75,6 +75,12 @@ final class ListenerSummary {
             d.add("anonymous-incoming " + p.incoming() + " (upload only: no list, download, rename or delete)");
         }
         commandProfiles(d, p);
+        if (l.banner() != null) {
+            d.add("banner \"" + l.banner() + "\" (the server's greeting text is not shown)");
+        }
+        if (l.systReply() != null) {
+            d.add("syst-reply \"" + l.systReply() + "\"");
+        }
         if (!p.fxp().isEmpty()) {
             d.add("fxp " + p.fxp().stream().map(f -> "client " + join(f.clients()) + " -> peer " + join(f.peers()))
                     .collect(Collectors.joining("; ")));

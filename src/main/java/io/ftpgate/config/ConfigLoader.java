@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
  *     server-data-ports: 62000-62999
  *     upstream-mode: passive                  # passive | active | client
  *     early-server-leg: true                  # upstream PASV + connect as soon as the client's is answered
+ *     banner: "FTP service ready."            # 220 text clients see instead of the server's (default: relayed)
+ *     syst-reply: "UNIX Type: L8"             # 215 text for SYST instead of the server's (default: relayed)
  *     allow-client: [10.0.0.0/8]
  *     allow-destination: [198.51.100.0/24]    # forward listeners only
  *     deny-client: [10.9.0.0/16]              # refused even if allow-client matches
@@ -72,7 +74,7 @@ public final class ConfigLoader {
             "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",
             "deny-client", "anonymous", "anonymous-write", "default-profile", "rules", "deny-destination",
             "allow-destination-hosts", "deny-destination-hosts", "destination-ports", "anonymous-incoming", "fxp",
-            "early-server-leg");
+            "early-server-leg", "banner", "syst-reply");
     static final List<String> FXP_KEYS = List.of("client", "peer");
 
     /** Names appear in logs and audit events; keeping them to a safe alphabet keeps those lines parseable. */

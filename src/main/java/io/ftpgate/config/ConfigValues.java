@@ -275,6 +275,22 @@ public final class ConfigValues {
         }
     }
 
+    /** Longest reply text a listener may configure (a banner is one line; RFC 959 sets no limit). */
+    public static final int MAX_REPLY_TEXT = 200;
+
+    /**
+     * The text of a reply the gateway sends instead of the server's (banner, SYST): one line of printable ASCII,
+     * so that it can neither break the reply framing nor smuggle a second reply.
+     */
+    public static String replyText(String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.isEmpty() || t.length() > MAX_REPLY_TEXT || !t.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("expected one line of printable ASCII, 1-" + MAX_REPLY_TEXT
+                    + " characters, got '" + text + "'");
+        }
+        return t;
+    }
+
     /** An absolute server directory, normalised ("/incoming/" becomes "/incoming"). */
     public static String serverDirectory(String text) {
         String t = text.trim();

@@ -53,6 +53,8 @@ final class ListenerReader extends TreeReader {
         PortRange serverPorts = opt(e, "server-data-ports", path, "a port range LO-HI", ConfigValues::portRange);
         UpstreamMode mode = opt(e, "upstream-mode", path, "passive, active or client", ConfigValues::upstreamMode);
         Boolean early = opt(e, "early-server-leg", path, "true or false", ConfigValues::bool);
+        String banner = opt(e, "banner", path, "a one-line text", ConfigValues::replyText);
+        String syst = opt(e, "syst-reply", path, "a one-line text", ConfigValues::replyText);
         var allowClient = optList(e, "allow-client", path, "address blocks", ConfigValues::cidr);
         var allowDest = optList(e, "allow-destination", path, "address blocks", ConfigValues::cidr);
         ListenerPolicy listenerPolicy = policies.listenerPolicy(e, path);
@@ -64,7 +66,7 @@ final class ListenerReader extends TreeReader {
             l = ListenerConfig.builder(name).listen(listen).upstream(upstream).publicAddress(publicAddress)
                     .clientDataPorts(clientPorts).serverDataPorts(serverPorts).upstreamMode(mode)
                     .allowClient(allowClient).allowDestination(allowDest).listenerPolicy(listenerPolicy)
-                    .earlyServerLeg(early == null || early).build();
+                    .earlyServerLeg(early == null || early).banner(banner).systReply(syst).build();
         } catch (IllegalArgumentException | NullPointerException ex) {
             report(error(m.pos(), path, ex.getMessage()));
             return null;

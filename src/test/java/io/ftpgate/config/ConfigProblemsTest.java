@@ -70,7 +70,8 @@ class ConfigProblemsTest {
                         + " name, listen, upstream, public-address, client-data-ports, server-data-ports,"
                         + " upstream-mode, allow-client, allow-destination, deny-client, anonymous, anonymous-write,"
                         + " default-profile, rules, deny-destination, allow-destination-hosts,"
-                        + " deny-destination-hosts, destination-ports, anonymous-incoming, fxp, early-server-leg)",
+                        + " deny-destination-hosts, destination-ports, anonymous-incoming, fxp, early-server-leg, banner,"
+                        + " syst-reply)",
                 "ftpgate.yaml:8:24: listeners[0].client-data-ports: expected a port range LO-HI such as"
                         + " 50000-50999, got '50000'",
                 "ftpgate.yaml:9:32: listeners[0].allow-client[1]: expected an address block such as"
