@@ -8,11 +8,20 @@ import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.data.EphemeralPorts;
+import io.ftpgate.policy.CommandProfile;
+import io.ftpgate.policy.DestinationRules;
+import io.ftpgate.policy.GatewayPolicy;
+import io.ftpgate.policy.Limits;
+import io.ftpgate.policy.ListenerPolicy;
+import io.ftpgate.policy.UserRule;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -45,12 +54,96 @@ final class ListenerSummary {
         d.add("allow-client " + (l.allowClient().isEmpty()
                 ? (l.placement() == Placement.REVERSE ? "any (default)" : "loopback and private ranges (default)")
                 : join(l.allowClient())));
+        ListenerPolicy p = l.listenerPolicy();
+        listed(d, "deny-client", p.denyClient());
+        DestinationRules r = p.destinations();
         if (l.placement() == Placement.FORWARD) {
             d.add("allow-destination " + (l.allowDestination().isEmpty()
                     ? "any except loopback, link-local, private ranges and ftpgate's own addresses (default)"
                     : join(l.allowDestination())));
         }
+        listed(d, "deny-destination", r.deny());
+        listed(d, "allow-destination-hosts", r.allowHosts());
+        listed(d, "deny-destination-hosts", r.denyHosts());
+        if (r.ports() != null || l.placement() == Placement.FORWARD) {
+            d.add("destination-ports " + (r.ports() == null ? ports(DestinationRules.DEFAULT_PORTS) + " (default)"
+                    : ports(r.ports())));
+        }
+        d.add(!p.anonymous() ? "anonymous off" : "anonymous on, anonymous-write " + (p.anonymousWrite() ? "on"
+                : "off") + (p.anonymousWrite() || p.incoming() != null ? "" : " (default)"));
+        if (p.incoming() != null) {
+            d.add("anonymous-incoming " + p.incoming() + " (upload only: no list, download, rename or delete)");
+        }
+        commandProfiles(d, p);
+        if (l.banner() != null) {
+            d.add("banner \"" + l.banner() + "\" (the server's greeting text is not shown)");
+        }
+        if (l.systReply() != null) {
+            d.add("syst-reply \"" + l.systReply() + "\"");
+        }
+        if (!p.fxp().isEmpty()) {
+            d.add("fxp " + p.fxp().stream().map(f -> "client " + join(f.clients()) + " -> peer " + join(f.peers()))
+                    .collect(Collectors.joining("; ")));
+        }
         return d;
+    }
+
+    /** The profile each user gets: the rules, first match wins, then the default profile. */
+    private static void commandProfiles(List<String> d, ListenerPolicy p) {
+        for (int i = 0; i < p.rules().size(); i++) {
+            UserRule rule = p.rules().get(i);
+            List<String> who = new ArrayList<>();
+            if (rule.user() != null) {
+                who.add("user " + rule.user());
+            }
+            if (!rule.clients().isEmpty()) {
+                who.add("client " + join(rule.clients()));
+            }
+            if (!rule.destinations().isEmpty()) {
+                who.add("destination " + join(rule.destinations()));
+            }
+            d.add("rule " + (i + 1) + ": " + (who.isEmpty() ? "any user" : String.join(", ", who)) + " -> profile "
+                    + rule.profile());
+        }
+        boolean dflt = p.defaultProfile().equals(ListenerPolicy.DEFAULTS.defaultProfile());
+        d.add("default-profile " + p.defaultProfile() + (p.rules().isEmpty() ? " for every user" : " when no rule"
+                + " matches") + (dflt ? " (default)" : ""));
+    }
+
+    /** A profile the file defines: its verbs, sorted, and its reply when not the default one. */
+    private static String profile(CommandProfile c) {
+        String verbs = !c.allow().isEmpty() ? "allow " + join(new TreeSet<>(c.allow()))
+                : c.deny().isEmpty() ? "allow every command" : "deny " + join(new TreeSet<>(c.deny()));
+        boolean defaultReply = c.replyCode() == CommandProfile.DEFAULT_REPLY_CODE
+                && c.replyText().equals(CommandProfile.DEFAULT_REPLY_TEXT);
+        return "profile '" + c.name() + "': " + verbs
+                + (defaultReply ? "" : "; reply \"" + c.replyCode() + " " + c.replyText() + "\"");
+    }
+
+    /** Ports as written in the file: {@code 21, 2121-2130}. */
+    private static String ports(List<PortRange> ranges) {
+        return ranges.stream().map(r -> r.size() == 1 ? String.valueOf(r.low()) : r.toString())
+                .collect(Collectors.joining(", "));
+    }
+
+    private static void listed(List<String> d, String key, List<?> items) {
+        if (!items.isEmpty()) {
+            d.add(key + " " + join(items));
+        }
+    }
+
+    /** The gateway-wide policy: monitor mode, limits and the profiles the file defines, one line each. */
+    static List<String> gatewayPolicy(GatewayPolicy g) {
+        List<String> out = new ArrayList<>();
+        out.add("monitor: " + (g.monitor() ? "on (policy verdicts are logged with \"enforced\": false, not applied)"
+                : "off (default)"));
+        Limits m = g.limits();
+        out.add("limits: max-sessions " + m.maxSessions() + ", max-sessions-per-client " + m.maxSessionsPerClient()
+                + ", max-login-failures " + m.maxLoginFailures() + ", block-time "
+                + ConfigValues.format(m.blockTime()));
+        g.profiles().values().stream().filter(c -> !CommandProfile.BUILT_IN.containsKey(c.name()))
+                .sorted(Comparator.comparing(CommandProfile::name)).forEach(c -> out.add(profile(c)));
+        return out;
     }
 
     /** One log line per listener. */
@@ -65,6 +158,7 @@ final class ListenerSummary {
             out.add("  " + headline(l));
             details(l).forEach(d -> out.add("      " + d));
         }
+        gatewayPolicy(c.gatewayPolicy()).forEach(line -> out.add("  " + line));
         out.add("  audit log: " + auditLog(c.auditLog()));
         out.add("  timeouts: " + timeouts(c.timeouts()));
         return out;
@@ -125,7 +219,7 @@ final class ListenerSummary {
         return l.placement() == Placement.REVERSE ? "reverse" : "forward";
     }
 
-    private static String join(List<?> items) {
+    private static String join(Collection<?> items) {
         return items.stream().map(String::valueOf).collect(Collectors.joining(", "));
     }
 }

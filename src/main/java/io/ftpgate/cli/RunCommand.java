@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -219,6 +220,11 @@ final class RunCommand implements Callable<Integer> {
     private AuditSink openAudit(String target) throws Main.StartupException {
         if (target == null) {
             return AuditSink.NONE;
+        }
+        // The same words as check-config, which reports this before the gateway is started.
+        Optional<String> problem = CheckConfigCommand.auditLogProblem(target);
+        if (problem.isPresent()) {
+            throw new Main.StartupException(problem.get());
         }
         try {
             return JsonLinesAuditLog.open(target);

@@ -3,11 +3,8 @@ package io.ftpgate.config;
 import io.ftpgate.config.YamlTree.Entry;
 import io.ftpgate.config.YamlTree.MapNode;
 import io.ftpgate.config.YamlTree.Node;
-import io.ftpgate.config.YamlTree.Pos;
 import io.ftpgate.config.YamlTree.Seq;
-import io.ftpgate.net.Cidr;
-import io.ftpgate.net.HostAndPort;
-import io.ftpgate.net.PortRange;
+import io.ftpgate.policy.CommandProfile;
 import io.ftpgate.policy.GatewayPolicy;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -20,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -39,6 +37,8 @@ import java.util.stream.Stream;
  *     server-data-ports: 62000-62999
  *     upstream-mode: passive                  # passive | active | client
  *     early-server-leg: true                  # upstream PASV + connect as soon as the client's is answered
+ *     banner: "FTP service ready."            # 220 text clients see instead of the server's (default: relayed)
+ *     syst-reply: "UNIX Type: L8"             # 215 text for SYST instead of the server's (default: relayed)
  *     allow-client: [10.0.0.0/8]
  *     allow-destination: [198.51.100.0/24]    # forward listeners only
  *     deny-client: [10.9.0.0/16]              # refused even if allow-client matches
@@ -55,7 +55,9 @@ import java.util.stream.Stream;
  * limits: { max-sessions: 10000, max-sessions-per-client: 50, max-login-failures: 5, block-time: 10m }
  * profiles: { upload-only: { deny: [RETR, LIST], reply: "550 Upload only." } }   # plus full, read-only, no-site
  * </pre>
- * Every error names the file, line and column, the key path and what is expected.
+ * Every error names the file, line and column, the key path and what is expected, and every error of the file is
+ * reported at once. Beyond the form of each value: address blocks must not have host bits set
+ * ({@code 192.168.1.1/24}), and a listener's client and server data-port ranges must not share a port.
  */
 public final class ConfigLoader {
 
@@ -73,7 +75,7 @@ public final class ConfigLoader {
             "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",
             "deny-client", "anonymous", "anonymous-write", "default-profile", "rules", "deny-destination",
             "allow-destination-hosts", "deny-destination-hosts", "destination-ports", "anonymous-incoming", "fxp",
-            "early-server-leg"), TlsReader.KEYS.stream()).toList();
+            "early-server-leg", "banner", "syst-reply"), TlsReader.KEYS.stream()).toList();
     static final List<String> FXP_KEYS = List.of("client", "peer");
 
     /** Names appear in logs and audit events; keeping them to a safe alphabet keeps those lines parseable. */
@@ -82,22 +84,36 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Reads and validates {@code file}; the exception message is ready to show to an administrator. */
+    /**
+     * Reads and validates {@code file}; the exception message is ready to show to an administrator. It names
+     * every problem the file has, one line each in file order (see {@link TreeReader}); only a YAML syntax error
+     * ends the reading at once, as nothing after it can be read.
+     */
     public static GatewayConfig load(Path file) throws ConfigException {
         String name = file.toString();
         String text = read(file, name);
+        List<ConfigException> problems = new ArrayList<>();
         Node root;
         try {
-            root = YamlTree.parse(text);
+            root = YamlTree.parse(text, e -> problems.add(syntax(name, e)));
         } catch (YamlTree.SyntaxException e) {
-            throw new ConfigException(name + ":" + e.pos.line() + ":" + e.pos.column() + ": "
-                    + (e.path.isEmpty() ? "" : e.path + ": ") + e.getMessage());
+            problems.add(syntax(name, e));
+            throw ConfigException.all(problems);
         }
         if (root == null) {
             throw new ConfigException(name + ":1:1: the file is empty; expected a mapping with at least a"
                     + " 'listeners' list");
         }
-        return new Reader(name).config(root);
+        GatewayConfig config = new Reader(name, problems).config(root);
+        if (!problems.isEmpty()) {
+            throw ConfigException.all(problems);
+        }
+        return config;
+    }
+
+    private static ConfigException syntax(String name, YamlTree.SyntaxException e) {
+        return new ConfigException(name + ":" + e.pos.line() + ":" + e.pos.column() + ": "
+                + (e.path.isEmpty() ? "" : e.path + ": ") + e.getMessage(), e.pos);
     }
 
     private static String read(Path file, String name) throws ConfigException {
@@ -122,84 +138,92 @@ public final class ConfigLoader {
         }
     }
 
-    /** Walks the tree; the policy parts are read by a {@link PolicyReader}. */
+    /** Walks the tree; the listeners are read by a {@link ListenerReader}, the policy by a {@link PolicyReader}. */
     private static final class Reader extends TreeReader {
         private final PolicyReader policies;
-        private final TlsReader tls;
+        private final ListenerReader listeners;
 
-        Reader(String file) {
-            super(file);
-            this.policies = new PolicyReader(file);
-            this.tls = new TlsReader(file);
+        Reader(String file, List<ConfigException> problems) {
+            super(file, problems);
+            this.policies = new PolicyReader(file, problems);
+            this.listeners = new ListenerReader(file, problems, policies);
         }
 
-        GatewayConfig config(Node root) throws ConfigException {
-            MapNode top = map(root, "", TOP_KEYS, "a mapping with keys " + String.join(", ", TOP_KEYS));
-            String auditLog = null;
-            Entry audit = top.entries().get("audit-log");
-            if (audit != null) {
-                auditLog = scalar(audit.value(), "audit-log", "a file path or '-' for stdout");
-                if (auditLog.isBlank()) {
-                    throw error(audit.value().pos(), "audit-log", "expected a file path or '-' for stdout, got ''");
+        /** The configuration, or null when it has problems (all recorded). */
+        GatewayConfig config(Node root) {
+            MapNode top = attempt(() -> map(root, "", TOP_KEYS, "a mapping with keys " + String.join(", ", TOP_KEYS)));
+            if (top == null) {
+                return null;
+            }
+            Map<String, Entry> e = top.entries();
+            String auditLog = e.containsKey("audit-log") ? attempt(() -> auditLog(e.get("audit-log").value())) : null;
+            Timeouts timeouts = e.containsKey("timeouts") ? timeouts(e.get("timeouts").value()) : null;
+            List<Read> read = listeners(top);
+            GatewayPolicy policy = policies.gatewayPolicy(top);
+            Map<String, CommandProfile> known = new HashMap<>(policy.profiles());
+            for (String broken : policies.brokenProfiles()) {
+                // Its own problem is recorded; a rule naming it is not wrong as well.
+                known.put(broken, new CommandProfile(broken, Set.of(), Set.of(), CommandProfile.DEFAULT_REPLY_CODE,
+                        CommandProfile.DEFAULT_REPLY_TEXT));
+            }
+            for (Read r : read) {
+                try {
+                    r.config().listenerPolicy().checkProfiles(known);
+                } catch (IllegalArgumentException ex) {
+                    Map<String, Entry> m = r.node().entries();
+                    Entry where = m.containsKey("rules") ? m.get("rules") : m.get("default-profile");
+                    report(error(where == null ? r.node().pos() : where.value().pos(), r.path(), ex.getMessage()));
                 }
             }
-            Timeouts timeouts = Timeouts.DEFAULTS;
-            Entry t = top.entries().get("timeouts");
-            if (t != null) {
-                timeouts = timeouts(t.value());
-            }
+            return problemCount() > 0 ? null
+                    : new GatewayConfig(read.stream().map(Read::config).toList(), timeouts, auditLog, policy);
+        }
+
+        /** A listener that could be built, with where it stands in the file. */
+        private record Read(String path, MapNode node, ListenerConfig config) {
+        }
+
+        /** The listeners that could be built, in file order. */
+        private List<Read> listeners(MapNode top) {
+            List<Read> read = new ArrayList<>();
             Entry ls = top.entries().get("listeners");
             if (ls == null) {
-                throw error(top.pos(), "listeners", "missing; at least one listener is required, e.g."
-                        + " listeners: [{listen: \"0.0.0.0:21\", upstream: \"192.0.2.10:21\"}]");
-            }
-            if (!(ls.value() instanceof Seq seq)) {
-                throw error(ls.value().pos(), "listeners", "expected a list of listeners (items starting with"
-                        + " '- '), got " + ls.value().kind());
-            }
-            if (seq.items().isEmpty()) {
-                throw error(seq.pos(), "listeners", "expected at least one listener, got an empty list");
-            }
-            List<ListenerConfig> listeners = new ArrayList<>();
-            Map<String, String> names = new HashMap<>();
-            Map<HostAndPort, String> bound = new HashMap<>();
-            for (int i = 0; i < seq.items().size(); i++) {
-                String path = "listeners[" + i + "]";
-                MapNode m = map(seq.items().get(i), path, LISTENER_KEYS, "a listener mapping with at least 'listen'");
-                ListenerConfig l = listener(m, path, i);
-                String previous = names.putIfAbsent(l.name(), path);
-                if (previous != null) {
-                    Entry n = m.entries().get("name");
-                    throw error(n == null ? m.pos() : n.value().pos(), path + ".name",
-                            "duplicate listener name '" + l.name() + "' (also used by " + previous + ")");
-                }
-                for (int j = 0; j < l.listen().size(); j++) {
-                    HostAndPort hp = l.listen().get(j);
-                    String other = hp.port() == 0 ? null : bound.putIfAbsent(hp, path + ".listen[" + j + "]");
-                    if (other != null) {
-                        throw error(listenPos(m, j), path + ".listen[" + j + "]",
-                                hp + " is already used by " + other);
+                report(error(top.pos(), "listeners", "missing; at least one listener is required, e.g."
+                        + " listeners: [{listen: \"0.0.0.0:21\", upstream: \"192.0.2.10:21\"}]"));
+            } else if (!(ls.value() instanceof Seq seq)) {
+                report(error(ls.value().pos(), "listeners", "expected a list of listeners (items starting with"
+                        + " '- '), got " + ls.value().kind()));
+            } else if (seq.items().isEmpty()) {
+                report(error(seq.pos(), "listeners", "expected at least one listener, got an empty list"));
+            } else {
+                for (int i = 0; i < seq.items().size(); i++) {
+                    String path = "listeners[" + i + "]";
+                    Node item = seq.items().get(i);
+                    MapNode m = attempt(() -> map(item, path, LISTENER_KEYS, "a listener mapping with at least"
+                            + " 'listen'"));
+                    ListenerConfig l = m == null ? null : listeners.listener(m, path, i);
+                    if (l != null) {
+                        read.add(new Read(path, m, l));
                     }
                 }
-                listeners.add(l);
             }
-            GatewayPolicy policy = policies.gatewayPolicy(top);
-            for (int i = 0; i < listeners.size(); i++) {
-                try {
-                    listeners.get(i).listenerPolicy().checkProfiles(policy.profiles());
-                } catch (IllegalArgumentException ex) {
-                    MapNode m = (MapNode) seq.items().get(i);
-                    Entry where = m.entries().containsKey("rules") ? m.entries().get("rules")
-                            : m.entries().get("default-profile");
-                    throw error(where == null ? m.pos() : where.value().pos(), "listeners[" + i + "]",
-                            ex.getMessage());
-                }
-            }
-            return new GatewayConfig(listeners, timeouts, auditLog, policy);
+            return read;
         }
 
-        private Timeouts timeouts(Node n) throws ConfigException {
-            MapNode m = map(n, "timeouts", TIMEOUT_KEYS, "a mapping with keys " + String.join(", ", TIMEOUT_KEYS));
+        private String auditLog(Node n) throws ConfigException {
+            String auditLog = scalar(n, "audit-log", "a file path or '-' for stdout");
+            if (auditLog.isBlank()) {
+                throw error(n.pos(), "audit-log", "expected a file path or '-' for stdout, got ''");
+            }
+            return auditLog;
+        }
+
+        private Timeouts timeouts(Node n) {
+            MapNode m = attempt(() -> map(n, "timeouts", TIMEOUT_KEYS, "a mapping with keys "
+                    + String.join(", ", TIMEOUT_KEYS)));
+            if (m == null) {
+                return null;
+            }
             Timeouts d = Timeouts.DEFAULTS;
             return new Timeouts(
                     duration(m, "pinhole", d.pinhole()),
@@ -209,63 +233,10 @@ public final class ConfigLoader {
                     duration(m, "data-idle", d.dataIdle()));
         }
 
-        private Duration duration(MapNode m, String key, Duration dflt) throws ConfigException {
-            Entry e = m.entries().get(key);
-            return e == null ? dflt : value(e.value(), "timeouts." + key,
-                    "a duration such as 30s, 15m, 1h or 500ms", ConfigValues::duration);
-        }
-
-        private ListenerConfig listener(MapNode m, String path, int index) throws ConfigException {
-            Map<String, Entry> e = m.entries();
-            String name = "listener-" + (index + 1);
-            if (e.containsKey("name")) {
-                name = scalar(e.get("name").value(), path + ".name", "a listener name");
-                if (!NAME.matcher(name).matches()) {
-                    throw error(e.get("name").value().pos(), path + ".name", "expected a name of up to 64 letters,"
-                            + " digits, '.', '_' or '-', got '" + name + "'");
-                }
-            }
-            if (!e.containsKey("listen")) {
-                throw error(m.pos(), path + ".listen", "missing; expected the HOST:PORT address(es) to accept"
-                        + " control connections on, e.g. listen: \"0.0.0.0:21\"");
-            }
-            List<HostAndPort> listen = list(e.get("listen").value(), path + ".listen",
-                    "HOST:PORT addresses", ConfigValues::listenAddress);
-            if (listen.isEmpty()) {
-                throw error(e.get("listen").value().pos(), path + ".listen",
-                        "expected at least one HOST:PORT address, got an empty list");
-            }
-            HostAndPort upstream = opt(e, "upstream", path, "HOST:PORT of the FTP server", ConfigValues::upstream);
-            String publicAddress = opt(e, "public-address", path, "an IP address", ConfigValues::publicAddress);
-            PortRange clientPorts = opt(e, "client-data-ports", path, "a port range LO-HI", ConfigValues::portRange);
-            PortRange serverPorts = opt(e, "server-data-ports", path, "a port range LO-HI", ConfigValues::portRange);
-            UpstreamMode mode = opt(e, "upstream-mode", path, "passive, active or client", ConfigValues::upstreamMode);
-            boolean early = !e.containsKey("early-server-leg") || value(e.get("early-server-leg").value(),
-                    path + ".early-server-leg", "true or false", ConfigValues::bool);
-            List<Cidr> allowClient = e.containsKey("allow-client") ? list(e.get("allow-client").value(),
-                    path + ".allow-client", "address blocks", ConfigValues::cidr) : List.of();
-            List<Cidr> allowDest = e.containsKey("allow-destination") ? list(e.get("allow-destination").value(),
-                    path + ".allow-destination", "address blocks", ConfigValues::cidr) : List.of();
-            ListenerConfig l;
-            try {
-                l = ListenerConfig.builder(name).listen(listen).upstream(upstream).publicAddress(publicAddress)
-                        .clientDataPorts(clientPorts).serverDataPorts(serverPorts).upstreamMode(mode)
-                        .allowClient(allowClient).allowDestination(allowDest).listenerPolicy(policies.listenerPolicy(e, path))
-                        .earlyServerLeg(early).tls(tls.read(e, path)).build();
-            } catch (IllegalArgumentException | NullPointerException ex) {
-                throw error(m.pos(), path, ex.getMessage());
-            }
-            String problem = ConfigValues.allowDestinationProblem(l);
-            if (problem != null) {
-                throw error(e.get("allow-destination").keyPos(), path + ".allow-destination", problem
-                        + " (remove allow-destination, or remove upstream to make it a forward listener)");
-            }
-            return l;
-        }
-
-        private Pos listenPos(MapNode m, int j) {
-            Node n = m.entries().get("listen").value();
-            return n instanceof Seq s ? s.items().get(j).pos() : n.pos();
+        private Duration duration(MapNode m, String key, Duration dflt) {
+            Duration d = opt(m.entries(), key, "timeouts", "a duration such as 30s, 15m, 1h or 500ms",
+                    ConfigValues::duration);
+            return d == null ? dflt : d;
         }
     }
 }

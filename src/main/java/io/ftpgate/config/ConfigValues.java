@@ -113,16 +113,46 @@ public final class ConfigValues {
         return range;
     }
 
-    /** An address block, {@code ADDR/PREFIX} or a single address. */
+    /**
+     * An address block, {@code ADDR/PREFIX} or a single address. A block with host bits set
+     * ({@code 192.168.1.1/24}) is refused with the block it would mean: it is most likely a host address given a
+     * prefix by mistake, or a mistyped block, and either way not what the administrator thinks it admits.
+     */
     public static Cidr cidr(String text) {
+        Cidr c;
         try {
-            return Cidr.parse(text);
+            c = Cidr.parse(text);
         } catch (IllegalArgumentException e) {
             String m = e.getMessage();
             throw new IllegalArgumentException(m.startsWith("expected") ? m
                     : "expected an address block such as 192.0.2.0/24 or 2001:db8::/32, got '" + text + "' ("
                             + m.replaceAll(" in '.*'$", "") + ")");
         }
+        if (c.hasHostBits()) {
+            throw new IllegalArgumentException("address block " + c + " has host bits set; did you mean "
+                    + c.network() + "?");
+        }
+        return c;
+    }
+
+    /**
+     * Explains why a listener's client and server data-port ranges must not share ports, or returns {@code null}
+     * when they share none. The text names the other range's key: callers prefix the key path of the first.
+     *
+     * @param range      the range the message is about
+     * @param other      the other range
+     * @param otherKey   the other range's key, e.g. {@code client-data-ports}, with " (default)" when not written
+     */
+    public static String dataPortsOverlap(PortRange range, PortRange other, String otherKey) {
+        int low = Math.max(range.low(), other.low());
+        int high = Math.min(range.high(), other.high());
+        if (low > high) {
+            return null;
+        }
+        return range + " overlaps " + otherKey + " " + other + " (" + (low == high ? "port " + low + " is"
+                : "ports " + low + "-" + high + " are") + " in both). The outer firewall opens each range to a"
+                + " different peer (client-data-ports to clients, server-data-ports to servers), so a port in both"
+                + " makes the rule for one side admit the other side too: give the two ranges no port in common";
     }
 
     /** {@code passive}, {@code active} or {@code client} (case-insensitive). */
@@ -243,6 +273,22 @@ public final class ConfigValues {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("expected a port (1-65535) or a range LO-HI, got '" + text + "'");
         }
+    }
+
+    /** Longest reply text a listener may configure (a banner is one line; RFC 959 sets no limit). */
+    public static final int MAX_REPLY_TEXT = 200;
+
+    /**
+     * The text of a reply the gateway sends instead of the server's (banner, SYST): one line of printable ASCII,
+     * so that it can neither break the reply framing nor smuggle a second reply.
+     */
+    public static String replyText(String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.isEmpty() || t.length() > MAX_REPLY_TEXT || !t.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("expected one line of printable ASCII, 1-" + MAX_REPLY_TEXT
+                    + " characters, got '" + text + "'");
+        }
+        return t;
     }
 
     /** An absolute server directory, normalised ("/incoming/" becomes "/incoming"). */

@@ -29,6 +29,9 @@ import java.util.Set;
  * @param listenerPolicy    deny-client, anonymous access and user rules
  * @param earlyServerLeg    open the server's data leg (upstream PASV + connect) as soon as the client's
  *                          PASV/EPSV/PORT/EPRT is answered, rather than after the transfer command
+ * @param banner            the text of the gateway's 220 greeting, replacing the server's (which names its
+ *                          software and version to anyone); null relays the server's
+ * @param systReply         the text of the 215 answer to SYST, replacing the server's; null relays the server's
  * @param tls               FTPS toward clients and toward the server
  */
 public record ListenerConfig(
@@ -43,6 +46,8 @@ public record ListenerConfig(
         List<Cidr> allowDestination,
         ListenerPolicy listenerPolicy,
         boolean earlyServerLeg,
+        String banner,
+        String systReply,
         ListenerTls tls) {
 
     /*
@@ -85,7 +90,7 @@ public record ListenerConfig(
         return new Builder(name).listen(listen).upstream(upstream).publicAddress(publicAddress)
                 .clientDataPorts(clientDataPorts).serverDataPorts(serverDataPorts).upstreamMode(upstreamMode)
                 .allowClient(allowClient).allowDestination(allowDestination).listenerPolicy(listenerPolicy)
-                .earlyServerLeg(earlyServerLeg).tls(tls);
+                .earlyServerLeg(earlyServerLeg).banner(banner).systReply(systReply).tls(tls);
     }
 
     /** Reverse when an upstream is configured, forward otherwise. */
@@ -117,6 +122,8 @@ public record ListenerConfig(
         private List<Cidr> allowDestination;
         private ListenerPolicy listenerPolicy;
         private boolean earlyServerLeg = true;
+        private String banner;
+        private String systReply;
         private ListenerTls tls;
 
         private Builder(String name) {
@@ -188,6 +195,18 @@ public record ListenerConfig(
             return this;
         }
 
+        /** The 220 greeting text clients see instead of the server's; null relays the server's. */
+        public Builder banner(String v) {
+            banner = v;
+            return this;
+        }
+
+        /** The 215 SYST text clients see instead of the server's; null relays the server's. */
+        public Builder systReply(String v) {
+            systReply = v;
+            return this;
+        }
+
         /** FTPS toward clients and the server. */
         public Builder tls(ListenerTls v) {
             tls = v;
@@ -197,7 +216,8 @@ public record ListenerConfig(
         /** The listener; throws {@link IllegalArgumentException} when a setting is invalid. */
         public ListenerConfig build() {
             return new ListenerConfig(name, listen, upstream, publicAddress, clientDataPorts, serverDataPorts,
-                    upstreamMode, allowClient, allowDestination, listenerPolicy, earlyServerLeg, tls);
+                    upstreamMode, allowClient, allowDestination, listenerPolicy, earlyServerLeg, banner, systReply,
+                    tls);
         }
     }
 }

@@ -17,160 +17,206 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the policy parts of a configuration: the gateway-wide {@code monitor}, {@code limits} and
  * {@code profiles}, and each listener's access, anonymous, rule, destination, incoming-area and FXP keys.
+ * Problems are recorded and reading goes on (see {@link TreeReader}); a profile, rule or FXP exception with a
+ * problem is left out.
  */
 final class PolicyReader extends TreeReader {
 
-    PolicyReader(String file) {
-        super(file);
+    private static final Pattern REPLY = Pattern.compile("([45][0-9][0-9]) (\\S.*)");
+
+    /** Profiles defined in the file but left out for a problem: rules naming them are not reported again. */
+    private final Set<String> brokenProfiles = new TreeSet<>();
+
+    PolicyReader(String file, List<ConfigException> problems) {
+        super(file, problems);
+    }
+
+    /** Names of the profiles the file defines but that have a problem (already recorded). */
+    Set<String> brokenProfiles() {
+        return brokenProfiles;
     }
 
     /** The top-level monitor, limits and profiles. */
-    GatewayPolicy gatewayPolicy(MapNode top) throws ConfigException {
+    GatewayPolicy gatewayPolicy(MapNode top) {
         Map<String, Entry> e = top.entries();
-        boolean monitor = e.containsKey("monitor")
-                && value(e.get("monitor").value(), "monitor", "true or false", ConfigValues::bool);
-        Limits limits = Limits.DEFAULTS;
-        if (e.containsKey("limits")) {
-            MapNode m = map(e.get("limits").value(), "limits", ConfigLoader.LIMIT_KEYS, "a mapping with keys "
-                    + String.join(", ", ConfigLoader.LIMIT_KEYS));
-            Limits d = Limits.DEFAULTS;
-            try {
-                limits = new Limits(
-                        intValue(m, "limits.max-sessions", d.maxSessions()),
-                        intValue(m, "limits.max-sessions-per-client", d.maxSessionsPerClient()),
-                        intValue(m, "limits.max-login-failures", d.maxLoginFailures()),
-                        m.entries().containsKey("block-time") ? value(m.entries().get("block-time").value(),
-                                "limits.block-time", "a duration such as 10m", ConfigValues::duration)
-                                : d.blockTime());
-            } catch (IllegalArgumentException ex) {
-                throw error(m.pos(), "limits", ex.getMessage());
-            }
-        }
+        Boolean monitor = opt(e, "monitor", "", "true or false", ConfigValues::bool);
+        Limits limits = e.containsKey("limits") ? limits(e.get("limits").value()) : null;
         Map<String, CommandProfile> profiles = new HashMap<>();
         if (e.containsKey("profiles")) {
             Node pn = e.get("profiles").value();
             if (!(pn instanceof MapNode pm)) {
-                throw error(pn.pos(), "profiles", "expected a mapping of profile names to profiles, got "
-                        + pn.kind());
-            }
-            for (Map.Entry<String, Entry> pe : pm.entries().entrySet()) {
-                profiles.put(pe.getKey(), profile(pe.getKey(), pe.getValue()));
+                report(error(pn.pos(), "profiles", "expected a mapping of profile names to profiles, got "
+                        + pn.kind()));
+            } else {
+                for (Map.Entry<String, Entry> pe : pm.entries().entrySet()) {
+                    CommandProfile p = profile(pe.getKey(), pe.getValue());
+                    if (p == null) {
+                        brokenProfiles.add(pe.getKey());
+                    } else {
+                        profiles.put(pe.getKey(), p);
+                    }
+                }
             }
         }
-        return new GatewayPolicy(monitor, limits, profiles);
+        return new GatewayPolicy(monitor != null && monitor, limits, profiles);
     }
 
-    private CommandProfile profile(String name, Entry entry) throws ConfigException {
-        String path = "profiles." + name;
-        if (CommandProfile.BUILT_IN.containsKey(name)) {
-            throw error(entry.keyPos(), path, "'" + name + "' is a built-in profile; choose another name");
+    private Limits limits(Node n) {
+        MapNode m = attempt(() -> map(n, "limits", ConfigLoader.LIMIT_KEYS, "a mapping with keys "
+                + String.join(", ", ConfigLoader.LIMIT_KEYS)));
+        if (m == null) {
+            return null;
         }
-        if (!ConfigLoader.NAME.matcher(name).matches()) {
-            throw error(entry.keyPos(), path, "expected a profile name of letters, digits, '.', '_' or '-'");
-        }
-        MapNode m = map(entry.value(), path, ConfigLoader.PROFILE_KEYS, "a mapping with 'allow' or 'deny' and optionally"
-                + " 'reply'");
+        Limits d = Limits.DEFAULTS;
         Map<String, Entry> e = m.entries();
-        Set<String> allow = e.containsKey("allow") ? Set.copyOf(list(e.get("allow").value(), path + ".allow",
-                "FTP verbs", ConfigValues::verb)) : Set.of();
-        Set<String> deny = e.containsKey("deny") ? Set.copyOf(list(e.get("deny").value(), path + ".deny",
-                "FTP verbs", ConfigValues::verb)) : Set.of();
-        int code = CommandProfile.DEFAULT_REPLY_CODE;
-        String text = CommandProfile.DEFAULT_REPLY_TEXT;
-        if (e.containsKey("reply")) {
-            String reply = scalar(e.get("reply").value(), path + ".reply", "a reply such as \"550 Not here.\"");
-            java.util.regex.Matcher rm = java.util.regex.Pattern.compile("([45][0-9][0-9]) (\\S.*)").matcher(reply);
-            if (!rm.matches()) {
-                throw error(e.get("reply").value().pos(), path + ".reply", "expected a 4xx or 5xx code and a"
-                        + " text, such as \"550 Not allowed here.\", got '" + reply + "'");
-            }
-            code = Integer.parseInt(rm.group(1));
-            text = rm.group(2);
+        Integer sessions = opt(e, "max-sessions", "limits", "a whole number of at least 1", ConfigValues::positiveInt);
+        Integer perClient = opt(e, "max-sessions-per-client", "limits", "a whole number of at least 1",
+                ConfigValues::positiveInt);
+        Integer failures = opt(e, "max-login-failures", "limits", "a whole number of at least 1",
+                ConfigValues::positiveInt);
+        var blockTime = opt(e, "block-time", "limits", "a duration such as 10m", ConfigValues::duration);
+        try {
+            return new Limits(sessions == null ? d.maxSessions() : sessions,
+                    perClient == null ? d.maxSessionsPerClient() : perClient,
+                    failures == null ? d.maxLoginFailures() : failures,
+                    blockTime == null ? d.blockTime() : blockTime);
+        } catch (IllegalArgumentException ex) {
+            report(error(m.pos(), "limits", ex.getMessage()));
+            return null;
+        }
+    }
+
+    /** One user-defined profile, or null when it has a problem (recorded). */
+    private CommandProfile profile(String name, Entry entry) {
+        String path = "profiles." + name;
+        int before = problemCount();
+        if (CommandProfile.BUILT_IN.containsKey(name)) {
+            report(error(entry.keyPos(), path, "'" + name + "' is a built-in profile; choose another name"));
+        } else if (!ConfigLoader.NAME.matcher(name).matches()) {
+            report(error(entry.keyPos(), path, "expected a profile name of letters, digits, '.', '_' or '-'"));
+        }
+        MapNode m = attempt(() -> map(entry.value(), path, ConfigLoader.PROFILE_KEYS, "a mapping with 'allow' or"
+                + " 'deny' and optionally 'reply'"));
+        if (m == null) {
+            return null;
+        }
+        Map<String, Entry> e = m.entries();
+        List<String> allow = optList(e, "allow", path, "FTP verbs", ConfigValues::verb);
+        List<String> deny = optList(e, "deny", path, "FTP verbs", ConfigValues::verb);
+        Matcher reply = e.containsKey("reply") ? attempt(() -> reply(e.get("reply").value(), path + ".reply")) : null;
+        if (problemCount() > before) {
+            return null;
         }
         try {
-            return new CommandProfile(name, allow, deny, code, text);
+            return new CommandProfile(name, allow == null ? Set.of() : Set.copyOf(allow),
+                    deny == null ? Set.of() : Set.copyOf(deny),
+                    reply == null ? CommandProfile.DEFAULT_REPLY_CODE : Integer.parseInt(reply.group(1)),
+                    reply == null ? CommandProfile.DEFAULT_REPLY_TEXT : reply.group(2));
         } catch (IllegalArgumentException ex) {
-            throw error(m.pos(), path, ex.getMessage());
+            report(error(m.pos(), path, ex.getMessage()));
+            return null;
         }
     }
 
-    private int intValue(MapNode m, String path, int dflt) throws ConfigException {
-        Entry e = m.entries().get(path.substring(path.indexOf('.') + 1));
-        return e == null ? dflt : value(e.value(), path, "a whole number of at least 1", ConfigValues::positiveInt);
+    private Matcher reply(Node n, String path) throws ConfigException {
+        String reply = scalar(n, path, "a reply such as \"550 Not here.\"");
+        Matcher rm = REPLY.matcher(reply);
+        if (!rm.matches()) {
+            throw error(n.pos(), path, "expected a 4xx or 5xx code and a text, such as \"550 Not allowed here.\","
+                    + " got '" + reply + "'");
+        }
+        return rm;
     }
 
-    /** A listener's policy keys. */
-    ListenerPolicy listenerPolicy(Map<String, Entry> e, String path) throws ConfigException {
-        List<Cidr> deny = e.containsKey("deny-client") ? list(e.get("deny-client").value(),
-                path + ".deny-client", "address blocks", ConfigValues::cidr) : List.of();
-        boolean anonymous = !e.containsKey("anonymous")
-                || value(e.get("anonymous").value(), path + ".anonymous", "true or false", ConfigValues::bool);
-        boolean anonymousWrite = e.containsKey("anonymous-write") && value(e.get("anonymous-write").value(),
-                path + ".anonymous-write", "true or false", ConfigValues::bool);
+    /** A listener's policy keys; those with a problem (recorded) are left at their defaults. */
+    ListenerPolicy listenerPolicy(Map<String, Entry> e, String path) {
+        List<Cidr> deny = optList(e, "deny-client", path, "address blocks", ConfigValues::cidr);
+        Boolean anonymous = opt(e, "anonymous", path, "true or false", ConfigValues::bool);
+        Boolean anonymousWrite = opt(e, "anonymous-write", path, "true or false", ConfigValues::bool);
         String dflt = opt(e, "default-profile", path, "a profile name", t -> t);
-        List<UserRule> rules = new ArrayList<>();
-        if (e.containsKey("rules")) {
-            Node rn = e.get("rules").value();
-            if (!(rn instanceof Seq rs)) {
-                throw error(rn.pos(), path + ".rules", "expected a list of rules, got " + rn.kind());
-            }
-            for (int i = 0; i < rs.items().size(); i++) {
-                String rp = path + ".rules[" + i + "]";
-                MapNode rm = map(rs.items().get(i), rp, ConfigLoader.RULE_KEYS, "a rule with 'profile' and optionally"
-                        + " 'user', 'client', 'destination'");
-                Map<String, Entry> r = rm.entries();
-                if (!r.containsKey("profile")) {
-                    throw error(rm.pos(), rp + ".profile", "missing; expected the profile this rule selects");
-                }
-                rules.add(new UserRule(opt(r, "user", rp, "a user name or glob", t -> t),
-                        r.containsKey("client") ? list(r.get("client").value(), rp + ".client", "address blocks",
-                                ConfigValues::cidr) : List.of(),
-                        r.containsKey("destination") ? list(r.get("destination").value(), rp + ".destination",
-                                "address blocks", ConfigValues::cidr) : List.of(),
-                        scalar(r.get("profile").value(), rp + ".profile", "a profile name")));
-            }
-        }
+        List<UserRule> rules = mappings(e, "rules", path, "a list of rules", ConfigLoader.RULE_KEYS,
+                "a rule with 'profile' and optionally 'user', 'client', 'destination'", this::rule);
         String incoming = opt(e, "anonymous-incoming", path, "an absolute server path such as /incoming",
                 ConfigValues::serverDirectory);
-        List<FxpRule> fxp = new ArrayList<>();
-        if (e.containsKey("fxp")) {
-            Node fn = e.get("fxp").value();
-            if (!(fn instanceof Seq fs)) {
-                throw error(fn.pos(), path + ".fxp", "expected a list of {client: [...], peer: [...]}, got "
-                        + fn.kind());
-            }
-            for (int i = 0; i < fs.items().size(); i++) {
-                String fp = path + ".fxp[" + i + "]";
-                MapNode fm = map(fs.items().get(i), fp, ConfigLoader.FXP_KEYS, "a mapping with 'client' and 'peer'");
-                Map<String, Entry> f = fm.entries();
-                if (!f.containsKey("client") || !f.containsKey("peer")) {
-                    throw error(fm.pos(), fp, "expected both 'client' and 'peer' address blocks");
-                }
-                fxp.add(new FxpRule(list(f.get("client").value(), fp + ".client", "address blocks",
-                        ConfigValues::cidr), list(f.get("peer").value(), fp + ".peer", "address blocks",
-                        ConfigValues::cidr)));
-            }
-        }
-        return new ListenerPolicy(deny, anonymous, anonymousWrite, rules, dflt, destinationRules(e, path),
-                incoming, fxp);
+        List<FxpRule> fxp = mappings(e, "fxp", path, "a list of {client: [...], peer: [...]}", ConfigLoader.FXP_KEYS,
+                "a mapping with 'client' and 'peer'", this::fxp);
+        return new ListenerPolicy(deny, anonymous == null || anonymous, anonymousWrite != null && anonymousWrite,
+                rules, dflt, destinationRules(e, path), incoming, fxp);
     }
 
-    private DestinationRules destinationRules(Map<String, Entry> e, String path) throws ConfigException {
+    /**
+     * The items of a list of mappings under {@code key}, each read by {@code read} (given the item and its key
+     * path); an item that is no mapping, or that {@code read} leaves out (null), has its problem recorded.
+     */
+    private <T> List<T> mappings(Map<String, Entry> e, String key, String path, String whatList,
+            List<String> keys, String whatItem, BiFunction<MapNode, String, T> read) {
+        List<T> out = new ArrayList<>();
+        if (!e.containsKey(key)) {
+            return out;
+        }
+        Node n = e.get(key).value();
+        if (!(n instanceof Seq s)) {
+            report(error(n.pos(), path + "." + key, "expected " + whatList + ", got " + n.kind()));
+            return out;
+        }
+        for (int i = 0; i < s.items().size(); i++) {
+            Node item = s.items().get(i);
+            String p = path + "." + key + "[" + i + "]";
+            MapNode m = attempt(() -> map(item, p, keys, whatItem));
+            T t = m == null ? null : read.apply(m, p);
+            if (t != null) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private UserRule rule(MapNode rm, String rp) {
+        int before = problemCount();
+        Map<String, Entry> r = rm.entries();
+        if (!r.containsKey("profile")) {
+            report(error(rm.pos(), rp + ".profile", "missing; expected the profile this rule selects"));
+        }
+        String user = opt(r, "user", rp, "a user name or glob", t -> t);
+        List<Cidr> clients = optList(r, "client", rp, "address blocks", ConfigValues::cidr);
+        List<Cidr> destinations = optList(r, "destination", rp, "address blocks", ConfigValues::cidr);
+        String profile = opt(r, "profile", rp, "a profile name", t -> t);
+        return problemCount() > before ? null : new UserRule(user, clients, destinations, profile);
+    }
+
+    private FxpRule fxp(MapNode fm, String fp) {
+        int before = problemCount();
+        Map<String, Entry> f = fm.entries();
+        if (!f.containsKey("client") || !f.containsKey("peer")) {
+            report(error(fm.pos(), fp, "expected both 'client' and 'peer' address blocks"));
+        }
+        List<Cidr> clients = optList(f, "client", fp, "address blocks", ConfigValues::cidr);
+        List<Cidr> peers = optList(f, "peer", fp, "address blocks", ConfigValues::cidr);
+        if (problemCount() > before) {
+            return null;
+        }
+        try {
+            return new FxpRule(clients, peers);
+        } catch (IllegalArgumentException ex) {
+            report(error(fm.pos(), fp, ex.getMessage()));
+            return null;
+        }
+    }
+
+    private DestinationRules destinationRules(Map<String, Entry> e, String path) {
         return new DestinationRules(
-                e.containsKey("deny-destination") ? list(e.get("deny-destination").value(),
-                        path + ".deny-destination", "address blocks", ConfigValues::cidr) : List.of(),
-                e.containsKey("allow-destination-hosts") ? list(e.get("allow-destination-hosts").value(),
-                        path + ".allow-destination-hosts", "host names or globs", ConfigValues::hostGlob)
-                        : List.of(),
-                e.containsKey("deny-destination-hosts") ? list(e.get("deny-destination-hosts").value(),
-                        path + ".deny-destination-hosts", "host names or globs", ConfigValues::hostGlob)
-                        : List.of(),
-                e.containsKey("destination-ports") ? list(e.get("destination-ports").value(),
-                        path + ".destination-ports", "ports or ranges such as 21 or 2121-2130",
-                        ConfigValues::anyPortRange) : null);
+                optList(e, "deny-destination", path, "address blocks", ConfigValues::cidr),
+                optList(e, "allow-destination-hosts", path, "host names or globs", ConfigValues::hostGlob),
+                optList(e, "deny-destination-hosts", path, "host names or globs", ConfigValues::hostGlob),
+                optList(e, "destination-ports", path, "ports or ranges such as 21 or 2121-2130",
+                        ConfigValues::anyPortRange));
     }
 }

@@ -27,12 +27,15 @@ final class TlsReader extends TreeReader {
     /** Protocol names the JDK knows; TLS 1.0/1.1 are refused (RFC 8996). */
     private static final List<String> PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
 
-    TlsReader(String file) {
-        super(file);
+    TlsReader(String file, List<ConfigException> problems) {
+        super(file, problems);
     }
 
-    /** The TLS settings of the listener at {@code path} (all keys optional). */
-    ListenerTls read(Map<String, Entry> e, String path) throws ConfigException {
+    /**
+     * The TLS settings of the listener at {@code path} (all keys optional); a key with a problem is recorded and
+     * left at its default, and settings that do not fit together are recorded and give {@link ListenerTls#OFF}.
+     */
+    ListenerTls read(Map<String, Entry> e, String path) {
         boolean any = KEYS.stream().anyMatch(e::containsKey);
         if (!any) {
             return ListenerTls.OFF;
@@ -48,8 +51,8 @@ final class TlsReader extends TreeReader {
         Boolean reuse = opt(e, "require-data-session-reuse", path, "true or false", ConfigValues::bool);
         Boolean verify = opt(e, "server-tls-verify", path, "true or false", ConfigValues::bool);
         String pin = opt(e, "server-fingerprint", path, "a SHA-256 fingerprint (64 hex digits)", TlsReader::sha256);
-        List<String> protocols = e.containsKey("tls-protocols") ? list(e.get("tls-protocols").value(),
-                path + ".tls-protocols", "TLS versions (TLSv1.3, TLSv1.2)", TlsReader::protocol) : null;
+        List<String> protocols = optList(e, "tls-protocols", path, "TLS versions (TLSv1.3, TLSv1.2)",
+                TlsReader::protocol);
         try {
             return new ListenerTls(client,
                     opt(e, "tls-certificate", path, "a PEM file path", file),
@@ -59,8 +62,9 @@ final class TlsReader extends TreeReader {
                     opt(e, "server-ca", path, "a PEM file path", file), pin, verify == null || verify, protocols);
         } catch (IllegalArgumentException ex) {
             Entry where = e.containsKey("client-tls") ? e.get("client-tls") : e.get("server-tls");
-            throw error(where == null ? e.values().iterator().next().keyPos() : where.value().pos(), path,
-                    ex.getMessage());
+            report(error(where == null ? e.values().iterator().next().keyPos() : where.value().pos(), path,
+                    ex.getMessage()));
+            return ListenerTls.OFF;
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads one YAML document into a small tree whose every node remembers its line and column.
@@ -82,14 +83,17 @@ final class YamlTree {
 
     private static final YAMLFactory FACTORY = new YAMLFactory();
 
-    /** Parses {@code text}; returns {@code null} for a document with no content at all. */
-    static Node parse(String text) throws SyntaxException {
+    /**
+     * Parses {@code text}; returns {@code null} for a document with no content at all. A duplicate key does not
+     * end the parse: it goes to {@code duplicates} and its first value is kept.
+     */
+    static Node parse(String text, Consumer<SyntaxException> duplicates) throws SyntaxException {
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 return null;
             }
-            Node root = read(p, first, "");
+            Node root = read(p, first, "", duplicates);
             JsonToken more = p.nextToken();
             if (more != null) {
                 throw new SyntaxException(Pos.of(p.currentTokenLocation()), "",
@@ -104,7 +108,8 @@ final class YamlTree {
         }
     }
 
-    private static Node read(JsonParser p, JsonToken t, String path) throws IOException, SyntaxException {
+    private static Node read(JsonParser p, JsonToken t, String path, Consumer<SyntaxException> duplicates)
+            throws IOException, SyntaxException {
         Pos pos = Pos.of(p.currentTokenLocation());
         if (p instanceof YAMLParser y && y.isCurrentAlias()) {
             throw new SyntaxException(pos, path, "YAML aliases (*name) are not supported; write the value out");
@@ -116,19 +121,19 @@ final class YamlTree {
                     String key = p.currentName();
                     Pos keyPos = Pos.of(p.currentTokenLocation());
                     String keyPath = path.isEmpty() ? key : path + "." + key;
-                    if (entries.containsKey(key)) {
-                        Pos first = entries.get(key).keyPos();
-                        throw new SyntaxException(keyPos, keyPath, "duplicate key '" + key
-                                + "' (first given at line " + first.line() + ")");
+                    Node value = read(p, p.nextToken(), keyPath, duplicates);
+                    Entry first = entries.putIfAbsent(key, new Entry(keyPos, value));
+                    if (first != null) {
+                        duplicates.accept(new SyntaxException(keyPos, keyPath, "duplicate key '" + key
+                                + "' (first given at line " + first.keyPos().line() + ")"));
                     }
-                    entries.put(key, new Entry(keyPos, read(p, p.nextToken(), keyPath)));
                 }
                 return new MapNode(entries, pos);
             }
             case START_ARRAY: {
                 List<Node> items = new ArrayList<>();
                 for (JsonToken i = p.nextToken(); i != JsonToken.END_ARRAY; i = p.nextToken()) {
-                    items.add(read(p, i, path + "[" + items.size() + "]"));
+                    items.add(read(p, i, path + "[" + items.size() + "]", duplicates));
                 }
                 return new Seq(items, pos);
             }

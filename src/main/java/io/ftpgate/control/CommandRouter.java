@@ -152,6 +152,9 @@ final class CommandRouter {
     private void afterFinalReply(String verb, FtpReply reply) {
         switch (verb) {
             case Verbs.FEAT -> s.reply(Features.rewriteFeat(reply, s.ctx().config().tls().client().on()));
+            // The listener's own SYST text, when set, replaces the server's (which may name its software).
+            case Verbs.SYST -> s.reply(reply.code() == 215 && s.ctx().config().systReply() != null
+                    ? FtpReply.of(215, s.ctx().config().systReply()) : reply);
             case Verbs.USER, Verbs.PASS, Verbs.ACCT -> {
                 s.reply(reply);
                 if (reply.code() == 230 && !s.isLoggedIn()) {

@@ -180,7 +180,9 @@ final class Session {
             beginLocal();
             server.connect(ctx.upstream(), this::onReverseConnected);
         } else {
-            reply(FtpReply.of(220, "ftpgate forward gateway ready; log in as USER user@host[:port]."));
+            String banner = ctx.config().banner();
+            reply(FtpReply.of(220, banner != null ? banner
+                    : "ftpgate forward gateway ready; log in as USER user@host[:port]."));
         }
     }
 
@@ -196,9 +198,14 @@ final class Session {
         endLocal();
     }
 
-    /** The server's greeting: 120 (wait) is relayed, 220 opens the session, anything else ends it. */
+    /**
+     * The server's greeting: 120 (wait) is relayed, 220 opens the session (with the listener's banner instead of
+     * the server's text when one is set: "220 pyftpdlib 1.5.7 ready." tells anyone what to attack), anything
+     * else ends it.
+     */
     private boolean onGreeting(FtpReply reply) {
-        reply(reply);
+        String banner = ctx.config().banner();
+        reply(banner != null && reply.code() == 220 ? FtpReply.of(220, banner) : reply);
         if (reply.isPreliminary()) {
             return false;
         }

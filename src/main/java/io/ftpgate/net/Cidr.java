@@ -18,11 +18,13 @@ public final class Cidr {
     private final byte[] network;
     private final int prefix;
     private final String text;
+    private final boolean hostBits;
 
-    private Cidr(byte[] network, int prefix, String text) {
+    private Cidr(byte[] network, int prefix, String text, boolean hostBits) {
         this.network = network;
         this.prefix = prefix;
         this.text = text;
+        this.hostBits = hostBits;
     }
 
     /** Parses {@code ADDR/PREFIX} or a bare address (a host route). No DNS lookup is ever made. */
@@ -49,7 +51,20 @@ public final class Cidr {
             }
         }
         byte[] net = mask(bytes, prefix);
-        return new Cidr(net, prefix, s);
+        return new Cidr(net, prefix, s, !Arrays.equals(net, bytes));
+    }
+
+    /**
+     * True when the address as written has bits set beyond the prefix ({@code 192.168.1.1/24}): the block still
+     * means {@link #network()}, but what was written was most likely a host address, or a mistyped block.
+     */
+    public boolean hasHostBits() {
+        return hostBits;
+    }
+
+    /** The block in its canonical form, network address and prefix: {@code 192.168.1.0/24}. */
+    public String network() {
+        return NetUtil.bytesToIpAddress(network) + "/" + prefix;
     }
 
     /** True when {@code address} lies in this block. */

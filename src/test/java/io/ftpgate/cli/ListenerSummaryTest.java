@@ -2,6 +2,7 @@ package io.ftpgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ftpgate.config.ConfigLoader;
 import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
@@ -9,10 +10,16 @@ import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.data.EphemeralPorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ListenerSummaryTest {
+
+    @TempDir
+    Path dir;
 
     private static final EphemeralPorts DEBIAN = EphemeralPorts.parse("32768\t60999\n", "\n");
 
@@ -55,5 +62,102 @@ class ListenerSummaryTest {
                 reserved)).isEmpty();
         assertThat(ListenerSummary.ephemeralWarning(config(UpstreamMode.CLIENT, "61000-61999", "62000-62999"),
                 DEBIAN)).isEmpty();
+    }
+
+    /** Issue 11: the summary left out deny-client, profiles, rules, anonymous-incoming, limits and fxp. */
+    @Test
+    void summaryNamesEveryPolicySettingTheFileMakes() throws Exception {
+        GatewayConfig c = ConfigLoader.load(Files.writeString(dir.resolve("all.yaml"), """
+                audit-log: "-"
+                timeouts: {pinhole: 10s}
+                monitor: true
+                limits: {max-sessions: 100, max-sessions-per-client: 4, max-login-failures: 3, block-time: 2m}
+                profiles:
+                  upload-only: {deny: [RETR, LIST, NLST, MLSD], reply: "550 Upload only here."}
+                  browse: {allow: [LIST, CWD, PWD]}
+                listeners:
+                  - name: hosting
+                    listen: 127.0.0.1:2121
+                    upstream: 192.0.2.10:21
+                    public-address: 203.0.113.10
+                    allow-client: [198.51.100.0/24, 203.0.113.0/24]
+                    deny-client: [198.51.100.128/25]
+                    anonymous-write: true
+                    anonymous-incoming: /incoming/
+                    default-profile: read-only
+                    rules:
+                      - {user: "drop-*", profile: upload-only}
+                      - {user: ops, client: [198.51.100.0/25], profile: full}
+                      - {client: [203.0.113.0/24], profile: browse}
+                    fxp:
+                      - {client: [198.51.100.0/24], peer: [198.51.100.21/32, 192.0.2.0/24]}
+                  - name: office
+                    listen: 10.0.0.1:2121
+                    upstream-mode: active
+                    client-data-ports: 64000-64499
+                    server-data-ports: 64500-64999
+                    anonymous: false
+                    allow-destination: [192.0.2.0/24]
+                    deny-destination: [192.0.2.99/32]
+                    allow-destination-hosts: ["*.partner.example"]
+                    deny-destination-hosts: ["*.pastebin.example"]
+                    destination-ports: [21, 2121-2130]
+                    rules:
+                      - {user: bob, destination: [192.0.2.0/25], profile: no-site}
+                """));
+        assertThat(ListenerSummary.summary(c)).containsExactly(
+                "  listener 'hosting' (reverse): 127.0.0.1:2121 -> upstream 192.0.2.10:21",
+                "      public address 203.0.113.10",
+                "      client data ports 61000-61999",
+                "      server data ports 62000-62999",
+                "      upstream mode passive",
+                "      allow-client 198.51.100.0/24, 203.0.113.0/24",
+                "      deny-client 198.51.100.128/25",
+                "      anonymous on, anonymous-write on",
+                "      anonymous-incoming /incoming (upload only: no list, download, rename or delete)",
+                "      rule 1: user drop-* -> profile upload-only",
+                "      rule 2: user ops, client 198.51.100.0/25 -> profile full",
+                "      rule 3: client 203.0.113.0/24 -> profile browse",
+                "      default-profile read-only when no rule matches",
+                "      fxp client 198.51.100.0/24 -> peer 198.51.100.21/32, 192.0.2.0/24",
+                "  listener 'office' (forward): 10.0.0.1:2121 -> destination from USER user@host[:port]",
+                "      public address = local address of each control connection (default)",
+                "      client data ports 64000-64499",
+                "      server data ports 64500-64999",
+                "      upstream mode active",
+                "      allow-client loopback and private ranges (default)",
+                "      allow-destination 192.0.2.0/24",
+                "      deny-destination 192.0.2.99/32",
+                "      allow-destination-hosts *.partner.example",
+                "      deny-destination-hosts *.pastebin.example",
+                "      destination-ports 21, 2121-2130",
+                "      anonymous off",
+                "      rule 1: user bob, destination 192.0.2.0/25 -> profile no-site",
+                "      default-profile full when no rule matches (default)",
+                "  monitor: on (policy verdicts are logged with \"enforced\": false, not applied)",
+                "  limits: max-sessions 100, max-sessions-per-client 4, max-login-failures 3, block-time 2m",
+                "  profile 'browse': allow CWD, LIST, PWD",
+                "  profile 'upload-only': deny LIST, MLSD, NLST, RETR; reply \"550 Upload only here.\"",
+                "  audit log: stdout",
+                "  timeouts: pinhole 10s, connect 30s, control-idle 15m, login 1m, data-idle 5m");
+    }
+
+    @Test
+    void defaultsAreSpelledOutAndUnsetListsLeftOut() throws Exception {
+        GatewayConfig c = ConfigLoader.load(Files.writeString(dir.resolve("min.yaml"),
+                "listeners:\n  - listen: 127.0.0.1:2121\n    upstream: 192.0.2.10:21\n"));
+        assertThat(ListenerSummary.summary(c)).containsExactly(
+                "  listener 'listener-1' (reverse): 127.0.0.1:2121 -> upstream 192.0.2.10:21",
+                "      public address = local address of each control connection (default)",
+                "      client data ports 61000-61999",
+                "      server data ports 62000-62999",
+                "      upstream mode passive",
+                "      allow-client any (default)",
+                "      anonymous on, anonymous-write off (default)",
+                "      default-profile full for every user (default)",
+                "  monitor: off (default)",
+                "  limits: max-sessions 10000, max-sessions-per-client 50, max-login-failures 5, block-time 10m",
+                "  audit log: none",
+                "  timeouts: pinhole 30s, connect 30s, control-idle 15m, login 1m, data-idle 5m");
     }
 }

@@ -1,6 +1,7 @@
 package io.ftpgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.net.HostAndPort;
@@ -120,6 +121,91 @@ class MainTest {
         assertThat(err.toString().trim()).isEqualTo(f + ":3:24: listeners[0].client-data-ports: expected a port"
                 + " range LO-HI such as 50000-50999, got '50000'");
         assertThat(out.toString()).isEmpty();
+    }
+
+    /** Issue 11: check-config reported only the first error of a file. */
+    @Test
+    void checkConfigReportsEveryErrorOfTheFileAtOnce() throws Exception {
+        Path f = file("bad.yaml", "listeners:\n  - listen: 127.0.0.1:2121\n    client-data-ports: 50000\n"
+                + "    upstrem: x:21\n  - listen: 127.0.0.1:2122\n    allow-client: [192.168.1.1/24]\n"
+                + "monitor: maybe\n");
+        List<String> expected = List.of(
+                f + ":3:24: listeners[0].client-data-ports: expected a port range LO-HI such as 50000-50999, got"
+                        + " '50000'",
+                f + ":4:5: listeners[0].upstrem: unknown key; did you mean 'upstream'? (expected one of: name, listen,"
+                        + " upstream, public-address, client-data-ports, server-data-ports, upstream-mode,"
+                        + " allow-client, allow-destination, deny-client, anonymous, anonymous-write, default-profile,"
+                        + " rules, deny-destination, allow-destination-hosts, deny-destination-hosts,"
+                        + " destination-ports, anonymous-incoming, fxp, early-server-leg)",
+                f + ":6:20: listeners[1].allow-client[0]: address block 192.168.1.1/24 has host bits set; did you"
+                        + " mean 192.168.1.0/24?",
+                f + ":7:10: monitor: expected true or false, got 'maybe'");
+        assertThat(run("check-config", f.toString())).isEqualTo(2);
+        assertThat(err.toString().lines()).containsExactlyElementsOf(expected);
+        assertThat(out.toString()).isEmpty();
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--config", f.toString())).isEqualTo(2);
+        assertThat(err.toString().lines()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void runRefusesAnAllowClientBlockWithHostBitsSet() {
+        // Parsed only: without the check, 'run' would start a gateway and never return.
+        assertThatThrownBy(() -> effective("run", "--allow-client", "10.1.2.3/8"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("'--allow-client'")
+                .hasMessageEndingWith("address block 10.1.2.3/8 has host bits set; did you mean 10.0.0.0/8?");
+    }
+
+    /** Issue 11: check-config said OK for an audit log that 'run' then could not open. */
+    @Test
+    void checkConfigReportsAnAuditLogRunCouldNotOpen() throws Exception {
+        Path missing = dir.resolve("no/such/dir");
+        assertAuditLogRefused(missing.resolve("audit.jsonl").toString(), "the folder " + missing
+                + " does not exist; create it, writable by the user ftpgate runs as");
+        assertAuditLogRefused(dir.toString(), "it is a folder; expected the path of a file in it, such as "
+                + dir.resolve("audit.jsonl"));
+        Path plainFile = file("plain.txt", "");
+        assertAuditLogRefused(plainFile.resolve("audit.jsonl").toString(), plainFile + " is not a folder");
+    }
+
+    @Test
+    void checkConfigReportsAnAuditLogFolderThatIsNotWritable() throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        if (Files.isWritable(readOnly)) {
+            // root writes anywhere it has permission bits for; /proc/sys is read-only even for root.
+            readOnly = Path.of("/proc/sys");
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly), "no folder unwritable to this user");
+        assertAuditLogRefused(readOnly.resolve("audit.jsonl").toString(), "the folder " + readOnly
+                + " is not writable by this user, so the file cannot be created in it");
+    }
+
+    @Test
+    void checkConfigAcceptsAnAuditLogItCanOpen() throws Exception {
+        for (String target : List.of("-", dir.resolve("audit.jsonl").toString())) {
+            out.getBuffer().setLength(0);
+            Path f = file("ok.yaml", "audit-log: \"" + target + "\"\nlisteners:\n  - listen: 127.0.0.1:2121\n");
+            assertThat(run("check-config", f.toString())).as(target).isZero();
+            assertThat(out.toString()).startsWith(f + ": OK");
+        }
+        assertThat(Files.exists(dir.resolve("audit.jsonl"))).as("check-config creates nothing").isFalse();
+    }
+
+    /** check-config refuses {@code target} with {@code problem}, exit 2; run fails on it with the same words. */
+    private void assertAuditLogRefused(String target, String problem) throws Exception {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        Path f = file("audit.yaml", "audit-log: \"" + target + "\"\nlisteners:\n  - listen: 127.0.0.1:0\n"
+                + "    upstream: 127.0.0.1:21\n");
+        String line = "cannot open audit log '" + target + "': " + problem;
+        assertThat(run("check-config", f.toString())).as(target).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo(f + ": audit-log: " + line + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--config", f.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("ftpgate: " + line + System.lineSeparator());
     }
 
     @Test

@@ -98,4 +98,19 @@ class ConfigLoaderPolicyTest {
         assertThatThrownBy(() -> load(LISTENER + "    fxp:\n      - {client: [198.51.100.0/24]}\n"))
                 .hasMessageContaining("listeners[0].fxp[0]: expected both 'client' and 'peer' address blocks");
     }
+
+    @Test
+    void bannerAndSystReplyAreRead() throws Exception {
+        GatewayConfig c = load(LISTENER + "    banner: \"FTP service ready.\"\n    syst-reply: \"UNIX Type: L8\"\n");
+        assertThat(c.listeners().get(0).banner()).isEqualTo("FTP service ready.");
+        assertThat(c.listeners().get(0).systReply()).isEqualTo("UNIX Type: L8");
+    }
+
+    @Test
+    void aBannerThatCouldBreakTheReplyFramingIsRefused() {
+        assertThatThrownBy(() -> load(LISTENER + "    banner: \"ready\\r\\n230 logged in\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listeners[0].banner: expected one line of printable ASCII, 1-200 characters");
+        assertThat(ConfigValues.replyText("  Welcome  ")).isEqualTo("Welcome");
+    }
 }

@@ -35,6 +35,24 @@ class CidrTest {
     }
 
     @ParameterizedTest
+    @CsvSource({
+        "192.168.1.1/24, true, 192.168.1.0/24",
+        "192.168.1.0/24, false, 192.168.1.0/24",
+        "192.168.1.1, false, 192.168.1.1/32",
+        "192.168.1.1/32, false, 192.168.1.1/32",
+        "10.255.0.0/9, true, 10.128.0.0/9",
+        "2001:db8::1/64, true, 2001:db8::/64",
+        "2001:db8::1/128, false, 2001:db8::1/128",
+        "0.0.0.0/0, false, 0.0.0.0/0",
+    })
+    void knowsWhetherHostBitsAreSetAndTheNetworkMeant(String block, boolean hostBits, String network) {
+        Cidr c = Cidr.parse(block);
+        assertThat(c.hasHostBits()).isEqualTo(hostBits);
+        assertThat(c.network()).isEqualTo(network);
+        assertThat(c.toString()).as("written form kept").isEqualTo(block);
+    }
+
+    @ParameterizedTest
     @CsvSource({"::ffff:192.0.2.1, 192.0.2.1", "192.0.2.1, 192.0.2.1", "2001:db8::1, 2001:db8::1"})
     void canonicalUnmapsV4MappedAddresses(String in, String out) throws Exception {
         assertThat(Cidr.canonical(InetAddress.getByName(in))).isEqualTo(InetAddress.getByName(out));

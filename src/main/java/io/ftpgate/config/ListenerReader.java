@@ -1,0 +1,148 @@
+package io.ftpgate.config;
+
+import io.ftpgate.config.YamlTree.Entry;
+import io.ftpgate.config.YamlTree.MapNode;
+import io.ftpgate.config.YamlTree.Node;
+import io.ftpgate.config.YamlTree.Pos;
+import io.ftpgate.config.YamlTree.Seq;
+import io.ftpgate.net.HostAndPort;
+import io.ftpgate.net.PortRange;
+import io.ftpgate.policy.ListenerPolicy;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the listeners of one file, each on its own: a problem in one listener (recorded, see {@link TreeReader})
+ * does not stop the others from being checked. Also checks what listeners must not share: names and listen
+ * addresses.
+ */
+final class ListenerReader extends TreeReader {
+
+    private final PolicyReader policies;
+    private final TlsReader tls;
+    /** Listener names read so far, with the key path of the listener that has each. */
+    private final Map<String, String> names = new HashMap<>();
+    /** Listen addresses read so far, with their key paths. */
+    private final Map<HostAndPort, String> bound = new HashMap<>();
+
+    ListenerReader(String file, List<ConfigException> problems, PolicyReader policies) {
+        super(file, problems);
+        this.policies = policies;
+        this.tls = new TlsReader(file, problems);
+    }
+
+    /**
+     * Listener {@code index}, or null when it cannot be built (its problems are recorded). One with a problem in
+     * a single key is still returned, that key left at its default, so that the checks across keys still run.
+     */
+    ListenerConfig listener(MapNode m, String path, int index) {
+        Map<String, Entry> e = m.entries();
+        String name = e.containsKey("name") ? opt(e, "name", path, "a listener name", ListenerReader::name)
+                : "listener-" + (index + 1);
+        if (name != null) {
+            String previous = names.putIfAbsent(name, path);
+            if (previous != null) {
+                Entry n = e.get("name");
+                report(error(n == null ? m.pos() : n.value().pos(), path + ".name",
+                        "duplicate listener name '" + name + "' (also used by " + previous + ")"));
+            }
+        }
+        List<HostAndPort> listen = listen(m, path);
+        HostAndPort upstream = opt(e, "upstream", path, "HOST:PORT of the FTP server", ConfigValues::upstream);
+        String publicAddress = opt(e, "public-address", path, "an IP address", ConfigValues::publicAddress);
+        PortRange clientPorts = opt(e, "client-data-ports", path, "a port range LO-HI", ConfigValues::portRange);
+        PortRange serverPorts = opt(e, "server-data-ports", path, "a port range LO-HI", ConfigValues::portRange);
+        UpstreamMode mode = opt(e, "upstream-mode", path, "passive, active or client", ConfigValues::upstreamMode);
+        Boolean early = opt(e, "early-server-leg", path, "true or false", ConfigValues::bool);
+        String banner = opt(e, "banner", path, "a one-line text", ConfigValues::replyText);
+        String syst = opt(e, "syst-reply", path, "a one-line text", ConfigValues::replyText);
+        var allowClient = optList(e, "allow-client", path, "address blocks", ConfigValues::cidr);
+        var allowDest = optList(e, "allow-destination", path, "address blocks", ConfigValues::cidr);
+        ListenerPolicy listenerPolicy = policies.listenerPolicy(e, path);
+        if (name == null || listen.isEmpty()) {
+            return null;
+        }
+        ListenerConfig l;
+        try {
+            l = ListenerConfig.builder(name).listen(listen).upstream(upstream).publicAddress(publicAddress)
+                    .clientDataPorts(clientPorts).serverDataPorts(serverPorts).upstreamMode(mode)
+                    .allowClient(allowClient).allowDestination(allowDest).listenerPolicy(listenerPolicy)
+                    .earlyServerLeg(early == null || early).banner(banner).systReply(syst)
+                    .tls(tls.read(e, path)).build();
+        } catch (IllegalArgumentException | NullPointerException ex) {
+            report(error(m.pos(), path, ex.getMessage()));
+            return null;
+        }
+        String problem = ConfigValues.allowDestinationProblem(l);
+        if (problem != null) {
+            report(error(e.get("allow-destination").keyPos(), path + ".allow-destination", problem
+                    + " (remove allow-destination, or remove upstream to make it a forward listener)"));
+        }
+        dataPorts(e, path, clientPorts, serverPorts, l);
+        return l;
+    }
+
+    /** The listener's good listen addresses (none when the key is missing or has no good one: recorded). */
+    private List<HostAndPort> listen(MapNode m, String path) {
+        Entry listen = m.entries().get("listen");
+        if (listen == null) {
+            report(error(m.pos(), path + ".listen", "missing; expected the HOST:PORT address(es) to accept"
+                    + " control connections on, e.g. listen: \"0.0.0.0:21\""));
+            return List.of();
+        }
+        int before = problemCount();
+        List<HostAndPort> items = items(listen.value(), path + ".listen", "HOST:PORT addresses",
+                ConfigValues::listenAddress);
+        if (items.isEmpty() && problemCount() == before) {
+            report(error(listen.value().pos(), path + ".listen",
+                    "expected at least one HOST:PORT address, got an empty list"));
+        }
+        for (int j = 0; j < items.size(); j++) {
+            HostAndPort hp = items.get(j);
+            String other = hp == null || hp.port() == 0 ? null : bound.putIfAbsent(hp, path + ".listen[" + j + "]");
+            if (other != null) {
+                report(error(listenPos(listen.value(), j), path + ".listen[" + j + "]",
+                        hp + " is already used by " + other));
+            }
+        }
+        return items.stream().filter(hp -> hp != null).toList();
+    }
+
+    /**
+     * Client and server data-port ranges must not share a port. The server range counts when it is written, or
+     * when the listener can open server-side pinholes (upstream mode active or client); a range whose value had
+     * a problem ({@code null} though written: recorded already) is not compared.
+     */
+    private void dataPorts(Map<String, Entry> e, String path, PortRange client, PortRange server, ListenerConfig l) {
+        boolean clientGiven = e.containsKey("client-data-ports");
+        boolean serverGiven = e.containsKey("server-data-ports");
+        if ((clientGiven && client == null) || (serverGiven && server == null) || (!clientGiven && !serverGiven)
+                || (!serverGiven && l.upstreamMode() == UpstreamMode.PASSIVE)) {
+            return;
+        }
+        // Reported at the server range when it is written, else at the client range (the server's is the default).
+        String key = serverGiven ? "server-data-ports" : "client-data-ports";
+        String problem = serverGiven
+                ? ConfigValues.dataPortsOverlap(l.serverDataPorts(), l.clientDataPorts(),
+                        "client-data-ports" + (clientGiven ? "" : " (default)"))
+                : ConfigValues.dataPortsOverlap(l.clientDataPorts(), l.serverDataPorts(),
+                        "server-data-ports (default)");
+        if (problem != null) {
+            report(error(e.get(key).value().pos(), path + "." + key, problem));
+        }
+    }
+
+    private static Pos listenPos(Node n, int j) {
+        return n instanceof Seq s ? s.items().get(j).pos() : n.pos();
+    }
+
+    /** A listener name: it appears in logs and audit events, so it is kept to a safe alphabet. */
+    private static String name(String text) {
+        if (!ConfigLoader.NAME.matcher(text).matches()) {
+            throw new IllegalArgumentException("expected a name of up to 64 letters, digits, '.', '_' or '-', got '"
+                    + text + "'");
+        }
+        return text;
+    }
+}
