@@ -13,6 +13,7 @@ import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.UserManager;
 import org.apache.ftpserver.impl.DefaultFtpServer;
 import org.apache.ftpserver.listener.ListenerFactory;
+import org.apache.ftpserver.ssl.SslConfiguration;
 import org.apache.ftpserver.usermanager.impl.BaseUser;
 import org.apache.ftpserver.usermanager.impl.ConcurrentLoginPermission;
 import org.apache.ftpserver.usermanager.impl.WritePermission;
@@ -53,6 +54,15 @@ public final class DemoUpstream implements AutoCloseable {
      * @param ipChecks keep MINA's active/passive data-connection IP checks on (the secure default)
      */
     public synchronized int start(Path root, boolean ipChecks, String bindAddress) throws IOException {
+        return start(root, ipChecks, bindAddress, null, false);
+    }
+
+    /**
+     * As {@link #start(Path, boolean, String)}, speaking FTPS with {@code tls} (explicit AUTH TLS, or implicit
+     * when {@code implicitTls}); data connections use the same TLS configuration under PROT P.
+     */
+    public synchronized int start(Path root, boolean ipChecks, String bindAddress, SslConfiguration tls,
+            boolean implicitTls) throws IOException {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
@@ -65,7 +75,14 @@ public final class DemoUpstream implements AutoCloseable {
         data.setPassiveAddress(bindAddress);
         data.setActiveIpCheck(ipChecks);
         data.setPassiveIpCheck(ipChecks);
+        if (tls != null) {
+            data.setSslConfiguration(tls);
+        }
         ListenerFactory listener = new ListenerFactory();
+        if (tls != null) {
+            listener.setSslConfiguration(tls);
+            listener.setImplicitSsl(implicitTls);
+        }
         listener.setServerAddress(bindAddress);
         listener.setPort(0);
         listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());

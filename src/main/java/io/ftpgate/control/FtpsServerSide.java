@@ -13,6 +13,7 @@ import io.ftpgate.tls.SessionTls;
 import io.ftpgate.tls.TlsFacts;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslHandler;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -94,10 +95,11 @@ final class FtpsServerSide {
                     if (reply.isPreliminary()) {
                         return false;
                     }
-                    boolean offered = reply.isPositiveCompletion()
-                            && reply.lines().stream().anyMatch(l -> l.trim().toUpperCase().startsWith("AUTH")
-                                    && l.toUpperCase().contains("TLS"));
-                    if (offered) {
+                    if (!reply.isPositiveCompletion()) {
+                        // No answer before login (MINA says 530): ask for TLS and stay in clear if refused.
+                        auth(false, then);
+                    } else if (reply.lines().stream().anyMatch(l -> l.trim().toUpperCase(Locale.ROOT)
+                            .startsWith("AUTH") && l.toUpperCase(Locale.ROOT).contains("TLS"))) {
                         auth(true, then);
                     } else {
                         then.run();

@@ -70,7 +70,7 @@ final class TransferLegs {
             if (!c.isSuccess()) {
                 done.tryFailure(new DataTlsException(Reason.TLS_HANDSHAKE_FAILED, "client: " + c.cause().getMessage()));
             } else if (s.ctx().config().tls().requireDataSessionReuse()
-                    && !s.ctx().serverTls().resumed(tls, s.clientTls().controlHandler())) {
+                    && !s.ctx().serverTls().resumedFrom(tls, s.clientTls().controlHandler())) {
                 done.tryFailure(new DataTlsException(Reason.TLS_DATA_SESSION_NOT_REUSED,
                         "client data connection without its control TLS session"));
             } else {

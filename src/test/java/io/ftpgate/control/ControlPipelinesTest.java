@@ -47,7 +47,7 @@ class ControlPipelinesTest {
                 EventBus.of(events::add), new Admission(Limits.DEFAULTS, Clock.systemUTC()),
                 Executors.newSingleThreadExecutor(), new AtomicBoolean());
         return new ListenerContext(lc, null, new AddressTranslation(null), lc.addressPolicy(Set.of()),
-                GatewayPolicy.DEFAULTS, Timeouts.DEFAULTS, shared);
+                GatewayPolicy.DEFAULTS, Timeouts.DEFAULTS, null, null, shared);
     }
 
     private EmbeddedChannel channel(ListenerContext ctx) {
