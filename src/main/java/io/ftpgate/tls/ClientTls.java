@@ -98,6 +98,7 @@ public final class ClientTls {
         return b.build();
     }
 
+    /** How server certificates are trusted (for the start-up log). */
     public Trust trust() {
         return trust;
     }
@@ -107,6 +108,7 @@ public final class ClientTls {
         return warnings;
     }
 
+    /** The protocol versions and timeout in use. */
     public TlsSettings settings() {
         return settings;
     }

@@ -66,6 +66,7 @@ public final class Trust {
         return new Trust(Kind.INSECURE, null, null);
     }
 
+    /** Which kind of trust this is. */
     public Kind kind() {
         return kind;
     }

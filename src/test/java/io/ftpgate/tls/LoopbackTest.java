@@ -16,6 +16,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +72,13 @@ class LoopbackTest {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                 ctx.writeAndFlush(msg);
+                            }
+
+                            @Override
+                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                if (evt instanceof SslCloseCompletionEvent) {
+                                    ctx.close(); // the client's close_notify: answer it and close, as FTP servers do
+                                }
                             }
                         });
                     }
