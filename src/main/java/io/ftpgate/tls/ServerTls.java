@@ -1,0 +1,161 @@
+package io.ftpgate.tls;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * ftpgate as the TLS server, facing FTP clients: one certificate and key, one {@link SslContext} and so one
+ * session cache for every connection of a listener. Control connections and the client-side data connections
+ * take their handlers from the same context, because a client resumes its control connection's TLS session on
+ * each data connection (RFC 4217; clients that require it: FileZilla, lftp with ssl:reuse) and a session can
+ * only be resumed in the context that made it. On a data connection ftpgate is the TLS server even when it
+ * opened the TCP connection (active mode): the TLS roles follow the control connection.
+ *
+ * <p>TLS 1.3 and 1.2 only (unless {@link TlsSettings} narrows them), no renegotiation. With a client CA file,
+ * clients may present a certificate (not must): one that does not chain to the CA fails the handshake, none is
+ * fine, and the subject of a valid one is in {@link TlsFacts#peerSubject()}.
+ *
+ * <p>Immutable; a new certificate means a new ServerTls (sessions of the old one are then not resumed).
+ */
+public final class ServerTls {
+
+    private final SslContext context;
+    private final TlsSettings settings;
+    private final X509Certificate leaf;
+    private final String fingerprint;
+    private final List<String> warnings;
+
+    private ServerTls(SslContext context, TlsSettings settings, X509Certificate leaf, List<String> warnings) {
+        this.context = context;
+        this.settings = settings;
+        this.leaf = leaf;
+        this.fingerprint = Fingerprints.sha256(leaf);
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * Reads and checks the certificate chain (leaf first), its key and the optional client CA file, and builds
+     * the TLS context.
+     *
+     * @param clientCaPem CA certificates for client certificates, or null: then none is requested
+     * @throws TlsConfigException one line naming the file and the problem: not found, unreadable, not PEM, an
+     *     encrypted key, a key that does not belong to the certificate, a context the provider refuses
+     */
+    public static ServerTls load(Path certChainPem, Path keyPem, Path clientCaPem, TlsSettings settings)
+            throws TlsConfigException {
+        Objects.requireNonNull(settings, "settings");
+        Credentials own = Credentials.load(certChainPem, keyPem, "TLS certificate");
+        List<String> warnings = new ArrayList<>(own.warnings());
+        SslContextBuilder b = SslContextBuilder.forServer(own.key(), own.chain().toArray(X509Certificate[]::new))
+                .sslProvider(settings.provider().netty())
+                .protocols(settings.protocols());
+        if (clientCaPem != null) {
+            List<X509Certificate> cas = Pem.certificates(clientCaPem, "client CA file");
+            b.trustManager(cas.toArray(X509Certificate[]::new)).clientAuth(ClientAuth.OPTIONAL);
+        } else {
+            b.clientAuth(ClientAuth.NONE);
+        }
+        try {
+            return new ServerTls(b.build(), settings, own.leaf(), warnings);
+        } catch (SSLException | RuntimeException e) {
+            throw new TlsConfigException("TLS certificate " + certChainPem + ": " + settings.provider()
+                    + " TLS refuses it: " + Pem.oneLine(e), e);
+        }
+    }
+
+    /** A handler for a client control connection (implicit FTPS) or a client-side data connection. */
+    public SslHandler newHandler(ByteBufAllocator alloc) {
+        return newHandler(alloc, false);
+    }
+
+    /**
+     * A handler as {@link #newHandler(ByteBufAllocator)}; with {@code startTls} the first write after it is in
+     * place still goes out in clear: the {@code 234} reply to {@code AUTH TLS}, written after the handler is
+     * added so that the client's ClientHello, which may follow at once, already meets it.
+     */
+    public SslHandler newHandler(ByteBufAllocator alloc, boolean startTls) {
+        return ObservedEngine.handler(context.newEngine(alloc), this, settings, startTls);
+    }
+
+    /**
+     * True when the handshake on {@code data} resumed the TLS session of {@code control}: both are handlers of
+     * this ServerTls whose handshakes succeeded, and
+     * <ul>
+     *   <li>the server's first flight on {@code data} was an abbreviated handshake (read off the wire, see
+     *       {@link TlsFacts#resumed()}); a client that made a full handshake is never taken for a resuming one;
+     *   <li>the data session descends from the control session. TLS 1.2: the same session id and creation time
+     *       (the JDK keeps both, with stateful and with stateless tickets). TLS 1.3: every resumption gets a new
+     *       session id, so the link is the session's creation time, which the JDK copies from the original
+     *       session into every ticket-based successor (to the millisecond), together with the same client
+     *       certificate (or none).</li>
+     * </ul>
+     * Limit (TLS 1.3, JDK provider): the JDK exposes nothing else that survives a ticket (bound values are lost
+     * with its default stateless tickets, and the resumption secret is internal), so a data connection that
+     * resumes another TLS session of the same listener, made in the same millisecond with the same client
+     * certificate, counts as resuming this one. Handing such a ticket over needs the client's cooperation, and
+     * the data pinhole accepts only the client's own address.
+     */
+    public boolean resumedFrom(SslHandler data, SslHandler control) {
+        ObservedEngine d = ObservedEngine.of(data);
+        ObservedEngine c = ObservedEngine.of(control);
+        if (d.origin() != this || c.origin() != this || !data.handshakeFuture().isSuccess()
+                || !control.handshakeFuture().isSuccess() || !d.resumed()) {
+            return false;
+        }
+        SSLSession ds = d.getSession();
+        SSLSession cs = c.getSession();
+        boolean sameOrigin = ds.getProtocol().equals(cs.getProtocol()) && ds.getCreationTime() == cs.getCreationTime()
+                && Arrays.equals(peerCertificates(ds), peerCertificates(cs));
+        if ("TLSv1.2".equals(ds.getProtocol())) {
+            return sameOrigin && Arrays.equals(ds.getId(), cs.getId());
+        }
+        return sameOrigin;
+    }
+
+    private static Certificate[] peerCertificates(SSLSession s) {
+        try {
+            return s.getPeerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            return new Certificate[0];
+        }
+    }
+
+    /** Problems found at load that do not stop ftpgate (an expired certificate); log each at start. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** SHA-256 of the leaf certificate, {@code AB:CD:...}: what a client pins or an administrator compares. */
+    public String fingerprintSha256() {
+        return fingerprint;
+    }
+
+    /** The leaf certificate's subject, e.g. {@code CN=ftp.example.com}. */
+    public String subject() {
+        return leaf.getSubjectX500Principal().getName();
+    }
+
+    /** End of the leaf certificate's validity. */
+    public Instant notAfter() {
+        return leaf.getNotAfter().toInstant();
+    }
+
+    /** The protocol versions and timeout in use. */
+    public TlsSettings settings() {
+        return settings;
+    }
+}
