@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "check-config", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Validates a YAML configuration file and prints a summary of its listeners and policy.",
             "Every error is named, one a line: the file, line, column and key, and what is expected.",
-            "The audit-log file must be one 'run' can open on this machine."},
+            "The audit-log file must be one 'run' can open on this machine, and the TLS certificates, keys and",
+            "CA files must load (a key must match its certificate)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the file is valid", "2:the file is invalid (the errors are printed on stderr)"})
 final class CheckConfigCommand implements Callable<Integer> {
@@ -35,6 +36,12 @@ final class CheckConfigCommand implements Callable<Integer> {
         Optional<String> audit = auditLogProblem(config.auditLog());
         if (audit.isPresent()) {
             throw new ConfigException(file + ": audit-log: " + audit.get());
+        }
+        // Certificates and keys are files on this machine too: a missing one, or a key that is not the
+        // certificate's, would stop 'run'.
+        java.util.List<String> tls = io.ftpgate.control.Gateway.checkTls(config);
+        if (!tls.isEmpty()) {
+            throw new ConfigException(file + ": " + String.join("\n" + file + ": ", tls));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println(file + ": OK");

@@ -4,6 +4,10 @@ import io.ftpgate.audit.JsonLinesAuditLog;
 import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
+import io.ftpgate.config.ListenerTls;
+import io.ftpgate.config.ListenerTls.ClientTlsMode;
+import io.ftpgate.config.ListenerTls.ServerTlsMode;
+import io.ftpgate.tls.SelfSigned;
 import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
@@ -39,6 +43,8 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
 
     /** Client-facing pinhole range of the demo gateway: the default one. */
+    /** The demo certificate lives as long as a demo reasonably runs. */
+    private static final java.time.Duration DEMO_CERT_VALIDITY = java.time.Duration.ofDays(30);
     static final PortRange CLIENT_DATA_PORTS = ListenerConfig.DEFAULT_CLIENT_DATA_PORTS;
 
     @Spec
@@ -68,9 +74,14 @@ final class DemoCommand implements Callable<Integer> {
             JsonLinesAuditLog audit = JsonLinesAuditLog.open(auditFile.toString());
             lifecycle.onStop("audit log", audit::close);
 
+            // FTPS out of the box: a self-signed certificate made now; clients may use TLS or stay in clear.
+            SelfSigned.Written cert = SelfSigned.write(Files.createDirectory(dir.resolve("tls")),
+                    List.of("localhost", "127.0.0.1"), SelfSigned.KeyType.EC_P256, DEMO_CERT_VALIDITY);
+            ListenerTls tls = new ListenerTls(ClientTlsMode.OPTIONAL, cert.certPem(), cert.keyPem(), null, false, true,
+                    ServerTlsMode.OFF, null, null, null, true, null);
             ListenerConfig listener = ListenerConfig.builder("demo")
                     .listen(new HostAndPort("127.0.0.1", port)).upstream(new HostAndPort("127.0.0.1", upstreamPort))
-                    .clientDataPorts(CLIENT_DATA_PORTS).upstreamMode(UpstreamMode.PASSIVE).build();
+                    .clientDataPorts(CLIENT_DATA_PORTS).upstreamMode(UpstreamMode.PASSIVE).tls(tls).build();
             Gateway gateway;
             try {
                 gateway = Gateway.start(new GatewayConfig(List.of(listener), Timeouts.DEFAULTS, null), audit);
@@ -84,6 +95,7 @@ final class DemoCommand implements Callable<Integer> {
             // Before the instructions: a Ctrl-C as soon as they appear must stop cleanly (exit 0), not 130.
             lifecycle.handleStopSignals();
             printInstructions(spec.commandLine().getOut(), gatewayPort, upstreamPort, root, auditFile, sha256);
+            printFtps(spec.commandLine().getOut(), gatewayPort, cert.fingerprintSha256());
         } catch (IOException e) {
             lifecycle.stop();
             throw new Main.StartupException("demo: " + e.getMessage());
@@ -116,6 +128,17 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  curl -u demo:demo -T somefile " + url + "/upload/  # upload");
         out.println("  lftp -e 'set ftp:passive-mode off; ls; bye' " + url);
         out.println("  lftp -u demo,demo 127.0.0.1:" + port);
+        out.println();
+    }
+
+    private static void printFtps(PrintWriter out, int port, String fingerprint) {
+        String url = "ftp://127.0.0.1:" + port;
+        out.println("FTPS (explicit, AUTH TLS) on the same port, with a self-signed certificate made at start:");
+        out.println("  certificate SHA-256 " + fingerprint);
+        out.println("  curl --ssl-reqd -k " + url + "/README.txt          # TLS on control and data (PROT P)");
+        out.println("  curl --ssl-reqd -k -s " + url + "/random.bin | sha256sum");
+        out.println("  lftp -e 'set ssl:verify-certificate no; set ftp:ssl-force true; set ftp:ssl-protect-data true;"
+                + " ls; bye' " + url);
         out.println();
         out.println("Press Ctrl-C to stop (the temporary files are removed).");
         out.flush();

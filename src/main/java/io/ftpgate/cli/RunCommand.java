@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -100,6 +101,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Forward placement only: destination block allowed; repeatable. Default: any address"
                     + " except loopback, link-local, private ranges and ftpgate's own addresses.")
     private List<Cidr> allowDestination;
+
+    @Mixin
+    private TlsOptions tls = new TlsOptions();
 
     @Option(names = "--audit-log", paramLabel = "FILE|-",
             description = "Append audit events as JSON lines to FILE, or to stdout with '-'. Default: none.")
@@ -192,7 +196,13 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private ListenerConfig override(ListenerConfig l) {
-        ListenerConfig o = l.toBuilder()
+        io.ftpgate.config.ListenerTls listenerTls;
+        try {
+            listenerTls = tls.apply(l.tls());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "TLS flags: " + e.getMessage());
+        }
+        ListenerConfig o = l.toBuilder().tls(listenerTls)
                 .listen(listen != null ? listen : l.listen())
                 .upstream(upstream != null ? upstream : l.upstream())
                 .publicAddress(publicAddress != null ? publicAddress : l.publicAddress())

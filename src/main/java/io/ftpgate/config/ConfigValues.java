@@ -275,6 +275,24 @@ public final class ConfigValues {
         }
     }
 
+    /**
+     * One of an enum's values, written in lower case with '-' for '_' ({@code match-client}); the error lists
+     * them all.
+     */
+    public static <E extends Enum<E>> E choice(String text, E[] values) {
+        String t = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (E v : values) {
+            if (v.name().equals(t)) {
+                return v;
+            }
+        }
+        StringBuilder names = new StringBuilder();
+        for (E v : values) {
+            names.append(names.length() == 0 ? "" : ", ").append(v.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        throw new IllegalArgumentException("expected one of " + names + ", got '" + text + "'");
+    }
+
     /** Longest reply text a listener may configure (a banner is one line; RFC 959 sets no limit). */
     public static final int MAX_REPLY_TEXT = 200;
 

@@ -41,11 +41,11 @@ final class TlsReader extends TreeReader {
             return ListenerTls.OFF;
         }
         ClientTlsMode client = opt(e, "client-tls", path, "off, optional, required or implicit",
-                t -> choice(t, ClientTlsMode.values()));
+                t -> ConfigValues.choice(t, ClientTlsMode.values()));
         ServerTlsMode server = opt(e, "server-tls", path, "off, required, implicit, auto or match-client",
-                t -> choice(t, ServerTlsMode.values()));
+                t -> ConfigValues.choice(t, ServerTlsMode.values()));
         DataProtection prot = opt(e, "server-data-protection", path, "private, clear or match-client",
-                t -> choice(t, DataProtection.values()));
+                t -> ConfigValues.choice(t, DataProtection.values()));
         Function<String, Path> file = t -> Path.of(t.trim());
         Boolean protP = opt(e, "require-prot-p", path, "true or false", ConfigValues::bool);
         Boolean reuse = opt(e, "require-data-session-reuse", path, "true or false", ConfigValues::bool);
@@ -66,20 +66,6 @@ final class TlsReader extends TreeReader {
                     ex.getMessage()));
             return ListenerTls.OFF;
         }
-    }
-
-    private static <E extends Enum<E>> E choice(String text, E[] values) {
-        String t = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-        for (E v : values) {
-            if (v.name().equals(t)) {
-                return v;
-            }
-        }
-        StringBuilder names = new StringBuilder();
-        for (E v : values) {
-            names.append(names.length() == 0 ? "" : ", ").append(v.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        }
-        throw new IllegalArgumentException("expected one of " + names + ", got '" + text + "'");
     }
 
     private static String sha256(String text) {

@@ -136,7 +136,7 @@ final class CommandRouter {
 
     /** Relays a client command; the reply is relayed back, with the session bookkeeping it implies. */
     void relay(String line, String verb, java.util.function.Consumer<FtpReply> after) {
-        s.sendToServer(line, reply -> {
+        s.server().send(line, reply -> {
             if (reply.isPreliminary()) {
                 s.reply(reply);
                 return false;
@@ -156,21 +156,25 @@ final class CommandRouter {
             case Verbs.SYST -> s.reply(reply.code() == 215 && s.ctx().config().systReply() != null
                     ? FtpReply.of(215, s.ctx().config().systReply()) : reply);
             case Verbs.USER, Verbs.PASS, Verbs.ACCT -> {
-                s.reply(reply);
                 if (reply.code() == 230 && !s.isLoggedIn()) {
                     s.setLoggedIn(true);
                     s.sessionPolicy().loggedIn(s.rawUser());
-                    s.directory().changed();
                     auditLogin("ok", reply);
-                } else if (reply.code() >= 400 && !Verbs.USER.equals(verb)) {
+                    // The client sees its 230 once the gateway knows where the session is (its own PWD).
+                    s.directory().learn(() -> s.reply(reply));
+                    return;
+                }
+                s.reply(reply);
+                if (reply.code() >= 400 && !Verbs.USER.equals(verb)) {
                     auditLogin("failed", reply);
                     s.sessionPolicy().loginFailed();
                 }
             }
             case "CWD", "CDUP", "XCWD", "XCUP" -> {
-                s.reply(reply);
                 if (reply.isPositiveCompletion()) {
-                    s.directory().changed();
+                    s.directory().learn(() -> s.reply(reply));
+                } else {
+                    s.reply(reply);
                 }
             }
             case Verbs.REIN -> {

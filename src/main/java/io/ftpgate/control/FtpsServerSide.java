@@ -91,7 +91,7 @@ final class FtpsServerSide {
             case REQUIRED -> auth(true, then);
             case AUTO -> {
                 s.beginLocal();
-                s.sendToServer(Verbs.FEAT, reply -> {
+                s.server().send(Verbs.FEAT, reply -> {
                     if (reply.isPreliminary()) {
                         return false;
                     }
@@ -128,7 +128,7 @@ final class FtpsServerSide {
 
     private void auth(boolean required, Runnable then) {
         s.beginLocal();
-        s.sendToServer(Verbs.AUTH + " TLS", reply -> {
+        s.server().send(Verbs.AUTH + " TLS", reply -> {
             if (reply.isPreliminary()) {
                 return false;
             }
@@ -185,10 +185,10 @@ final class FtpsServerSide {
         }
         s.beginLocal();
         if (!pbszSent) {
-            s.sendToServer(Verbs.PBSZ + " 0", reply -> !reply.isPreliminary());
+            s.server().send(Verbs.PBSZ + " 0", reply -> !reply.isPreliminary());
             pbszSent = true;
         }
-        s.sendToServer(Verbs.PROT + (wanted ? " P" : " C"), reply -> {
+        s.server().send(Verbs.PROT + (wanted ? " P" : " C"), reply -> {
             if (reply.isPreliminary()) {
                 return false;
             }

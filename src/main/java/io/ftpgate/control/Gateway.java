@@ -207,6 +207,23 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads every listener's TLS certificates, keys and trust files as {@link #start} would, without binding
+     * anything: the problems, one line each (empty when all load). For {@code check-config}.
+     */
+    public static List<String> checkTls(GatewayConfig config) {
+        List<String> problems = new ArrayList<>();
+        for (ListenerConfig lc : config.listeners()) {
+            try {
+                TlsSetup.server(lc);
+                TlsSetup.client(lc);
+            } catch (GatewayStartException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return problems;
+    }
+
     /** The addresses actually bound, in configuration order (useful when a listen port was 0). */
     public List<InetSocketAddress> boundAddresses() {
         return List.copyOf(bound);

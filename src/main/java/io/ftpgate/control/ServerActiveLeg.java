@@ -88,7 +88,7 @@ final class ServerActiveLeg {
                 }
             });
             String command = AddressTranslation.activeCommand(gatewaySide, pinhole.port());
-            s.sendToServer(command, reply -> {
+            s.server().send(command, reply -> {
                 if (reply.isPreliminary()) {
                     return false;
                 }

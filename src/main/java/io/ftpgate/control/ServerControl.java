@@ -51,6 +51,45 @@ final class ServerControl {
     }
 
     /**
+     * Reverse placement: connects to the listener's upstream and answers the client with its greeting. Commands
+     * the client pipelines meanwhile wait for it (the local-work mark).
+     */
+    void connectReverse() {
+        InetSocketAddress upstream = s.ctx().upstream();
+        destinationHost = upstream.getHostString(); // for SNI and certificate checks of an implicit FTPS server
+        s.beginLocal();
+        connect(upstream, failure -> {
+            if (failure != null) {
+                s.refuse(Reason.UPSTREAM_UNREACHABLE, upstream.toString(),
+                        FtpReply.of(421, "Service not available: the server cannot be reached."));
+                s.closeAfterFlush("upstream-unreachable");
+                return;
+            }
+            expect(this::onGreeting);
+            s.endLocal();
+        });
+    }
+
+    /**
+     * The server's greeting: 120 (wait) is relayed, 220 opens the session (with the listener's banner instead of
+     * the server's text when one is set: "220 pyftpdlib 1.5.7 ready." tells anyone what to attack), anything
+     * else ends it.
+     */
+    private boolean onGreeting(FtpReply reply) {
+        String banner = s.ctx().config().banner();
+        s.reply(banner != null && reply.code() == 220 ? FtpReply.of(220, banner) : reply);
+        if (reply.isPreliminary()) {
+            return false;
+        }
+        if (reply.code() != 220) {
+            s.closeAfterFlush("server-refused");
+        } else {
+            s.serverTls().afterGreeting(() -> { });
+        }
+        return true;
+    }
+
+    /**
      * Connects the server control channel on the session's loop; {@code then} receives null on success or the
      * failure.
      */

@@ -177,44 +177,12 @@ final class Session {
         if (ctx.config().placement() == Placement.REVERSE) {
             // Commands a client pipelines before the upstream is even connected wait for it (and its greeting);
             // without this mark they would be handled as if no server were coming.
-            beginLocal();
-            server.connect(ctx.upstream(), this::onReverseConnected);
+            server.connectReverse();
         } else {
             String banner = ctx.config().banner();
             reply(FtpReply.of(220, banner != null ? banner
                     : "ftpgate forward gateway ready; log in as USER user@host[:port]."));
         }
-    }
-
-    private void onReverseConnected(Throwable failure) {
-        if (failure != null) {
-            refuse(Reason.UPSTREAM_UNREACHABLE, ctx.upstream().toString(),
-                    FtpReply.of(421, "Service not available: the server cannot be reached."));
-            closeAfterFlush("upstream-unreachable");
-            return;
-        }
-        server.setDestinationHost(ctx.upstream().getHostString());
-        server.expect(this::onGreeting);
-        endLocal();
-    }
-
-    /**
-     * The server's greeting: 120 (wait) is relayed, 220 opens the session (with the listener's banner instead of
-     * the server's text when one is set: "220 pyftpdlib 1.5.7 ready." tells anyone what to attack), anything
-     * else ends it.
-     */
-    private boolean onGreeting(FtpReply reply) {
-        String banner = ctx.config().banner();
-        reply(banner != null && reply.code() == 220 ? FtpReply.of(220, banner) : reply);
-        if (reply.isPreliminary()) {
-            return false;
-        }
-        if (reply.code() != 220) {
-            closeAfterFlush("server-refused");
-        } else {
-            serverTls.afterGreeting(() -> { });
-        }
-        return true;
     }
 
     /** The server's control connection closed (see {@link ServerControl}). */
@@ -350,11 +318,6 @@ final class Session {
     }
 
     // ---------------------------------------------------------------- commands to the server
-
-    /** Sends a command line to the server; its replies go to {@code pending}. */
-    void sendToServer(String line, ServerControl.Pending pending) {
-        server.send(line, pending);
-    }
 
     /** Relays a client command and its replies (see {@link CommandRouter#relay}). */
     void relay(String line, String verb) {

@@ -74,9 +74,9 @@ final class Transfer implements ServerActiveLeg.Events {
     void begin() {
         s.beginLocal();
         s.publish(new SessionEvent.TransferStarted(s.origin(), cmd.verb(), plan.verb()));
-        // The audit record names the server path, so the session's directory must be known (one PWD after a
-        // login or CWD); ABOR during that wait finds this transfer and aborts it.
-        s.directory().ensure(this::start);
+        // FTPS toward the server: its PROT level first (PBSZ 0, PROT P or C, only when it must change).
+        s.serverTls().ensureProtection(s.clientTls().dataPrivate(), this::start,
+                text -> finish(FtpReply.of(425, text), "failed"));
     }
 
     private void start() {
@@ -160,7 +160,7 @@ final class Transfer implements ServerActiveLeg.Events {
         // REST must immediately precede the transfer command (RFC 959 §4.1.3), but the gateway's own PASV or
         // PORT came in between, so the client's REST is repeated here:  PASV, REST 3000000, RETR f.
         state = TransferState.RESTARTING;
-        s.sendToServer(Verbs.REST + " " + restart, reply -> {
+        s.server().send(Verbs.REST + " " + restart, reply -> {
             if (reply.isPreliminary()) {
                 return false;
             }
@@ -168,7 +168,7 @@ final class Transfer implements ServerActiveLeg.Events {
                 // Aborted (or failed on the client's side) before the command went out: the server must not
                 // start a transfer nobody wants, nor apply this offset to the next one.  REST 5, ABOR, REST 0.
                 if (reply.code() == 350) {
-                    s.sendToServer(Verbs.REST + " 0", r -> !r.isPreliminary());
+                    s.server().send(Verbs.REST + " 0", r -> !r.isPreliminary());
                 }
                 return true;
             }
@@ -184,7 +184,7 @@ final class Transfer implements ServerActiveLeg.Events {
     /** The transfer command itself; from here on the server knows of the transfer. */
     private void sendCommand() {
         state = TransferState.COMMANDED;
-        s.sendToServer(line, this::onTransferReply);
+        s.server().send(line, this::onTransferReply);
     }
 
     private boolean onTransferReply(FtpReply reply) {
@@ -222,10 +222,7 @@ final class Transfer implements ServerActiveLeg.Events {
         maybeComplete();
     }
 
-    /**
-     * The server closed its control connection. Data already flowing is still delivered; without a final
-     * reply the client is told the transfer is unconfirmed (426), and before the command went out, 425.
-     */
+    /** The server hung up: data in flight is still delivered; then 426 (unconfirmed), or 425 before the command. */
     void serverControlClosed() {
         if (state == TransferState.DONE) {
             return;
@@ -339,7 +336,7 @@ final class Transfer implements ServerActiveLeg.Events {
     /** The transfer ends before the repeated REST went out: REST 5, (ABOR), REST 0 clears the client's offset. */
     private void clearOffset(TransferState was) {
         if (restart != null && was == TransferState.PREPARING && s.serverConnected()) {
-            s.sendToServer(Verbs.REST + " 0", r -> !r.isPreliminary());
+            s.server().send(Verbs.REST + " 0", r -> !r.isPreliminary());
         }
     }
 
@@ -380,8 +377,7 @@ final class Transfer implements ServerActiveLeg.Events {
         maybeComplete();
     }
 
-    /** True once ABOR was received for this transfer (a second ABOR is an ordinary command). */
-    boolean isAborted() {
+    boolean isAborted() { // a second ABOR is an ordinary command
         return aborted;
     }
 

@@ -9,11 +9,9 @@ import java.util.Set;
  * relayed). It lets the audit log record where a transfer really landed ({@code "path":"/pub/incoming/f.bin"}
  * rather than the {@code f.bin} the client typed) and the incoming-area rule place a relative path.
  *
- * <p>After a login or a successful directory change the directory is stale. It is asked for at once when the
- * incoming-area rule needs it for every command, and otherwise only when a transfer needs it, right before the
- * transfer starts: a session that changes directories without transferring costs the server nothing extra.
- * Either way the answer arrives before the client's next command is handled. Owned by the session's event
- * loop.
+ * <p>It is asked for after a login and after every successful directory change, before the client sees the
+ * server's reply: the client's next command is handled only once the gateway knows the new directory, and no
+ * PWD of the gateway's ever interleaves with a transfer. Owned by the session's event loop.
  */
 final class WorkingDirectory {
 
@@ -22,49 +20,30 @@ final class WorkingDirectory {
 
     private final Session s;
     private String path;
-    private boolean stale;
 
     WorkingDirectory(Session session) {
         this.s = session;
     }
 
-    /** The session logged in or changed directory: learn the new one now if the policy needs it, else later. */
-    void changed() {
+    /**
+     * Asks the server where the session now is (after a login or a directory change), then runs {@code then}
+     * (which relays the server's reply to the client).
+     */
+    void learn(Runnable then) {
         path = null;
-        stale = true;
-        if (s.sessionPolicy().tracksDirectory()) {
-            ensure(() -> { });
-        }
+        s.server().send("PWD", reply -> {
+            if (reply.isPreliminary()) {
+                return false;
+            }
+            path = reply.code() == 257 ? FtpPaths.parsePwdReply(reply.lines().get(reply.lines().size() - 1)) : null;
+            then.run();
+            return true;
+        });
     }
 
     /** Forgets the directory (REIN: the server logs the session out). */
     void forget() {
         path = null;
-        stale = false;
-    }
-
-    /**
-     * Runs {@code then} once the directory is known: at once, or when the server has answered the gateway's own
-     * PWD. The session takes no other command meanwhile.
-     */
-    void ensure(Runnable then) {
-        if (!stale || !s.serverConnected()) {
-            then.run();
-            return;
-        }
-        stale = false;
-        s.beginLocal();
-        s.sendToServer("PWD", reply -> {
-            if (reply.isPreliminary()) {
-                return false;
-            }
-            path = reply.code() == 257 ? FtpPaths.parsePwdReply(reply.lines().get(reply.lines().size() - 1)) : null;
-            if (!s.isClosed()) {
-                then.run();
-            }
-            s.endLocal();
-            return true;
-        });
     }
 
     /** The current directory, or null when unknown. */

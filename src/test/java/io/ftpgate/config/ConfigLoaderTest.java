@@ -133,7 +133,10 @@ class ConfigLoaderTest {
                                 + " server-data-ports, upstream-mode, allow-client, allow-destination,"
                                 + " deny-client, anonymous, anonymous-write, default-profile, rules, deny-destination,"
                                 + " allow-destination-hosts, deny-destination-hosts, destination-ports,"
-                                + " anonymous-incoming, fxp, early-server-leg, banner, syst-reply)"),
+                                + " anonymous-incoming, fxp, early-server-leg, banner, syst-reply, client-tls,"
+                                + " tls-certificate, tls-key, tls-client-ca, require-prot-p,"
+                        + " require-data-session-reuse, server-tls, server-data-protection, server-ca, server-fingerprint,"
+                        + " server-tls-verify, tls-protocols)"),
                 Arguments.of("colour: blue\n" + l0, "ftpgate.yaml:1:1: colour: unknown key (expected one of:"
                         + " audit-log, timeouts, listeners, monitor, limits, profiles)"),
                 Arguments.of(l0 + "    client-data-ports: 50000\n",

@@ -253,22 +253,21 @@ class EarlyServerLegIT {
     }
 
     @Test
-    void aborWhileTheGatewayAsksForTheDirectoryClearsTheClientsOffset() throws Exception {
-        start(true, UpstreamMode.PASSIVE);
+    void aborBeforeTheServerLegIsReadyClearsTheClientsOffset() throws Exception {
+        start(false, UpstreamMode.PASSIVE);
         server.script.put("REST", List.of("350 Restarting."));
         withDiagnostics(this::diag, () -> {
             int port = RawFtp.epsvPort(ftp.cmd("EPSV"));
             try (Socket d = RawFtp.dataConnect("127.0.0.1", port, "127.0.0.1")) {
                 assertThat(ftp.cmd("REST 5").code()).isEqualTo(350);
-                // The first transfer waits for the gateway's own PWD; ABOR lands in that window.
+                // Without an early leg the gateway's PASV follows RETR; ABOR lands while it is outstanding.
                 ftp.sendRaw("RETR file.bin\r\nABOR\r\n");
                 assertThat(ftp.read().code()).as("the transfer's reply").isEqualTo(426);
                 assertThat(ftp.read().code()).as("ABOR's reply").isEqualTo(226);
             }
             assertThat(ftp.cmd("NOOP").code()).isEqualTo(200);
-            assertThat(server.commands).contains("PWD");
             assertThat(afterLogin()).as("no RETR; the offset the server accepted from the client is cleared")
-                    .containsExactly("PASV", "REST 5", "REST 0", "NOOP");
+                    .containsExactly("REST 5", "PASV", "REST 0", "NOOP");
             assertThat(gw.audit.await("transfer").get("outcome")).isEqualTo("aborted");
         });
     }

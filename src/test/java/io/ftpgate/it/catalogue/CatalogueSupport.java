@@ -213,7 +213,8 @@ abstract class CatalogueSupport {
 
     /** The command lines the server received, excluding the login. */
     List<String> serverCommandsAfterLogin() {
-        List<String> all = List.copyOf(server.commands);
+        List<String> all = new java.util.ArrayList<>(server.commands);
+        all.remove("PWD"); // the gateway's own, sent at login to learn the session's directory (audit paths)
         return all.stream().filter(c -> !c.startsWith("USER ") && !c.startsWith("PASS ")).toList();
     }
 
