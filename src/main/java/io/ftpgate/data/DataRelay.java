@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -126,6 +127,8 @@ public final class DataRelay implements DataFlow {
         private final Channel to;
         private final boolean fromClient;
         private boolean readPending;
+        /** The peer ended its side with a TLS close_notify (PROT P): all of its data has been read. */
+        private boolean closeNotified;
 
         Leg(Channel to, boolean fromClient) {
             this.to = to;
@@ -185,6 +188,11 @@ public final class DataRelay implements DataFlow {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent) {
                 abort("data-idle");
+            } else if (evt instanceof SslCloseCompletionEvent) {
+                // PROT P: the peer's close_notify ends its side of the data (TLS 1.3 over the JDK does not close
+                // the channel by itself), so it is handled as the EOF it stands for.
+                closeNotified = true;
+                ctx.close();
             } else {
                 ReferenceCountUtil.release(evt);
             }
@@ -192,6 +200,12 @@ public final class DataRelay implements DataFlow {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (closeNotified) {
+                // After the peer's close_notify every byte has arrived; a reset while our own close_notify goes
+                // out (the peer closed its socket at once) loses nothing.
+                ctx.close();
+                return;
+            }
             // A reset or I/O error on either leg ends the transfer; the server's reply tells the client.
             abort((fromClient ? "client" : "server") + " leg: " + cause.getMessage());
         }

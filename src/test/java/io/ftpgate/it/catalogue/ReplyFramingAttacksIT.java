@@ -189,9 +189,11 @@ class ReplyFramingAttacksIT extends CatalogueSupport {
     void bareCrInPwdReplyEndsSession() throws Exception {
         scripted();
         server.rawScript.put("PWD", latin1("257 \"/\r\"\r\n"));
-        login();
+        ftp = RawFtp.open(gw.address());
         attack(() -> {
-            ftp.send("PWD");
+            assertThat(ftp.cmd("USER anonymous").code()).isEqualTo(331);
+            // The gateway asks PWD itself right after the login: the malformed answer ends the session there.
+            ftp.send("PASS x");
             assertClosedAfter(421);
             refused("bare-cr", 421);
         });
