@@ -102,6 +102,9 @@ final class ListenerSummary {
             if (!rule.destinations().isEmpty()) {
                 who.add("destination " + join(rule.destinations()));
             }
+            if (rule.certificate() != null) {
+                who.add("client certificate " + rule.certificate());
+            }
             d.add("rule " + (i + 1) + ": " + (who.isEmpty() ? "any user" : String.join(", ", who)) + " -> profile "
                     + rule.profile());
         }

@@ -69,7 +69,7 @@ public final class ConfigLoader {
     static final List<String> LIMIT_KEYS = List.of("max-sessions", "max-sessions-per-client", "max-login-failures",
             "block-time");
     static final List<String> PROFILE_KEYS = List.of("allow", "deny", "reply");
-    static final List<String> RULE_KEYS = List.of("user", "client", "destination", "profile");
+    static final List<String> RULE_KEYS = List.of("user", "client", "destination", "client-certificate", "profile");
     static final List<String> TIMEOUT_KEYS = List.of("pinhole", "connect", "control-idle", "login", "data-idle");
     static final List<String> LISTENER_KEYS = Stream.concat(Stream.of("name", "listen", "upstream", "public-address",
             "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",

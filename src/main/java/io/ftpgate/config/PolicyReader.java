@@ -188,8 +188,9 @@ final class PolicyReader extends TreeReader {
         String user = opt(r, "user", rp, "a user name or glob", t -> t);
         List<Cidr> clients = optList(r, "client", rp, "address blocks", ConfigValues::cidr);
         List<Cidr> destinations = optList(r, "destination", rp, "address blocks", ConfigValues::cidr);
+        String certificate = opt(r, "client-certificate", rp, "a certificate subject or glob", t -> t.strip());
         String profile = opt(r, "profile", rp, "a profile name", t -> t);
-        return problemCount() > before ? null : new UserRule(user, clients, destinations, profile);
+        return problemCount() > before ? null : new UserRule(user, clients, destinations, certificate, profile);
     }
 
     private FxpRule fxp(MapNode fm, String fp) {

@@ -41,6 +41,7 @@ final class FtpsClientSide {
     private boolean negotiating;
     private boolean pbsz;
     private boolean protP;
+    private String peerSubject;
 
     FtpsClientSide(Session session) {
         this.s = session;
@@ -50,6 +51,11 @@ final class FtpsClientSide {
     /** True while lines must not be acted on: AUTH TLS was accepted and the handshake is still running. */
     boolean negotiating() {
         return negotiating;
+    }
+
+    /** The subject of the client's TLS certificate (for rules and the audit log), or null. */
+    String peerSubject() {
+        return peerSubject;
     }
 
     /** True once the client control connection is encrypted. */
@@ -152,6 +158,7 @@ final class FtpsClientSide {
             if (f.isSuccess()) {
                 secure = true;
                 TlsFacts facts = TlsFacts.of(handler);
+                peerSubject = facts.peerSubject();
                 s.publish(new SessionEvent.TlsEstablished(s.origin(), Side.CLIENT, facts.protocol(),
                         facts.cipherSuite(), facts.resumed(), facts.peerSubject()));
                 s.endLocal();

@@ -77,7 +77,7 @@ final class SessionPolicy {
     void loggedIn(String user) {
         anonymous = ListenerPolicy.isAnonymous(user);
         profile = s.ctx().gatewayPolicy().profile(
-                listenerPolicy.profileFor(user, s.clientAddress(), s.server().address()));
+                listenerPolicy.profileFor(user, s.clientAddress(), s.server().address(), s.clientTls().peerSubject()));
         s.ctx().admission().loginSucceeded(s.clientAddress());
     }
 

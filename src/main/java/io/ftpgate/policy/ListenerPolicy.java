@@ -67,10 +67,10 @@ public record ListenerPolicy(List<Cidr> denyClient, boolean anonymous, boolean a
         return user != null && ANONYMOUS_USERS.contains(user.toLowerCase(Locale.ROOT));
     }
 
-    /** Name of the profile for this user, client and destination. */
-    public String profileFor(String user, InetAddress client, InetAddress destination) {
+    /** Name of the profile for this user, client, destination and client certificate subject (or null). */
+    public String profileFor(String user, InetAddress client, InetAddress destination, String certificateSubject) {
         for (UserRule r : rules) {
-            if (r.matches(user, client, destination)) {
+            if (r.matches(user, client, destination, certificateSubject)) {
                 return r.profile();
             }
         }

@@ -14,17 +14,33 @@ import java.util.regex.Pattern;
  * @param user         user name or glob ({@code null} = any user)
  * @param clients      client address blocks
  * @param destinations destination address blocks
+ * @param certificate  subject (or glob) of the client's TLS certificate, e.g. {@code CN=ops-*,O=Example}
+ *                     ({@code null} = any, including none); a session without a client certificate never matches
+ *                     a rule that names one
  * @param profile      name of the profile selected
  */
-public record UserRule(String user, List<Cidr> clients, List<Cidr> destinations, String profile) {
+public record UserRule(String user, List<Cidr> clients, List<Cidr> destinations, String certificate,
+        String profile) {
 
     public UserRule {
         clients = clients == null ? List.of() : List.copyOf(clients);
         destinations = destinations == null ? List.of() : List.copyOf(destinations);
     }
 
-    /** True when this rule applies to the session. User names compare case-insensitively, as servers do. */
-    public boolean matches(String userName, InetAddress client, InetAddress destination) {
+    /** A rule that does not look at client certificates. */
+    public UserRule(String user, List<Cidr> clients, List<Cidr> destinations, String profile) {
+        this(user, clients, destinations, null, profile);
+    }
+
+    /**
+     * True when this rule applies to the session. User names compare case-insensitively, as servers do;
+     * {@code certificateSubject} is the client certificate's subject, or null.
+     */
+    public boolean matches(String userName, InetAddress client, InetAddress destination, String certificateSubject) {
+        if (certificate != null
+                && (certificateSubject == null || !glob(certificate).matcher(certificateSubject).matches())) {
+            return false;
+        }
         if (user != null && (userName == null || !glob(user).matcher(userName).matches())) {
             return false;
         }

@@ -54,9 +54,9 @@ class ConfigLoaderPolicyTest {
         assertThat(lp.anonymous()).isFalse();
         assertThat(lp.anonymousWrite()).isTrue();
         InetAddress any = InetAddress.getByName("203.0.113.5");
-        assertThat(lp.profileFor("drop-acme", any, null)).isEqualTo("upload-only");
-        assertThat(lp.profileFor("ops", any, null)).isEqualTo("read-only");
-        assertThat(lp.profileFor("ops", InetAddress.getByName("10.2.3.4"), null)).isEqualTo("full");
+        assertThat(lp.profileFor("drop-acme", any, null, null)).isEqualTo("upload-only");
+        assertThat(lp.profileFor("ops", any, null, null)).isEqualTo("read-only");
+        assertThat(lp.profileFor("ops", InetAddress.getByName("10.2.3.4"), null, null)).isEqualTo("full");
     }
 
     @Test

@@ -56,7 +56,7 @@ class PolicyUnitTest {
     })
     void userGlobs(String glob, String user, boolean matches) throws Exception {
         UserRule r = new UserRule(glob, List.of(), List.of(), "read-only");
-        assertThat(r.matches(user, InetAddress.getByName("192.0.2.1"), null)).isEqualTo(matches);
+        assertThat(r.matches(user, InetAddress.getByName("192.0.2.1"), null, null)).isEqualTo(matches);
     }
 
     @Test
@@ -68,10 +68,23 @@ class PolicyUnitTest {
         InetAddress inside = InetAddress.getByName("10.1.1.1");
         InetAddress outside = InetAddress.getByName("203.0.113.9");
         InetAddress partner = InetAddress.getByName("198.51.100.7");
-        assertThat(p.profileFor("ops", inside, null)).isEqualTo("full");
-        assertThat(p.profileFor("ops", outside, null)).isEqualTo("no-site");
-        assertThat(p.profileFor("alice", outside, partner)).isEqualTo("read-only");
-        assertThat(p.profileFor("alice", outside, null)).isEqualTo("full");
+        assertThat(p.profileFor("ops", inside, null, null)).isEqualTo("full");
+        assertThat(p.profileFor("ops", outside, null, null)).isEqualTo("no-site");
+        assertThat(p.profileFor("alice", outside, partner, null)).isEqualTo("read-only");
+        assertThat(p.profileFor("alice", outside, null, null)).isEqualTo("full");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(nullValues = "none", value = {
+        "'CN=ops-7,O=Example', read-only",
+        "'CN=ops-7,O=Other', full",
+        "'CN=alice,O=Example', full",
+        "none, full",
+    })
+    void aRuleCanSelectByClientCertificateSubject(String subject, String profile) throws Exception {
+        ListenerPolicy p = new ListenerPolicy(List.of(), true, false, List.of(
+                new UserRule(null, List.of(), List.of(), "CN=ops-*,O=Example", "read-only")), "full");
+        assertThat(p.profileFor("anyone", InetAddress.getByName("192.0.2.1"), null, subject)).isEqualTo(profile);
     }
 
     @Test
