@@ -84,6 +84,11 @@ class FtpsClientSideIT {
     private FTPSClient client(boolean implicit, InetSocketAddress gateway) throws Exception {
         FTPSClient c = new FTPSClient("TLS", implicit);
         c.setTrustManager(TrustManagerUtils.getAcceptAllTrustManager());
+        if (!implicit) {
+            // Uploads: Commons Net leaves a TLS 1.3 NewSessionTicket unread and resets the data connection (see
+            // FtpsServerSideIT); the implicit test keeps TLS 1.3.
+            c.setEnabledProtocols(new String[] {"TLSv1.2"});
+        }
         c.connect(gateway.getAddress(), gateway.getPort());
         return c;
     }

@@ -129,6 +129,10 @@ class FtpsServerSideIT {
     void ftpsEndToEndFollowingTheClient() throws Exception {
         FTPSClient c = new FTPSClient("TLS", false);
         c.setTrustManager(TrustManagerUtils.getAcceptAllTrustManager());
+        // Commons Net never reads the TLS 1.3 NewSessionTicket a server sends on a data connection it only writes
+        // to; closing the socket with it unread sends a reset, and the kernel then discards the upload's tail that
+        // the peer had not read yet (a direct FTPS server loses it the same way). TLS 1.2 has no such ticket.
+        c.setEnabledProtocols(new String[] {"TLSv1.2"});
         connect(c, start(false, ClientTlsMode.REQUIRED, ServerTlsMode.MATCH_CLIENT, DataProtection.MATCH_CLIENT,
                 false));
         c.execPBSZ(0);
