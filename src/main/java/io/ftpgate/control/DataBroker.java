@@ -179,6 +179,7 @@ final class DataBroker {
         // The server's PASV goes out first: its round trip is the long pole, and it overlaps with binding the
         // client's pinhole, the 229, and the client's connect.
         prepareServerLeg(true);
+        ServerPassiveLeg serverLeg = spare;
         PinholeSpec spec = new PinholeSpec(s.gatewayClientSide(), s.ctx().config().clientDataPorts(),
                 s.clientAddress(), this::fxpAllowed, s.ctx().timeouts().pinhole());
         Pinholes.open(s, Side.CLIENT, spec).addListener(f -> {
@@ -197,10 +198,38 @@ final class DataBroker {
                         // The reply is generated, never edited from anything the server said:
                         //   227 Entering Passive Mode (203,0,113,10,195,80).   or
                         //   229 Entering Extended Passive Mode (|||50000|)
-                        s.reply(s.ctx().nat().passiveReply(extended, s.gatewayClientSide(), pinhole.port()));
+                        replyAfterServer(serverLeg,
+                                s.ctx().nat().passiveReply(extended, s.gatewayClientSide(), pinhole.port()));
+                        return;
                     }
                     s.endLocal();
                 });
+    }
+
+    /**
+     * Sends the client's 227/229 once the server has answered the gateway's own PASV/EPSV for the early server
+     * leg ({@code serverLeg}; at once when there is none, or when it was answered already), then lets the
+     * session take its next command (which waited for that answer anyway).
+     *
+     * <p>Never sooner than the server's answer: a gateway that answers faster than any server could (tens of
+     * microseconds) exposes clients to races direct servers rarely trigger. curl 7.88 (Debian 12) fetching
+     * several files over one connection stalls 1 s whenever the 229 is already readable when it polls right
+     * after sending EPSV (a third to a half of its transfers; docs/benchmarks.md, "curl's figure"). Waiting for
+     * the server's answer, not for a clock, puts the reply where a direct server's would be on any network,
+     * while the gateway's connect to the server still overlaps with the client's connect and transfer command.
+     */
+    private void replyAfterServer(ServerPassiveLeg serverLeg, FtpReply reply) {
+        if (serverLeg == null) {
+            s.reply(reply);
+            s.endLocal();
+            return;
+        }
+        serverLeg.answered().addListener(a -> {
+            if (!s.isClosed()) {
+                s.reply(reply);
+                s.endLocal();
+            }
+        });
     }
 
     /**

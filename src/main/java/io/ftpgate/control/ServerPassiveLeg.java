@@ -48,6 +48,8 @@ final class ServerPassiveLeg {
 
     private final Session s;
     private final Promise<DataLeg> leg;
+    /** Done once the server's final reply to this leg's PASV/EPSV has been read (or the leg was released). */
+    private final Promise<Void> answered;
     private String verb;
     private boolean triedEpsv;
     private boolean discarded;
@@ -55,6 +57,7 @@ final class ServerPassiveLeg {
     private ServerPassiveLeg(Session s) {
         this.s = s;
         this.leg = s.loop().newPromise();
+        this.answered = s.loop().newPromise();
     }
 
     /** Sends PASV (EPSV to an IPv6 server) and connects to the port of the answer. */
@@ -74,6 +77,15 @@ final class ServerPassiveLeg {
         return leg;
     }
 
+    /**
+     * Done once the server has given its final answer to this leg's PASV/EPSV (227/229, or a refusal after the
+     * EPSV retry), or the leg was discarded: the moment a direct server would have answered the client's own
+     * PASV/EPSV. The connect to the server's port may still be under way. Never fails.
+     */
+    Future<Void> answered() {
+        return answered;
+    }
+
     /** PASV or EPSV: the verb whose answer was (or is being) used. */
     String verb() {
         return verb;
@@ -90,6 +102,7 @@ final class ServerPassiveLeg {
     /** Releases the leg: a pending answer is still consumed, but nothing more is connected. Idempotent. */
     void discard() {
         discarded = true;
+        answered.trySuccess(null);
         if (leg.isDone()) {
             if (leg.isSuccess()) {
                 leg.getNow().close();
@@ -115,12 +128,22 @@ final class ServerPassiveLeg {
             return;
         }
         boolean pasv = Verbs.PASV.equals(verb);
+        if (reply.code() != 227 && pasv && !triedEpsv && reply.code() >= 500) {
+            triedEpsv = true;
+            negotiate(Verbs.EPSV);
+            return;
+        }
+        try {
+            useReply(reply, pasv);
+        } finally {
+            // After the connect has started (or the leg has failed): the client's 227/229 waiting for this goes
+            // out while the gateway connects to the server, as the client connects to the gateway.
+            answered.trySuccess(null);
+        }
+    }
+
+    private void useReply(FtpReply reply, boolean pasv) {
         if (reply.code() != (pasv ? 227 : 229)) {
-            if (pasv && !triedEpsv && reply.code() >= 500) {
-                triedEpsv = true;
-                negotiate(Verbs.EPSV);
-                return;
-            }
             fail(Reason.DATA_CONNECT_FAILED, verb + " -> " + reply.text(),
                     "Can't open data connection: the server refused passive mode.");
             return;

@@ -105,6 +105,60 @@ class EarlyServerLegIT {
         });
     }
 
+    /**
+     * Issue 11: the client's 227/229 goes out only once the server has answered the gateway's own PASV, as a
+     * direct server's answer would. curl 7.88 (Debian 12) stalls 1 s when the 229 is readable the moment it has
+     * sent EPSV (it then waits for its 1 s timer before connecting). The server here holds its answer: nothing
+     * may reach the client meanwhile, and the reply that comes after the release follows the server's answer.
+     * Ordering, not timing: with the fix this passes however slow the machine is (the poll only bounds how long
+     * a premature reply is looked for); without it the 229 arrives at once and the poll sees it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"EPSV", "PASV"})
+    void theClientsPassiveReplyWaitsForTheServersAnswer(String verb) throws Exception {
+        start(true, UpstreamMode.PASSIVE);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        server.passiveReplyGate = gate;
+        closeables.add(gate::countDown);
+        withDiagnostics(this::diag, () -> {
+            ftp.send(verb);
+            awaitServerReceived("PASV");
+            assertThat(ftp.poll(java.time.Duration.ofMillis(500)))
+                    .as("a reply to " + verb + " before the server answered the gateway's PASV").isNull();
+            gate.countDown();
+            RawFtp.Reply r = ftp.read();
+            assertThat(r.code()).isEqualTo("EPSV".equals(verb) ? 229 : 227);
+            assertThat(server.passiveAnswers.get()).as("the server had answered first").isEqualTo(1);
+            retrVia("EPSV".equals(verb) ? RawFtp.epsvPort(r) : RawFtp.pasvPort(r));
+            assertThat(afterLogin()).as("the early leg carried the transfer")
+                    .containsExactly("PASV", "RETR file.bin");
+        });
+    }
+
+    @Test
+    void aServerHangingUpBeforeAnsweringPasvEndsTheSessionWithoutA229() throws Exception {
+        start(true, UpstreamMode.PASSIVE);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        server.passiveReplyGate = gate;
+        closeables.add(gate::countDown);
+        withDiagnostics(this::diag, () -> {
+            ftp.send("EPSV");
+            awaitServerReceived("PASV");
+            server.close();
+            List<RawFtp.Reply> last = ftp.awaitClose(java.time.Duration.ofSeconds(10));
+            assertThat(last).extracting(RawFtp.Reply::code).containsExactly(421);
+            assertThat(gw.audit.await("session-close").get("reason")).isEqualTo("server-closed");
+        });
+    }
+
+    /** Waits until the scripted server has received {@code line} after login. */
+    private void awaitServerReceived(String line) throws InterruptedException {
+        for (int i = 0; i < 1000 && !afterLogin().contains(line); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(afterLogin()).as("the server received " + line).contains(line);
+    }
+
     @Test
     void activeClientGetsAnEarlyPassiveServerLegToo() throws Exception {
         start(true, UpstreamMode.PASSIVE);

@@ -104,6 +104,13 @@ public final class ScriptedFtpServer implements AutoCloseable {
     public volatile boolean dataBeforeAck;
     /** What the last STOR received. */
     public volatile byte[] stored;
+    /**
+     * When set, PASV and EPSV are answered only once this latch is open: a server slow to answer, for tests of
+     * what the gateway does meanwhile. {@link #passiveAnswers} counts the answers, each just before it is
+     * written.
+     */
+    public volatile java.util.concurrent.CountDownLatch passiveReplyGate;
+    public final AtomicInteger passiveAnswers = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean firstHandled =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final String host;
@@ -212,6 +219,7 @@ public final class ScriptedFtpServer implements AutoCloseable {
                         }
                         data = openData();
                         maybeDropIdle(data);
+                        awaitPassiveGate();
                         int p = pasvPortOverride != null ? pasvPortOverride : data.getLocalPort();
                         write(out, "227 Entering Passive Mode (" + pasvHost.replace('.', ',') + "," + (p >> 8) + ","
                                 + (p & 0xff) + ")");
@@ -222,6 +230,7 @@ public final class ScriptedFtpServer implements AutoCloseable {
                         }
                         data = openData();
                         maybeDropIdle(data);
+                        awaitPassiveGate();
                         write(out, "229 Entering Extended Passive Mode (|||" + data.getLocalPort() + "|)");
                     }
                     case "PORT", "EPRT" -> {
@@ -411,6 +420,20 @@ public final class ScriptedFtpServer implements AutoCloseable {
         got.write(conn.getInputStream().readAllBytes());
         stored = got.toByteArray();
         write(out, "226 Transfer complete.");
+    }
+
+    /** Waits for {@link #passiveReplyGate} (if set), then counts the answer about to be written. */
+    private void awaitPassiveGate() throws IOException {
+        java.util.concurrent.CountDownLatch gate = passiveReplyGate;
+        try {
+            if (gate != null && !gate.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IOException("passive reply gate never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        passiveAnswers.incrementAndGet();
     }
 
     private void maybeDropIdle(ServerSocket listener) {
