@@ -3,6 +3,7 @@ package io.ftpgate.cli;
 import io.ftpgate.config.ConfigValues;
 import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.config.ListenerConfig;
+import io.ftpgate.config.ListenerTls;
 import io.ftpgate.policy.Placement;
 import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
@@ -75,6 +76,7 @@ final class ListenerSummary {
             d.add("anonymous-incoming " + p.incoming() + " (upload only: no list, download, rename or delete)");
         }
         commandProfiles(d, p);
+        tls(d, l.tls());
         if (l.banner() != null) {
             d.add("banner \"" + l.banner() + "\" (the server's greeting text is not shown)");
         }
@@ -86,6 +88,32 @@ final class ListenerSummary {
                     .collect(Collectors.joining("; ")));
         }
         return d;
+    }
+
+    /** FTPS toward clients and toward the server, when on. */
+    private static void tls(List<String> d, ListenerTls t) {
+        if (t.client().on()) {
+            d.add("client-tls " + lower(t.client()) + ", certificate " + t.certificate() + ", key " + t.key()
+                    + (t.clientCa() == null ? "" : ", client certificates from " + t.clientCa())
+                    + (t.requireProtP() ? ", PROT P required" : "")
+                    + (t.requireDataSessionReuse() ? ", data connections must resume the control TLS session"
+                            : ", data-session reuse not required"));
+        }
+        if (t.server().on()) {
+            String verify = !t.serverVerify() ? "server certificate NOT verified"
+                    : t.serverFingerprint() != null ? "server certificate pinned (SHA-256 " + t.serverFingerprint() + ")"
+                    : t.serverCa() != null ? "server verified against " + t.serverCa()
+                    : "server verified against the system trust store";
+            d.add("server-tls " + lower(t.server()) + ", data protection " + lower(t.serverDataProtection()) + ", "
+                    + verify);
+        }
+        if ((t.client().on() || t.server().on()) && !t.protocols().equals(ListenerTls.DEFAULT_PROTOCOLS)) {
+            d.add("tls-protocols " + String.join(", ", t.protocols()));
+        }
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     /** The profile each user gets: the rules, first match wins, then the default profile. */

@@ -160,4 +160,24 @@ class ListenerSummaryTest {
                 "  audit log: none",
                 "  timeouts: pinhole 30s, connect 30s, control-idle 15m, login 1m, data-idle 5m");
     }
+
+    @Test
+    void tlsSettingsAreSummarised() throws Exception {
+        GatewayConfig c = ConfigLoader.load(Files.writeString(dir.resolve("tls.yaml"), """
+                listeners:
+                  - listen: 127.0.0.1:990
+                    upstream: 192.0.2.10:21
+                    client-tls: implicit
+                    tls-certificate: /etc/ftpgate/cert.pem
+                    tls-key: /etc/ftpgate/key.pem
+                    require-prot-p: true
+                    server-tls: required
+                    server-fingerprint: "%s"
+                """.formatted("ab".repeat(32))));
+        assertThat(ListenerSummary.summary(c)).contains(
+                "      client-tls implicit, certificate /etc/ftpgate/cert.pem, key /etc/ftpgate/key.pem, PROT P"
+                        + " required, data connections must resume the control TLS session",
+                "      server-tls required, data protection private, server certificate pinned (SHA-256 "
+                        + "ab".repeat(32) + ")");
+    }
 }
