@@ -346,4 +346,22 @@ class MainTest {
         RunCommand run = parsed.subcommand().commandSpec().commandLine().getCommand();
         return run.effectiveConfig();
     }
+
+    /** FTPS: a key that is not the certificate's, or a missing file, is caught by check-config, not at start. */
+    @Test
+    void checkConfigLoadsTheTlsFiles() throws Exception {
+        var a = io.ftpgate.tls.SelfSigned.write(Files.createDirectories(dir.resolve("a")), List.of("localhost"),
+                io.ftpgate.tls.SelfSigned.KeyType.EC_P256, java.time.Duration.ofDays(1));
+        var b = io.ftpgate.tls.SelfSigned.write(Files.createDirectories(dir.resolve("b")), List.of("localhost"),
+                io.ftpgate.tls.SelfSigned.KeyType.EC_P256, java.time.Duration.ofDays(1));
+        String base = "listeners:\n  - listen: 127.0.0.1:2121\n    upstream: 192.0.2.10:21\n    client-tls: required\n";
+        Path good = file("good-tls.yaml", base + "    tls-certificate: " + a.certPem() + "\n    tls-key: " + a.keyPem()
+                + "\n");
+        assertThat(run("check-config", good.toString())).isZero();
+        assertThat(out.toString()).contains("client-tls required, certificate " + a.certPem());
+        Path mixed = file("mixed-tls.yaml", base + "    tls-certificate: " + a.certPem() + "\n    tls-key: "
+                + b.keyPem() + "\n");
+        assertThat(run("check-config", mixed.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("listener listener-1:").contains("does not match the certificate");
+    }
 }
