@@ -39,14 +39,17 @@ public final class Auditor {
     public static AuditReport audit(AuditOptions options) throws AuditException {
         InetSocketAddress server = resolve(options);
         String target = Probes.show(server);
-        InetAddress client = firstContact(server, options);
+        Contact contact = firstContact(server, options);
+        InetAddress client = contact.client();
         ThirdParty third = thirdParty(options.thirdParty(), client);
-        ProbeContext ctx = new ProbeContext(options, server, client, third.address(), third.why());
+        ProbeContext ctx = new ProbeContext(options, server, client, third.address(), third.why(), contact.implicit());
         String shownThird = third.address() == null ? null : Probes.show(third.address());
 
         List<Finding> findings = new ArrayList<>();
-        findings.addAll(new GreetingCheck().run(ctx));
-        findings.addAll(new AnonymousCheck().run(ctx));
+        for (AuditCheck check : List.of(new GreetingCheck(), new FtpsChecks(), new ImplicitCheck(),
+                new AnonymousCheck())) {
+            findings.addAll(check.run(ctx));
+        }
         try {
             findings.add(cleartextLogin(ctx));
         } catch (IOException e) {
@@ -69,15 +72,35 @@ public final class Auditor {
         }
     }
 
-    /** Connects once to check the greeting and to learn the local address the server sees. */
-    private static InetAddress firstContact(InetSocketAddress server, AuditOptions options) throws AuditException {
+    /** How the first connection went: the local address the server sees, and whether it needed implicit TLS. */
+    private record Contact(InetAddress client, boolean implicit) {
+    }
+
+    /**
+     * Connects once to check the greeting and to learn the local address the server sees. When the audited port
+     * may be implicit FTPS (990, or the one given with --implicit-port), TLS from the first byte is tried first;
+     * if it works, the whole audit runs over implicit TLS.
+     */
+    private static Contact firstContact(InetSocketAddress server, AuditOptions options) throws AuditException {
         String where = Probes.show(server);
+        if (options.auditedPortImplicit()) {
+            try (ControlSession s = ControlSession.open(server, options.timeout(),
+                    TlsClient.create(options.host(), TlsClient.MODERN))) {
+                if (s.banner().code() != 220) {
+                    throw new AuditException(where + " did not greet with 220 over implicit TLS: "
+                            + ControlSession.show(s.banner()));
+                }
+                return new Contact(s.localAddress(), true);
+            } catch (IOException e) {
+                LOG.debug("{} does not speak implicit FTPS", where, e);
+            }
+        }
         try (ControlSession s = ControlSession.open(server, options.timeout())) {
             FtpReply banner = s.banner();
             if (banner.code() != 220) {
                 throw new AuditException(where + " did not greet with 220: " + ControlSession.show(banner));
             }
-            return s.localAddress();
+            return new Contact(s.localAddress(), false);
         } catch (ConnectException e) {
             throw new AuditException("cannot connect to " + where + ": " + e.getMessage(), e);
         } catch (SocketTimeoutException e) {
@@ -158,6 +181,11 @@ public final class Auditor {
                 throw new IOException("login as " + o.loginUser() + " refused: " + ControlSession.show(reply));
             }
             String title = "Login without TLS";
+            if (ctx.implicit()) {
+                return new Finding(CLEARTEXT_ID, title, "not applicable: the login went over implicit TLS",
+                        Severity.OK, s.evidence(), "The server speaks TLS from the first byte; no login is in clear.",
+                        "");
+            }
             if (o.isAnonymous()) {
                 return new Finding(CLEARTEXT_ID, title, "anonymous login in cleartext", Severity.INFO, s.evidence(),
                         "Anonymous login carries no secret, so cleartext costs nothing here.", "");

@@ -26,7 +26,8 @@ import java.util.List;
  * A blocking FTP control connection for the auditor: sends one command at a time and reads its reply through
  * the gateway's own {@link LineScanner} and {@link ReplyAssembler}, so the auditor accepts exactly what the
  * gateway accepts. Every exchange is recorded as {@link Evidence}; {@code PASS} arguments are redacted before
- * they are recorded. Every read and connect is bounded by the timeout.
+ * they are recorded. Every read and connect is bounded by the timeout. TLS comes from the first byte (implicit FTPS)
+ * or after {@code AUTH TLS} ({@link #startTls}).
  */
 final class ControlSession implements AutoCloseable {
 
@@ -34,10 +35,12 @@ final class ControlSession implements AutoCloseable {
     static final int MAX_EVIDENCE_CHARS = 200;
     private static final int READ_BUFFER = 4096;
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
     private final Duration timeout;
+    /** The TCP socket, or the TLS socket over it once TLS is on. */
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private TlsClient.Handshake tls;
     private final LineScanner scanner = new LineScanner(FtpLimits.MAX_LINE_BYTES, false);
     private final ReplyAssembler assembler = new ReplyAssembler();
     private final Deque<String> lines = new ArrayDeque<>();
@@ -58,11 +61,29 @@ final class ControlSession implements AutoCloseable {
      * @throws IOException when the connection fails or no greeting comes within the timeout
      */
     static ControlSession open(InetSocketAddress server, Duration timeout) throws IOException {
-        Socket socket = new Socket();
+        return open(server, timeout, null);
+    }
+
+    /**
+     * Connects, makes the TLS handshake first when {@code implicitTls} is not null (implicit FTPS), and reads the
+     * greeting.
+     *
+     * @throws IOException when the connection or the handshake fails or no greeting comes within the timeout
+     */
+    static ControlSession open(InetSocketAddress server, Duration timeout, TlsClient implicitTls) throws IOException {
+        WireSocket plain = new WireSocket();
+        Socket socket = plain;
         try {
-            socket.connect(server, millis(timeout));
-            socket.setSoTimeout(millis(timeout));
+            plain.connect(server, millis(timeout));
+            plain.setSoTimeout(millis(timeout));
+            TlsClient.Handshake hs = implicitTls == null ? null
+                    : implicitTls.handshake(plain, server.getPort(), timeout);
+            socket = hs == null ? plain : hs.socket();
             ControlSession session = new ControlSession(socket, timeout);
+            if (hs != null) {
+                session.tls = hs;
+                session.note("TLS from the first byte (implicit FTPS): " + hs.describe());
+            }
             FtpReply greeting = session.read();
             while (greeting.isPreliminary()) {
                 session.evidence.add(Evidence.unsolicited(show(greeting)));
@@ -75,6 +96,38 @@ final class ControlSession implements AutoCloseable {
             socket.close();
             throw e;
         }
+    }
+
+    /**
+     * Makes the TLS handshake after the server's {@code 234} to {@code AUTH TLS} and goes on over TLS. Lines the
+     * server sent in clear after its 234 are dropped, never taken as replies. The handshake (or its failure) is
+     * noted in the evidence.
+     *
+     * @throws IOException when the handshake fails; the session is then closed
+     * @throws IllegalStateException when TLS is already on
+     */
+    TlsClient.Handshake startTls(TlsClient client) throws IOException {
+        if (!(socket instanceof WireSocket plain)) {
+            throw new IllegalStateException("TLS is already on");
+        }
+        lines.clear();
+        try {
+            TlsClient.Handshake hs = client.handshake(plain, remote().getPort(), timeout);
+            socket = hs.socket();
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+            tls = hs;
+            note("TLS handshake: " + hs.describe());
+            return hs;
+        } catch (IOException e) {
+            note("TLS handshake failed: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The handshake of this control connection, or null while it is in clear. */
+    TlsClient.Handshake tls() {
+        return tls;
     }
 
     /** The greeting, normally {@code 220}. */
@@ -93,6 +146,14 @@ final class ControlSession implements AutoCloseable {
             evidence.add(Evidence.exchange(shown, "(no reply: " + e.getMessage() + ")"));
             throw e;
         }
+    }
+
+    /**
+     * Sends {@code line} without reading its reply, which {@link #next()} reads later: for a transfer whose data
+     * connection the auditor must handle first.
+     */
+    void sendOnly(String line) throws IOException {
+        evidence.add(Evidence.exchange(send(line), null));
     }
 
     /**

@@ -8,9 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the server says about itself, and whether it offers TLS: the banner, SYST (after login when the server
- * wants one first), FEAT and {@code AUTH TLS}. AUTH TLS goes last on its session: a {@code 234} is followed by a
- * TLS handshake the auditor does not make, so the session ends there.
+ * What the server says about itself: the banner and SYST (after login when the server wants one first). Whether
+ * it offers TLS is {@link TlsCheck}'s.
  */
 final class GreetingCheck implements AuditCheck {
 
@@ -18,8 +17,6 @@ final class GreetingCheck implements AuditCheck {
     static final String BANNER_ID = "banner";
     /** Check id of SYST disclosure. */
     static final String SYST_ID = "syst";
-    /** Check id of TLS support. */
-    static final String TLS_ID = "auth-tls";
 
     /** Server products whose name in a banner or SYST reply gives them away. */
     static final Pattern PRODUCT = Pattern.compile("(?i)\\b(?:vsftpd|proftpd|pure-ftpd|filezilla|serv-u|wu-ftpd"
@@ -39,7 +36,7 @@ final class GreetingCheck implements AuditCheck {
     public List<Finding> run(ProbeContext ctx) {
         String bannerTitle = "Banner discloses software or version";
         String systTitle = "SYST discloses software or version";
-        List<Finding> findings = new ArrayList<>(Probes.onSession(ctx, false, List.of(
+        return Probes.onSession(ctx, false, List.of(
                 new Probes.Step(BANNER_ID, bannerTitle), new Probes.Step(SYST_ID, systTitle)), (s, out) -> {
                     out.add(disclosure(BANNER_ID, bannerTitle, s.banner(), s.evidence(), BANNER_FIX));
                     s.clearEvidence();
@@ -50,9 +47,7 @@ final class GreetingCheck implements AuditCheck {
                     }
                     out.add(disclosure(SYST_ID, systTitle, syst, s.evidence(),
                             "Answer SYST with the plain '215 UNIX Type: L8'."));
-                }));
-        findings.addAll(tls(ctx));
-        return findings;
+                });
     }
 
     /** The matched product or version in {@code text}, if any. */
@@ -75,21 +70,5 @@ final class GreetingCheck implements AuditCheck {
         }
         return new Finding(id, title, "neutral (" + reply.code() + ")", Severity.OK, ev,
                 "No product name or version number is given away.", "");
-    }
-
-    private static List<Finding> tls(ProbeContext ctx) {
-        String title = "TLS offered (AUTH TLS, RFC 4217)";
-        return Probes.onSession(ctx, false, List.of(new Probes.Step(TLS_ID, title)), (s, out) -> {
-            s.clearEvidence();
-            s.command("FEAT");
-            FtpReply auth = s.command("AUTH TLS");
-            out.add(auth.code() == 234
-                    ? new Finding(TLS_ID, title, "offered (234)", Severity.OK, s.evidence(),
-                            "Clients can protect their passwords and files with TLS.", "")
-                    : new Finding(TLS_ID, title, "not offered (" + auth.code() + ")", Severity.MEDIUM, s.evidence(),
-                            "Passwords and files cross the network in cleartext; anyone on the path can read them.",
-                            "Enable FTPS (vsftpd ssl_enable=YES, ProFTPD mod_tls, pyftpdlib TLS_FTPHandler) or move"
-                                    + " named users to SFTP; keep cleartext for anonymous access only."));
-        });
     }
 }

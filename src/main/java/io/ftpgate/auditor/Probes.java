@@ -114,16 +114,26 @@ final class Probes {
         void run(ControlSession s, List<Finding> out) throws IOException;
     }
 
+    /** How a check's session is opened: {@link ProbeContext#connect}, {@link ProbeContext#login}, or under TLS. */
+    interface Opener {
+        ControlSession open() throws IOException;
+    }
+
     /**
      * Runs {@code body} on a new session (logged in as the audit user when {@code login}, else just greeted,
      * its greeting kept as evidence) and closes it. An I/O failure becomes an inconclusive finding for the
      * first step the body had not reported yet, with the session's evidence so far.
      */
     static List<Finding> onSession(ProbeContext ctx, boolean login, List<Step> steps, Body body) {
+        return onSession(login ? ctx::login : ctx::connect, steps, body);
+    }
+
+    /** As {@link #onSession(ProbeContext, boolean, List, Body)}, on a session {@code opener} opens. */
+    static List<Finding> onSession(Opener opener, List<Step> steps, Body body) {
         List<Finding> out = new ArrayList<>();
         ControlSession s = null;
         try {
-            s = login ? ctx.login() : ctx.connect();
+            s = opener.open();
             body.run(s, out);
         } catch (IOException e) {
             Step next = steps.get(Math.min(out.size(), steps.size() - 1));
@@ -134,6 +144,15 @@ final class Probes {
             }
         }
         return out;
+    }
+
+    /**
+     * A check that could not run because the server has no working TLS; severity info, so that every FTPS
+     * check has a finding and scripts can rely on its name.
+     */
+    static Finding notTested(String check, String title, String why) {
+        return new Finding(check, title, "not tested: " + why, Severity.INFO, List.of(),
+                "This check needs a TLS control connection, and the server gave none (see auth-tls).", "");
     }
 
     /** A check that ran into an error it cannot judge; severity info. */

@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
                 + " reply received), the severity, what it means in the terms of the CERT tech tip on the FTP"
                 + " bounce attack, and the fix.",
             "Checks: bounce category (PORT/EPRT to a third party), privileged ports, PASV address leak, EPSV,"
-                + " passive port predictability, data-connection theft, anonymous login and write, TLS, banner and"
-                + " SYST disclosure."},
+                + " passive port predictability, data-connection theft, anonymous login and write, banner and SYST"
+                + " disclosure; FTPS: AUTH TLS with a real handshake, the certificate, TLS versions, CCC, data"
+                + " connections that must resume the control TLS session, and implicit FTPS on one port."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:no high findings", "1:high findings",
             "2:could not audit (the reason is printed on stderr) or usage error"})
@@ -78,6 +79,11 @@ public final class AuditCommand implements Callable<Integer> {
             + " the third party in the bounce and theft checks (default: 127.0.0.2 against a server on loopback,"
             + " else another local address of the same family).")
     private String thirdParty;
+
+    @Option(names = "--implicit-port", paramLabel = "N", description = "Probe port N of the server for implicit"
+            + " FTPS (TLS from the first byte). Default: only the audited port, when it is 990; an audited port that"
+            + " speaks implicit FTPS is audited over TLS.")
+    private Integer implicitPort;
 
     @Option(names = "--json", description = "Print one JSON document instead of the table.")
     private boolean json;
@@ -132,8 +138,12 @@ public final class AuditCommand implements Callable<Integer> {
                 throw usage("--third-party: expected an IPv4 or IPv6 address literal, got '" + thirdParty + "'");
             }
         }
+        if (implicitPort != null && (implicitPort < 1 || implicitPort > 65535)) {
+            throw usage("--implicit-port: port must be 1-65535, got " + implicitPort);
+        }
         Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
-        AuditOptions options = new AuditOptions(hp.host(), hp.port(), null, null, third, timeout);
+        AuditOptions options = new AuditOptions(hp.host(), hp.port(), null, null, third, timeout,
+                implicitPort == null ? 0 : implicitPort);
         Login login = credentials == null ? null : credentials.login;
         if (login != null) {
             options = options.withLogin(login.user, login.password != null ? login.password : askPassword());

@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /** SHA-256 certificate fingerprints in the form administrators compare: upper-case hex pairs joined by colons. */
-final class Fingerprints {
+public final class Fingerprints {
 
     private static final int SHA256_BYTES = 32;
 
@@ -16,7 +16,7 @@ final class Fingerprints {
     }
 
     /** {@code AB:01:...} (32 pairs) of the DER encoding, as {@code openssl x509 -fingerprint -sha256} prints it. */
-    static String sha256(X509Certificate cert) {
+    public static String sha256(X509Certificate cert) {
         try {
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest(cert));
         } catch (CertificateEncodingException e) {

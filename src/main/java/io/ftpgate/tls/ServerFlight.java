@@ -18,12 +18,22 @@ import java.util.Arrays;
  *       clients that present a ticket with an empty session id.</li>
  * </ul>
  * Fed with the bytes the server sent, in order and in whole records (an SSLEngine produces and consumes whole
- * records). Not thread-safe: an engine is used by one thread at a time.
+ * records). Not thread-safe: an engine is used by one thread at a time. Public for {@code ftpgate audit}, which
+ * reads the same signal off its blocking sockets.
  */
-final class ServerFlight {
+public final class ServerFlight {
 
     /** What the flight said. */
-    enum Verdict { UNDECIDED, FULL, RESUMED, UNREADABLE }
+    public enum Verdict {
+        /** Not enough of the flight seen yet. */
+        UNDECIDED,
+        /** A full handshake: the server authenticated itself anew. */
+        FULL,
+        /** The server resumed a session (a TLS 1.3 pre-shared key, or a TLS 1.2 abbreviated handshake). */
+        RESUMED,
+        /** Not a flight this reader understands (an alert, or encrypted records before a decision). */
+        UNREADABLE
+    }
 
     private static final int HANDSHAKE = 22;
     private static final int CHANGE_CIPHER_SPEC = 20;
@@ -42,12 +52,17 @@ final class ServerFlight {
     private boolean tls12HelloSeen;
     private byte[] messages = new byte[0];
 
-    Verdict verdict() {
+    /** A reader that has seen nothing yet. */
+    public ServerFlight() {
+    }
+
+    /** What the bytes fed so far say. */
+    public Verdict verdict() {
         return verdict;
     }
 
-    /** Feeds the bytes {@code from..to} of {@code buf} (not moving its position). */
-    void feed(ByteBuffer buf, int from, int to) {
+    /** Feeds the bytes {@code from..to} of {@code buf} (not moving its position), whole records only. */
+    public void feed(ByteBuffer buf, int from, int to) {
         int p = from;
         while (verdict == Verdict.UNDECIDED && p + 5 <= to) {
             int type = buf.get(p) & 0xff;

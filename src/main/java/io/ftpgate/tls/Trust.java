@@ -76,8 +76,14 @@ public final class Trust {
         return kind == Kind.SYSTEM || kind == Kind.CA_FILE;
     }
 
-    /** The trust manager, built once per {@link ClientTls} and shared by its sessions' contexts. */
-    X509ExtendedTrustManager trustManager() throws TlsConfigException {
+    /**
+     * The trust manager, built once per {@link ClientTls} and shared by its sessions' contexts; public for
+     * {@code ftpgate audit}, which judges a server's chain with {@link #system()}'s and accepts any chain with
+     * {@link #insecure()}'s to see it first. It checks no host name: {@link ClientTls} does that in the engine.
+     *
+     * @throws TlsConfigException when the trust material cannot be read
+     */
+    public X509ExtendedTrustManager trustManager() throws TlsConfigException {
         return switch (kind) {
             case SYSTEM -> fromFactory(null, "the JDK's default trust store");
             case CA_FILE -> fromFactory(Pem.certificates(caFile, "CA file"), "CA file " + caFile);

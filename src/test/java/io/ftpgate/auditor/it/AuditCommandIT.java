@@ -91,7 +91,8 @@ class AuditCommandIT {
         assertThat(audit("127.0.0.1:21", "--timeout", "0")).isEqualTo(2);
         assertThat(audit("127.0.0.1:21", "--third-party", "not-an-address")).isEqualTo(2);
         assertThat(audit("127.0.0.1:21", "--anonymous", "--user", "u", "--password", "p")).isEqualTo(2);
-        assertThat(err.toString()).contains("--timeout").contains("--third-party");
+        assertThat(audit("127.0.0.1:21", "--implicit-port", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--timeout").contains("--third-party").contains("--implicit-port");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.ftpgate.auditor.it.Audits.assertVerdict;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.ftpgate.auditor.Severity;
+import io.ftpgate.it.ftps.PemTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The auditor against vsftpd with {@code port_promiscuous} and {@code pasv_promiscuous} YES and NO. */
 class VsftpdAuditIT {
@@ -53,6 +55,29 @@ class VsftpdAuditIT {
         try (ExternalServer fixed = start(dir, false, false, "pasv_min_port=" + pasv, "pasv_max_port=" + pasv)) {
             assertVerdict(Audits.anonymous(fixed.port()), "passive-ports", Severity.LOW,
                     "always the same port, ports " + pasv + "-" + pasv);
+        }
+    }
+
+    /**
+     * vsftpd with FTPS for anonymous users: {@code require_ssl_reuse} (its default YES) is what
+     * data-session-reuse finds; vsftpd refuses a data connection that does not resume with 522.
+     */
+    @ParameterizedTest(name = "require_ssl_reuse={0}")
+    @ValueSource(booleans = {true, false})
+    void ftpsDataSessionReuse(boolean requireReuse) throws Exception {
+        PemTls cert = PemTls.create(dir.resolve("tls"));
+        try (ExternalServer server = start(dir, false, false, "ssl_enable=YES", "allow_anon_ssl=YES",
+                "force_anon_logins_ssl=NO", "force_anon_data_ssl=NO", "ssl_ciphers=HIGH",
+                "rsa_cert_file=" + cert.files.certPem(), "rsa_private_key_file=" + cert.files.keyPem(),
+                "require_ssl_reuse=" + (requireReuse ? "YES" : "NO"))) {
+            Audits.assertVerdicts(Audits.anonymous(server.port()), 0, List.of(
+                    "auth-tls ok offered: TLSv1.3",
+                    "ccc ok refused (500)",
+                    requireReuse
+                            ? "data-session-reuse ok required: refused without the control session (522), accepted"
+                                    + " when resuming it"
+                            : "data-session-reuse low not required: accepted without the control session (226);"
+                                    + " accepted when resuming it"));
         }
     }
 
