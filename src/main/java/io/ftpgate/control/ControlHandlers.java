@@ -4,6 +4,7 @@ import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.TelnetSignal;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,8 +67,10 @@ final class ControlHandlers extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-        if (cause instanceof java.io.IOException) {
-            // Resets and broken pipes are part of life on a network.
+        if (cause instanceof java.io.IOException || cause instanceof DecoderException
+                && cause.getCause() instanceof javax.net.ssl.SSLHandshakeException) {
+            // Resets and broken pipes are part of life on a network, and so is a failed TLS handshake (the
+            // handshake's listener records it as tls-handshake-failed).
             LOG.debug("#{} {} control error: {}", session.id(), clientSide ? "client" : "server", cause.toString());
         } else {
             // Anything else is a bug in the gateway: loud, with the stack, and the session is ended safely.

@@ -238,13 +238,14 @@ final class DataBroker {
      * the client's own connect and transfer command instead of following it (two round trips less per
      * transfer; see docs/benchmarks.md). A spare leg that is still alive is kept, whatever the client's new
      * plan: the server does not care how the client connects. Not before login (the server would answer 530),
-     * and not when the listener turned it off ({@code early-server-leg: false}). The session takes its next
-     * command only once the server has answered this PASV, so commands never overtake each other on the
-     * server's connection.
+     * not before the server's PROT level is set (FTPS: the transfer sets it first), and not when the listener
+     * turned it off ({@code early-server-leg: false}). The session takes its next command only once the server
+     * has answered this PASV, so commands never overtake each other on the server's connection.
      */
     private void prepareServerLeg(boolean clientPassive) {
         if (!serverPassive(clientPassive) || !s.ctx().config().earlyServerLeg() || !s.isLoggedIn() || !s.serverConnected()
-                || (spare != null && spare.alive())) {
+                || (spare != null && spare.alive())
+                || !s.serverTls().protectionSettled(s.clientTls().dataPrivate())) {
             return;
         }
         discardSpare(); // failed, or closed by the server: nothing left to close

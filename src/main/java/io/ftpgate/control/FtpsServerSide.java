@@ -172,14 +172,29 @@ final class FtpsServerSide {
         });
     }
 
+    private boolean protectionWanted(boolean clientPrivate) {
+        return secure && (settings.serverDataProtection() == DataProtection.PRIVATE
+                || (settings.serverDataProtection() == DataProtection.MATCH_CLIENT && clientPrivate));
+    }
+
+    /**
+     * True when the server's PROT level is already the one a transfer needs, so that {@link #ensureProtection}
+     * sends nothing. Until then no PASV/EPSV may go to the server ahead of the transfer (the early server leg):
+     * a server that requires PROT P before any data command refuses it (pyftpdlib's tls_data_required: "522
+     * SSL/TLS required on the data channel").
+     */
+    boolean protectionSettled(boolean clientPrivate) {
+        boolean wanted = protectionWanted(clientPrivate);
+        return !secure || wanted == protP && (pbszSent || !wanted);
+    }
+
     /**
      * Before a transfer: sets the server's PROT level as the settings want (PBSZ 0 once, then PROT P or C), then
      * runs {@code then}; when the server refuses, {@code fail} gets the client's 425 text.
      */
     void ensureProtection(boolean clientPrivate, Runnable then, Consumer<String> fail) {
-        boolean wanted = secure && (settings.serverDataProtection() == DataProtection.PRIVATE
-                || (settings.serverDataProtection() == DataProtection.MATCH_CLIENT && clientPrivate));
-        if (!secure || wanted == protP && (pbszSent || !wanted)) {
+        boolean wanted = protectionWanted(clientPrivate);
+        if (protectionSettled(clientPrivate)) {
             then.run();
             return;
         }

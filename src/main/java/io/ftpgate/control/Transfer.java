@@ -259,13 +259,14 @@ final class Transfer implements ServerActiveLeg.Events {
     /**
      * Starts the flow once both legs exist and, for a passive server, the server has answered the transfer
      * command: a server that accepted its data connection early may drop it if data or EOF arrives before the
-     * command (pyftpdlib does, and then waits for a connection that never comes). An active server connects
-     * only after taking the command, so its leg is ready as soon as it exists.
+     * command (pyftpdlib does, and then waits for a connection that never comes). An active server in clear
+     * hears nothing before its 150, so its leg is ready as soon as it exists; under TLS ftpgate speaks first
+     * (its ClientHello), and pyftpdlib connects on PORT, before the command: TLS waits for the server's answer.
      */
     private void tryStartFlow() {
         boolean serverAcked = state == TransferState.ACCEPTED || state == TransferState.ANSWERED;
         if (securing || legs.client == null || legs.server == null || state == TransferState.DONE || aborted
-                || (!serverActive && !serverAcked)) {
+                || ((!serverActive || s.serverTls().dataPrivate()) && !serverAcked)) {
             return;
         }
         securing = true;

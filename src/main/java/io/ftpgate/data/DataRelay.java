@@ -57,14 +57,20 @@ public final class DataRelay implements DataFlow {
     public Future<FlowResult> commit(Duration idle) {
         List<ByteBuf> earlyFromClient = EarlyDataBuffer.takeOver(clientLeg);
         List<ByteBuf> earlyFromServer = EarlyDataBuffer.takeOver(serverLeg);
+        boolean[] closeNotified = {EarlyDataBuffer.closeNotified(clientLeg), EarlyDataBuffer.closeNotified(serverLeg)};
         install(clientLeg, serverLeg, true, idle);
         install(serverLeg, clientLeg, false, idle);
         replay(earlyFromClient, serverLeg, true);
         replay(earlyFromServer, clientLeg, false);
-        // A leg that already closed (a peer that sent everything and left) has had its EOF: pass it on.
-        for (Channel ch : new Channel[] {clientLeg, serverLeg}) {
-            if (!ch.isActive()) {
-                onEnd(ch, ch == clientLeg ? serverLeg : clientLeg);
+        Channel[] legs = {clientLeg, serverLeg};
+        for (int i = 0; i < legs.length; i++) {
+            if (!legs[i].isActive()) {
+                // A leg that already closed (a peer that sent everything and left) has had its EOF: pass it on.
+                onEnd(legs[i], legs[1 - i]);
+            } else if (closeNotified[i]) {
+                // Its peer ended with close_notify before the relay started and may be waiting for ours (vsftpd
+                // after a download): the relay's handler takes it as it takes a later one.
+                legs[i].pipeline().fireUserEventTriggered(SslCloseCompletionEvent.SUCCESS);
             }
         }
         clientLeg.read();

@@ -22,8 +22,27 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *
  * <p>Host-name verification (the HTTPS rules of RFC 2818/6125: DNS names, and IP addresses against IP SANs) is
  * on for {@link Trust#system()} and {@link Trust#caFile(Path)}, off for pinned and insecure trust.
+ *
+ * <p>TLS 1.2 sessions are resumed by session ID, not by session ticket (RFC 5077): ftpgate turns the JDK's
+ * client ticket extension off ({@value #CLIENT_SESSION_TICKETS}, unless set on the command line). The JDK
+ * discards a TLS 1.2 ticket whose lifetime hint exceeds 7 days, and vsftpd with {@code require_ssl_reuse=YES}
+ * (its default) sets its session timeout, hence that hint, to 2^31-1 s. An OpenSSL server that issues a ticket
+ * sends no session ID, so a client that asked for a ticket and dropped it has nothing to resume, and vsftpd
+ * refuses every data connection ("522 SSL connection failed: session reuse required"). Without the extension
+ * OpenSSL servers hand out a session ID from their session cache. TLS 1.3 (tickets with at most 7 days'
+ * lifetime, RFC 8446) is not affected. The JDK reads the property whenever it makes a TLS context, and every
+ * client context of ftpgate is made after this class is loaded.
  */
 public final class ClientTls {
+
+    /** The JDK system property that makes TLS 1.2 clients offer session tickets (default true). */
+    static final String CLIENT_SESSION_TICKETS = "jdk.tls.client.enableSessionTicketExtension";
+
+    static {
+        if (System.getProperty(CLIENT_SESSION_TICKETS) == null) {
+            System.setProperty(CLIENT_SESSION_TICKETS, "false");
+        }
+    }
 
     private final Trust trust;
     private final X509ExtendedTrustManager trustManager;

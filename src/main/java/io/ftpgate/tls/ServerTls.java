@@ -97,17 +97,18 @@ public final class ServerTls {
      * <ul>
      *   <li>the server's first flight on {@code data} was an abbreviated handshake (read off the wire, see
      *       {@link TlsFacts#resumed()}); a client that made a full handshake is never taken for a resuming one;
-     *   <li>the data session descends from the control session. TLS 1.2: the same session id and creation time
-     *       (the JDK keeps both, with stateful and with stateless tickets). TLS 1.3: every resumption gets a new
-     *       session id, so the link is the session's creation time, which the JDK copies from the original
-     *       session into every ticket-based successor (to the millisecond), together with the same client
-     *       certificate (or none).</li>
+     *   <li>the data session descends from the control session: the session's creation time, which the JDK
+     *       copies from the original session into every successor (to the millisecond), whether resumed by
+     *       session id (TLS 1.2) or by ticket (TLS 1.2 and 1.3), together with the same client certificate (or
+     *       none). The session id is no link: TLS 1.3 gives every resumption a new one, and a TLS 1.2 client
+     *       that resumes by ticket may propose a fresh one, which the resumed session then carries (RFC 5077
+     *       §3.4; GnuTLS does, so lftp's data connections were refused under TLS 1.2).</li>
      * </ul>
-     * Limit (TLS 1.3, JDK provider): the JDK exposes nothing else that survives a ticket (bound values are lost
-     * with its default stateless tickets, and the resumption secret is internal), so a data connection that
-     * resumes another TLS session of the same listener, made in the same millisecond with the same client
-     * certificate, counts as resuming this one. Handing such a ticket over needs the client's cooperation, and
-     * the data pinhole accepts only the client's own address.
+     * Limit (JDK provider): the JDK exposes nothing else that survives a ticket (bound values are lost with its
+     * default stateless tickets, and the resumption secret is internal), so a data connection that resumes
+     * another TLS session of the same listener, made in the same millisecond with the same client certificate,
+     * counts as resuming this one. Handing such a ticket over needs the client's cooperation, and the data
+     * pinhole accepts only the client's own address.
      */
     public boolean resumedFrom(SslHandler data, SslHandler control) {
         ObservedEngine d = ObservedEngine.of(data);
@@ -118,12 +119,8 @@ public final class ServerTls {
         }
         SSLSession ds = d.getSession();
         SSLSession cs = c.getSession();
-        boolean sameOrigin = ds.getProtocol().equals(cs.getProtocol()) && ds.getCreationTime() == cs.getCreationTime()
+        return ds.getProtocol().equals(cs.getProtocol()) && ds.getCreationTime() == cs.getCreationTime()
                 && Arrays.equals(peerCertificates(ds), peerCertificates(cs));
-        if ("TLSv1.2".equals(ds.getProtocol())) {
-            return sameOrigin && Arrays.equals(ds.getId(), cs.getId());
-        }
-        return sameOrigin;
     }
 
     private static Certificate[] peerCertificates(SSLSession s) {

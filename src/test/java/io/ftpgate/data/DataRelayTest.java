@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -119,6 +120,30 @@ class DataRelayTest {
         assertThat(readAll(client.getInputStream())).isEqualTo(payload);
         assertThat(done.get(5, TimeUnit.SECONDS).serverToClientBytes()).isEqualTo(payload.length);
         client.close();
+    }
+
+    /**
+     * PROT P: a TLS peer that ends its data with close_notify and waits for the gateway's before closing
+     * (vsftpd after an empty download) sends it before the relay starts, while the other leg's handshake is
+     * still running. The relay must take it as the EOF it stands for; before, it was dropped with the early-data
+     * handler and both peers waited for each other.
+     */
+    @Test
+    void aCloseNotifyBeforeTheRelayStartsEndsTheData() throws Exception {
+        EventLoop loop = group.next();
+        Object[][] legs = {leg(loop), leg(loop)};
+        Channel serverLeg = (Channel) legs[1][0];
+        // What the leg's SslHandler fires on close_notify; the server keeps its socket open.
+        loop.submit(() -> serverLeg.pipeline().fireUserEventTriggered(SslCloseCompletionEvent.SUCCESS)).get();
+        var done = loop.submit(() -> new DataRelay((Channel) legs[0][0], serverLeg).commit(null)).get();
+        // The client sees the end of the data, and the server the gateway's answer (here: the close).
+        for (Object[] l : legs) {
+            try (Socket peer = (Socket) l[1]) {
+                peer.setSoTimeout(10_000);
+                assertThat(peer.getInputStream().read()).isEqualTo(-1);
+            }
+        }
+        assertThat(done.get(10, TimeUnit.SECONDS).clean()).isTrue();
     }
 
     @Test

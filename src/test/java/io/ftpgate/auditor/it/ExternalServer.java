@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real FTP server run as a child process (pyftpdlib, vsftpd) on 127.0.0.1, stopped on close.
+ * A real FTP server run as a child process (pyftpdlib, vsftpd) on 127.0.0.1, stopped on close. Used by the
+ * auditor's tests and by the gateway's (io.ftpgate.it, io.ftpgate.it.ftps), which also check for real FTPS
+ * clients (lftp) with {@link #require}.
  *
  * <p>A server that is not installed is reported with what to install. CI installs both and sets
  * {@value #REQUIRE_PEERS}=1, which turns a missing server into a failure, so CI can never pass by skipping.
@@ -39,10 +41,10 @@ public final class ExternalServer implements AutoCloseable {
     }
 
     /** Environment variable that makes a missing peer server a failure instead of a skip (set by .ci/run). */
-    static final String REQUIRE_PEERS = "FTPGATE_REQUIRE_PEERS";
+    public static final String REQUIRE_PEERS = "FTPGATE_REQUIRE_PEERS";
 
     /** Stops the test unless {@code executable} exists, naming the Debian package to install. */
-    static void require(Path executable, String debianPackage) {
+    public static void require(Path executable, String debianPackage) {
         if (!Files.isExecutable(executable)) {
             missing(executable + " not found: install it with 'apt-get install -y " + debianPackage + "' (.ci/run"
                     + " does this in CI)");
@@ -50,7 +52,7 @@ public final class ExternalServer implements AutoCloseable {
     }
 
     /** Fails (in CI, with {@value #REQUIRE_PEERS}=1) or skips the current test, with the reason. */
-    static void missing(String reason) {
+    public static void missing(String reason) {
         if ("1".equals(System.getenv(REQUIRE_PEERS))) {
             fail(reason);
         }
@@ -58,7 +60,7 @@ public final class ExternalServer implements AutoCloseable {
     }
 
     /** A TCP port that was free a moment ago, for servers that cannot be told to pick one (vsftpd). */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
@@ -68,7 +70,7 @@ public final class ExternalServer implements AutoCloseable {
      * Starts {@code command}, with its output in {@code log}, and waits until 127.0.0.1:{@code port} accepts a
      * connection; fails with the log when it exits or does not listen in time.
      */
-    static ExternalServer start(List<String> command, int port, Path log) throws Exception {
+    public static ExternalServer start(List<String> command, int port, Path log) throws Exception {
         Process p = spawn(command, log);
         return awaitListening(p, port, command.get(0), log);
     }
@@ -77,7 +79,7 @@ public final class ExternalServer implements AutoCloseable {
      * Starts {@code command}, which prints the port it listens on as its first line of output (or a line
      * starting {@code MISSING} when a dependency is absent, failing with {@code missingHint}).
      */
-    static ExternalServer startPrintingPort(List<String> command, Path log, String missingHint) throws Exception {
+    public static ExternalServer startPrintingPort(List<String> command, Path log, String missingHint) throws Exception {
         Process p = spawn(command, log);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -40,6 +40,15 @@ public class PyftpdlibAuditIT {
 
     /** As {@link #start(Path, boolean)}; with {@code writable} the anonymous user may upload. */
     public static ExternalServer start(Path dir, boolean permitForeign, boolean writable) throws Exception {
+        return start(dir, permitForeign, writable, null, null);
+    }
+
+    /**
+     * As {@link #start(Path, boolean, boolean)}; with a PEM certificate and key ({@code certPem} non-null) an
+     * FTPS server (TLS_FTPHandler) that requires TLS on the control and data connections, which needs pyOpenSSL.
+     */
+    public static ExternalServer start(Path dir, boolean permitForeign, boolean writable, Path certPem,
+            Path keyPem) throws Exception {
         ExternalServer.require(PYTHON, "python3");
         Path root = Files.createDirectories(dir.resolve("root"));
         Files.writeString(root.resolve("hello.txt"), "hello from pyftpdlib\n");
@@ -48,9 +57,14 @@ public class PyftpdlibAuditIT {
         if (writable) {
             cmd.add("write");
         }
-        return ExternalServer.startPrintingPort(cmd, dir.resolve("pyftpd.log"),
-                "pyftpdlib is not installed for " + PYTHON + ": apt-get install -y python3-pyftpdlib (.ci/run does"
-                        + " this in CI)");
+        String missing = "pyftpdlib is not installed for " + PYTHON + ": apt-get install -y python3-pyftpdlib";
+        if (certPem != null) {
+            cmd.addAll(List.of("tls", certPem.toString(), keyPem.toString()));
+            missing = "pyftpdlib or pyOpenSSL is not installed for " + PYTHON + ": apt-get install -y"
+                    + " python3-pyftpdlib python3-openssl";
+        }
+        return ExternalServer.startPrintingPort(cmd, dir.resolve("pyftpd.log"), missing + " (.ci/run does this in"
+                + " CI)");
     }
 
     private static Path script() throws URISyntaxException {

@@ -8,7 +8,9 @@ import io.ftpgate.it.ftps.PemTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,9 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The auditor against vsftpd with {@code port_promiscuous} and {@code pasv_promiscuous} YES and NO. */
-class VsftpdAuditIT {
+public class VsftpdAuditIT {
 
-    static final Path VSFTPD = Path.of("/usr/sbin/vsftpd");
+    public static final Path VSFTPD = Path.of("/usr/sbin/vsftpd");
 
     @TempDir
     Path dir;
@@ -85,9 +87,11 @@ class VsftpdAuditIT {
      * Starts vsftpd on a free loopback port with a generated configuration: anonymous read-only access to a
      * fresh root, run as the launching user (root in CI: vsftpd then needs no 'ftp' account), no seccomp
      * sandbox (it kills vsftpd in some containers), and an empty secure_chroot_dir of its own.
+     * {@code extraConfig} lines ({@code key=value}) are added, each replacing the default of its key (the FTPS
+     * tests turn on TLS and anonymous uploads this way).
      */
-    static ExternalServer start(Path dir, boolean portPromiscuous, boolean pasvPromiscuous, String... extraConfig)
-            throws Exception {
+    public static ExternalServer start(Path dir, boolean portPromiscuous, boolean pasvPromiscuous,
+            String... extraConfig) throws Exception {
         ExternalServer.require(VSFTPD, "vsftpd");
         Path root = Files.createDirectories(dir.resolve("root"));
         Path empty = Files.createDirectories(dir.resolve("empty"));
@@ -96,8 +100,8 @@ class VsftpdAuditIT {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         int port = ExternalServer.freePort();
-        Path conf = dir.resolve("vsftpd.conf");
-        Files.writeString(conf, String.join("\n",
+        Map<String, String> conf = new LinkedHashMap<>();
+        for (String line : List.of(
                 "listen=YES",
                 "listen_ipv6=NO",
                 "listen_address=127.0.0.1",
@@ -113,8 +117,24 @@ class VsftpdAuditIT {
                 "seccomp_sandbox=NO",
                 "connect_from_port_20=NO",
                 "secure_chroot_dir=" + empty,
-                "xferlog_enable=NO",
-                String.join("\n", extraConfig)) + "\n");
-        return ExternalServer.start(List.of(VSFTPD.toString(), conf.toString()), port, dir.resolve("vsftpd.log"));
+                "xferlog_enable=NO")) {
+            put(conf, line);
+        }
+        for (String line : extraConfig) {
+            put(conf, line);
+        }
+        Path file = dir.resolve("vsftpd.conf");
+        StringBuilder text = new StringBuilder();
+        conf.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        Files.writeString(file, text);
+        return ExternalServer.start(List.of(VSFTPD.toString(), file.toString()), port, dir.resolve("vsftpd.log"));
+    }
+
+    private static void put(Map<String, String> conf, String line) {
+        int eq = line.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("not a vsftpd key=value line: " + line);
+        }
+        conf.put(line.substring(0, eq), line.substring(eq + 1));
     }
 }
