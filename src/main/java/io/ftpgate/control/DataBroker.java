@@ -351,10 +351,7 @@ final class DataBroker {
         }
     }
 
-    /**
-     * The server accepted {@code REST offset} (350): the offset is repeated right before the next transfer
-     * command, after the gateway's own PASV/PORT. {@code null} (any other reply) forgets it.
-     */
+    /** REST accepted (350): repeated right before the next transfer command; {@code null} forgets it. */
     void restartAt(String offset) {
         restart = offset;
     }
