@@ -6,6 +6,7 @@
 #   sudo systemtest/run.sh                      # the whole test (about 10 minutes on 2 cores)
 #   sudo systemtest/run.sh --only 'curl-.*-rev' --skip-attacks      # a part of the matrix
 #   sudo ST_BIG_MIB=5 systemtest/run.sh         # smaller large file
+#   sudo systemtest/run.sh --skip-matrix --skip-attacks               # the curl stall check alone
 set -uo pipefail
 
 here="$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,7 +18,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 missing=()
-for tool in ip nft tcpdump curl lftp tnftp nmap java javac; do
+for tool in ip nft tcpdump curl lftp tnftp nmap java javac taskset chrt; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 [ -x /usr/sbin/vsftpd ] || missing+=(vsftpd)

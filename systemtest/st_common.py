@@ -66,6 +66,9 @@ PUBLIC_PORT = 2100          # the promiscuous "public" pyftpdlib of the attack s
 FWD_INSIDE_PORT = 2121      # ftpgate forward listener on the inside (the dynamic-filter scenario)
 
 
+STALL_CONTROL_PORT = 2150   # ftpgate reverse listener to vsftpd with the early server leg off (curl stall control)
+
+
 _lock = threading.Lock()
 
 

@@ -15,6 +15,7 @@ from st_common import (
     Procs,
     REPO,
     SERVERS,
+    STALL_CONTROL_PORT,
     UPSTREAMS,
     hostport,
     listening,
@@ -151,9 +152,12 @@ class World:
         lines = ["audit-log: %s" % os.path.join(self.logs, "audit.jsonl"), "timeouts:", "  pinhole: 15s",
                  "listeners:"]
 
-        def listener(name, listen, mode, upstream=None, public=None, clients=None, dests=None, anon_write=True):
+        def listener(name, listen, mode, upstream=None, public=None, clients=None, dests=None, anon_write=True,
+                     early=True):
             lines.append("  - name: %s" % name)
             lines.append('    listen: "%s"' % listen)
+            if not early:
+                lines.append("    early-server-leg: false")
             if anon_write:
                 # vsftpd's account is anonymous, and the attack scenarios need an anonymous upload (the CERT
                 # tip's public server): the gateway's own anonymous-write policy (default false) must not hide
@@ -180,6 +184,8 @@ class World:
                          dests=["198.51.100.0/24", "2001:db8:2::/64"])
                 listener("rev-public-%s-%s" % (fam, mode), hostport(A["out" + fam], gw_port("public", None, fam, mode)),
                          mode, upstream=hostport(A["srv" + fam], PUBLIC_PORT), public=public)
+        listener("rev-vsftpd-4-passive-late", hostport(A["out4"], STALL_CONTROL_PORT), "passive",
+                 upstream=hostport(A["srv4"], 21), public=A["out4"], early=False)  # the curl stall check's control
         for mode in UPSTREAMS:
             listener("fwd-inside-%s" % mode, hostport(A["in4"], FWD_INSIDE_PORT + UPSTREAMS.index(mode)), mode,
                      clients=["198.51.100.0/24"], dests=["203.0.113.0/24"], anon_write=False)

@@ -9,11 +9,13 @@ configuration), then runs:
      downloading a large random file and a directory of small files (sha256 checked on both ends), listing it
      (LIST, and MLSD where the server has it) and resuming a partial download (REST);
   2. NAT checks on packet captures of the client and the server hosts;
-  3. the CERT scenarios (port scan, filter bypass, dynamic-filter hole), each with a control run.
+  3. the CERT scenarios (port scan, filter bypass, dynamic-filter hole), each with a control run;
+  4. curl's 1 s stall (issue 11): 200 small files over one connection per passive mode, through ftpgate, with a
+     control run and a direct reference.
 
 It prints a readable summary and exits 1 when anything failed. Stdlib only (Debian's /usr/bin/python3).
-The parts live beside it: st_common (addresses, helpers), st_world (the world), st_matrix (1), st_checks (2)
-and st_attacks (3).
+The parts live beside it: st_common (addresses, helpers), st_world (the world), st_matrix (1), st_checks (2),
+st_attacks (3) and st_stall (4).
 """
 import argparse
 import json
@@ -28,6 +30,7 @@ from st_world import World
 from st_matrix import matrix_table, run_matrix
 from st_checks import audit_checks, nat_checks
 from st_attacks import Victim, audit_mark, scenario_bypass, scenario_dynamic_filter, scenario_port_scan
+from st_stall import FILES, SLOW, check_stall
 
 
 def main():
@@ -40,6 +43,7 @@ def main():
     ap.add_argument("--only", help="regular expression: run only the matrix cells whose id matches")
     ap.add_argument("--skip-matrix", action="store_true")
     ap.add_argument("--skip-attacks", action="store_true")
+    ap.add_argument("--skip-stall", action="store_true", help="skip the curl stall check (issue 11)")
     ap.add_argument("--direct", action="store_true",
                     help="diagnosis: run the matrix cells straight at the servers from the gateway host, without ftpgate"
                          " (placement and upstream mode then only name repetitions)")
@@ -99,6 +103,15 @@ def main():
             sections.append(("NAT and audit checks", "\n".join(
                 "%-4s %s\n     %s" % ("ok" if ok else "FAIL", name, obs) for name, obs, ok in checks)))
             failures += [name for name, _, ok in checks if not ok]
+        if not args.skip_stall:
+            log("curl stall check: %d files over one connection per passive mode" % FILES)
+            ts = time.time()
+            rows = check_stall(world)
+            sections.append(("curl 7.88's 1 s stall (issue 11): %d files of 4 KiB over one connection, "
+                             "time_pretransfer > %.1f s is a stall (%.0fs)" % (FILES, SLOW, time.time() - ts), "\n".join(
+                                 "%-4s %s\n     %s" % (("ok" if ok else "FAIL") if counts else "ref", title, obs)
+                                 for ok, title, obs, counts in rows)))
+            failures += ["curl stall: " + title for ok, title, _, counts in rows if counts and not ok]
         if not args.skip_attacks:
             victim = Victim(world)
             rows = []
