@@ -3,12 +3,10 @@ package io.ftpgate.control;
 import io.ftpgate.config.ListenerTls;
 import io.ftpgate.config.ListenerTls.ClientTlsMode;
 import io.ftpgate.event.Reason;
-import io.ftpgate.event.SessionEvent;
 import io.ftpgate.event.SessionEvent.Side;
 import io.ftpgate.protocol.FtpCommand;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.Verbs;
-import io.ftpgate.tls.TlsFacts;
 import io.netty.handler.ssl.SslHandler;
 import java.util.Locale;
 import java.util.Set;
@@ -148,7 +146,7 @@ final class FtpsClientSide {
         s.discardQueued(); // lines pipelined behind AUTH TLS arrived in clear: never executed
         ControlPipelines.startTls(s.client(), control, true);
         awaitHandshake(control);
-        s.serverTlsFollowsClient();
+        s.serverTls().clientWentSecure(); // server-tls match-client follows
     }
 
     private void awaitHandshake(SslHandler handler) {
@@ -157,10 +155,7 @@ final class FtpsClientSide {
             negotiating = false;
             if (f.isSuccess()) {
                 secure = true;
-                TlsFacts facts = TlsFacts.of(handler);
-                peerSubject = facts.peerSubject();
-                s.publish(new SessionEvent.TlsEstablished(s.origin(), Side.CLIENT, facts.protocol(),
-                        facts.cipherSuite(), facts.resumed(), facts.peerSubject()));
+                peerSubject = s.publishTls(Side.CLIENT, handler).peerSubject();
                 s.endLocal();
             } else if (!s.isClosed()) {
                 s.refuse(Reason.TLS_HANDSHAKE_FAILED, "client: " + f.cause().getMessage(), null);

@@ -5,12 +5,10 @@ import io.ftpgate.config.ListenerTls.ClientTlsMode;
 import io.ftpgate.config.ListenerTls.DataProtection;
 import io.ftpgate.config.ListenerTls.ServerTlsMode;
 import io.ftpgate.event.Reason;
-import io.ftpgate.event.SessionEvent;
 import io.ftpgate.event.SessionEvent.Side;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.Verbs;
 import io.ftpgate.tls.SessionTls;
-import io.ftpgate.tls.TlsFacts;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslHandler;
 import java.util.Locale;
@@ -159,9 +157,7 @@ final class FtpsServerSide {
             }
             if (f.isSuccess()) {
                 secure = true;
-                TlsFacts facts = TlsFacts.of(h);
-                s.publish(new SessionEvent.TlsEstablished(s.origin(), Side.SERVER, facts.protocol(),
-                        facts.cipherSuite(), facts.resumed(), facts.peerSubject()));
+                s.publishTls(Side.SERVER, h);
                 then.run();
                 s.endLocal();
             } else {
@@ -185,7 +181,8 @@ final class FtpsServerSide {
      */
     boolean protectionSettled(boolean clientPrivate) {
         boolean wanted = protectionWanted(clientPrivate);
-        return !secure || wanted == protP && (pbszSent || !wanted);
+        // Servers start at PROT C; PROT P is only ever set after PBSZ, so the level alone decides.
+        return !secure || wanted == protP;
     }
 
     /**

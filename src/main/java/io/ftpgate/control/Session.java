@@ -12,6 +12,7 @@ import io.ftpgate.protocol.TlsOpening;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.ftpgate.tls.TlsFacts;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -73,10 +74,7 @@ final class Session {
     private boolean closing;
     private boolean closed;
 
-    /**
-     * @param clientRemote the real client: the connection's peer, or what a PROXY header said
-     * @param clientLocal  the gateway address the client reached
-     */
+    /** {@code clientRemote}: the connection's peer, or what a PROXY header said; {@code clientLocal}: ours. */
     Session(ListenerContext ctx, Channel client, InetSocketAddress clientRemote, InetSocketAddress clientLocal) {
         this.ctx = ctx;
         this.client = client;
@@ -220,10 +218,7 @@ final class Session {
         LOG.debug("#{} closed: {}", id, reason);
     }
 
-    /**
-     * Flushes what was written to the client, then closes the session; a client that does not read is cut off
-     * after {@link #CLOSE_FLUSH_TIMEOUT_MS}. No further command is handled meanwhile.
-     */
+    /** Flushes, then closes; a client that does not read is cut off after {@link #CLOSE_FLUSH_TIMEOUT_MS}. */
     void closeAfterFlush(String reason) {
         if (closing) {
             return;
@@ -298,11 +293,6 @@ final class Session {
             refuse(Reason.TLS_CLEARTEXT_INJECTION, line, null);
         }
         queued.clear();
-    }
-
-    /** The client started TLS; the server side may follow (server-tls match-client). */
-    void serverTlsFollowsClient() {
-        serverTls.clientWentSecure();
     }
 
     /** Runs queued client lines while nothing is outstanding and the client reads its replies. */
@@ -385,6 +375,14 @@ final class Session {
 
     void publish(SessionEvent event) {
         ctx.events().publish(event);
+    }
+
+    /** Records a completed control-connection TLS handshake on {@code side}; returns what it negotiated. */
+    TlsFacts publishTls(SessionEvent.Side side, SslHandler handler) {
+        TlsFacts f = TlsFacts.of(handler);
+        publish(new SessionEvent.TlsEstablished(origin, side, f.protocol(), f.cipherSuite(), f.resumed(),
+                f.peerSubject()));
+        return f;
     }
 
     /** Records a refusal and, when {@code reply} is not null, answers the client with it. */
