@@ -50,6 +50,12 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /**
+     * A class of the embedded FTP server. The Debian package's jar leaves Apache MINA FtpServer out (a production
+     * gateway has no use for an FTP server), so the demo looks for it before anything touches it.
+     */
+    static final String EMBEDDED_SERVER_CLASS = "org.apache.ftpserver.FtpServerFactory";
+
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "2121",
             description = "Port of the gateway on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
     private int port;
@@ -58,6 +64,10 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (port < 0 || port > PortRange.MAX_PORT) {
             throw new ParameterException(spec.commandLine(), "--port: expected 0-65535, got " + port);
+        }
+        if (!embeddedServerPresent()) {
+            throw new Main.StartupException("demo: this build has no embedded FTP server (the installed package"
+                    + " leaves it out); the demo runs from a source checkout: ./ftpgate demo");
         }
         Lifecycle lifecycle = new Lifecycle();
         try {
@@ -105,6 +115,16 @@ final class DemoCommand implements Callable<Integer> {
         }
         lifecycle.awaitTermination();
         return Main.OK;
+    }
+
+    /** Whether Apache MINA FtpServer is on the class path; looked up by name so nothing of it is loaded here. */
+    static boolean embeddedServerPresent() {
+        try {
+            Class.forName(EMBEDDED_SERVER_CLASS, false, DemoCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static void printInstructions(PrintWriter out, int port, int upstreamPort, Path root, Path audit,
