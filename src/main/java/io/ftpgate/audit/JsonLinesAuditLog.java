@@ -84,6 +84,7 @@ public final class JsonLinesAuditLog implements AuditSink {
      * the old file, when the new one cannot be opened (logged) or the writer is stuck; true at once for stdout.
      * Thread-safe; events keep being accepted meanwhile.
      */
+    @Override
     public boolean reopen() {
         if (path == null) {
             return true;

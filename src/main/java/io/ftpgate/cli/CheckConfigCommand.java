@@ -37,6 +37,10 @@ final class CheckConfigCommand implements Callable<Integer> {
         if (audit.isPresent()) {
             throw new ConfigException(file + ": audit-log: " + audit.get());
         }
+        Optional<String> syslog = AuditOutputs.syslogProblem(config.auditSyslog());
+        if (syslog.isPresent()) {
+            throw new ConfigException(file + ": audit-syslog: " + syslog.get());
+        }
         // Certificates and keys are files on this machine too: a missing one, or a key that is not the
         // certificate's, would stop 'run'.
         java.util.List<String> tls = io.ftpgate.control.Gateway.checkTls(config);

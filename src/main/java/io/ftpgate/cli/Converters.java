@@ -34,6 +34,13 @@ final class Converters {
         }
     }
 
+    static final class Syslog implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            return Converters.convert(value, ConfigValues::auditSyslog);
+        }
+    }
+
     static final class Upstream implements ITypeConverter<HostAndPort> {
         @Override
         public HostAndPort convert(String value) {

@@ -191,6 +191,9 @@ final class ListenerSummary {
         }
         gatewayPolicy(c.gatewayPolicy()).forEach(line -> out.add("  " + line));
         out.add("  audit log: " + auditLog(c.auditLog()));
+        if (c.auditSyslog() != null) {
+            out.add("  audit syslog: " + AuditOutputs.describeSyslog(c.auditSyslog()));
+        }
         out.add("  timeouts: " + timeouts(c.timeouts()));
         return out;
     }

@@ -1,7 +1,6 @@
 package io.ftpgate.cli;
 
 import io.ftpgate.audit.AuditSink;
-import io.ftpgate.audit.JsonLinesAuditLog;
 import io.ftpgate.config.ConfigException;
 import io.ftpgate.config.ConfigLoader;
 import io.ftpgate.config.ConfigValues;
@@ -15,13 +14,11 @@ import io.ftpgate.control.Gateway;
 import io.ftpgate.control.GatewayStartException;
 import io.ftpgate.net.Cidr;
 import io.ftpgate.policy.GatewayPolicy;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,6 +106,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Append audit events as JSON lines to FILE, or to stdout with '-'. Default: none.")
     private String auditLog;
 
+    @Option(names = "--audit-syslog", paramLabel = "journal|SOCKET|HOST:PORT", converter = Converters.Syslog.class,
+            description = "Also send every audit event to the systemd journal ('journal'), to a local syslog"
+                    + " socket such as /dev/log, or to a syslog server over UDP (port 514 if omitted), as RFC 5424"
+                    + " messages with the event's JSON. Default: none.")
+    private String auditSyslog;
+
     @Option(names = "--monitor",
             description = "Monitor mode: log policy verdicts with \"enforced\": false instead of applying them."
                     + " Protocol-safety rules (line limits, NUL, foreign data addresses) always apply.")
@@ -124,12 +127,12 @@ final class RunCommand implements Callable<Integer> {
         for (ListenerConfig l : effective.listeners()) {
             LOG.info("{}", ListenerSummary.oneLine(l));
         }
-        LOG.info("audit log: {}; timeouts: {}", ListenerSummary.auditLog(effective.auditLog()),
-                ListenerSummary.timeouts(effective.timeouts()));
+        LOG.info("audit log: {}; audit syslog: {}; timeouts: {}", ListenerSummary.auditLog(effective.auditLog()),
+                AuditOutputs.describeSyslog(effective.auditSyslog()), ListenerSummary.timeouts(effective.timeouts()));
         warnAboutEphemeralPorts(effective);
 
         Lifecycle lifecycle = new Lifecycle();
-        AuditSink audit = openAudit(effective.auditLog());
+        AuditSink audit = AuditOutputs.open(effective.auditLog(), effective.auditSyslog());
         lifecycle.onStop("audit log", audit::close);
         Gateway gateway;
         try {
@@ -144,9 +147,7 @@ final class RunCommand implements Callable<Integer> {
         lifecycle.handleStopSignals();
         ReloadSignal.install(() -> {
             // First, and whatever the reload's fate: rotation must not depend on the configuration being valid.
-            if (audit instanceof JsonLinesAuditLog log) {
-                log.reopen();
-            }
+            audit.reopen();
             reload(gateway);
         });
         for (InetSocketAddress a : gateway.boundAddresses()) {
@@ -192,7 +193,8 @@ final class RunCommand implements Callable<Integer> {
         if (monitor) {
             gatewayPolicy = new GatewayPolicy(true, gatewayPolicy.limits(), gatewayPolicy.profiles());
         }
-        return new GatewayConfig(listeners, timeouts, auditLog != null ? auditLog : base.auditLog(), gatewayPolicy);
+        return new GatewayConfig(listeners, timeouts, auditLog != null ? auditLog : base.auditLog(), gatewayPolicy,
+                auditSyslog != null ? auditSyslog : base.auditSyslog());
     }
 
     private ListenerConfig override(ListenerConfig l) {
@@ -225,22 +227,6 @@ final class RunCommand implements Callable<Integer> {
 
     private static void warnAboutEphemeralPorts(GatewayConfig config) {
         ListenerSummary.ephemeralWarning(config).ifPresent(LOG::warn);
-    }
-
-    private AuditSink openAudit(String target) throws Main.StartupException {
-        if (target == null) {
-            return AuditSink.NONE;
-        }
-        // The same words as check-config, which reports this before the gateway is started.
-        Optional<String> problem = CheckConfigCommand.auditLogProblem(target);
-        if (problem.isPresent()) {
-            throw new Main.StartupException(problem.get());
-        }
-        try {
-            return JsonLinesAuditLog.open(target);
-        } catch (IOException | RuntimeException e) {
-            throw new Main.StartupException("cannot open audit log '" + target + "': " + e.getMessage());
-        }
     }
 
     private static String hostPort(InetSocketAddress a) {

@@ -27,6 +27,7 @@ import java.util.stream.Stream;
  * <p>Schema (kebab-case keys; unknown keys are errors so that a typo never silently weakens a policy):
  * <pre>
  * audit-log: /var/log/ftpgate/audit.jsonl     # or "-" for stdout; omitted = no audit log
+ * audit-syslog: journal                       # or /dev/log, or 192.0.2.20:514 (UDP): a copy of the audit events
  * timeouts: { pinhole: 30s, connect: 30s, control-idle: 15m, login: 60s, data-idle: 5m }
  * listeners:
  *   - name: public                            # optional; default "listener-N"
@@ -64,7 +65,7 @@ public final class ConfigLoader {
     /** Configuration files are small; refusing huge ones keeps a wrong path (a log, a disk image) harmless. */
     static final long MAX_FILE_BYTES = 1 << 20;
 
-    static final List<String> TOP_KEYS = List.of("audit-log", "timeouts", "listeners", "monitor", "limits",
+    static final List<String> TOP_KEYS = List.of("audit-log", "audit-syslog", "timeouts", "listeners", "monitor", "limits",
             "profiles");
     static final List<String> LIMIT_KEYS = List.of("max-sessions", "max-sessions-per-client", "max-login-failures",
             "block-time");
@@ -157,6 +158,8 @@ public final class ConfigLoader {
             }
             Map<String, Entry> e = top.entries();
             String auditLog = e.containsKey("audit-log") ? attempt(() -> auditLog(e.get("audit-log").value())) : null;
+            String auditSyslog = opt(e, "audit-syslog", "", "'journal', a socket path or HOST:PORT",
+                    ConfigValues::auditSyslog);
             Timeouts timeouts = e.containsKey("timeouts") ? timeouts(e.get("timeouts").value()) : null;
             List<Read> read = listeners(top);
             GatewayPolicy policy = policies.gatewayPolicy(top);
@@ -176,7 +179,8 @@ public final class ConfigLoader {
                 }
             }
             return problemCount() > 0 ? null
-                    : new GatewayConfig(read.stream().map(Read::config).toList(), timeouts, auditLog, policy);
+                    : new GatewayConfig(read.stream().map(Read::config).toList(), timeouts, auditLog, policy,
+                            auditSyslog);
         }
 
         /** A listener that could be built, with where it stands in the file. */

@@ -25,6 +25,11 @@ public final class ConfigValues {
     /** Listen address used by {@code ftpgate run} when neither a file nor {@code --listen} gives one. */
     public static final HostAndPort DEFAULT_LISTEN = new HostAndPort("0.0.0.0", FTP_PORT);
 
+    /** Port used for a syslog server written without one: syslog over UDP (RFC 5426 §3.3). */
+    public static final int SYSLOG_PORT = 514;
+    /** The {@code audit-syslog} value that selects the systemd journal. */
+    public static final String JOURNAL = "journal";
+
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?");
     // RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens; '_' tolerated as in the wild.
     private static final String LABEL = "[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?";
@@ -60,6 +65,25 @@ public final class ConfigValues {
             throw new IllegalArgumentException(expected + ", got '" + text + "' (an upstream port must be 1-65535)");
         }
         return hp;
+    }
+
+    /**
+     * Where a copy of the audit log goes ({@code audit-syslog}, {@code --audit-syslog}): {@value #JOURNAL}, a
+     * local datagram socket (an absolute path such as {@code /dev/log}), or a syslog server {@code HOST[:PORT]}
+     * over UDP, port {@value #SYSLOG_PORT} if omitted. Returned in a canonical form ({@code HOST:PORT} with the
+     * port spelled out); whether the socket exists is a property of the machine, checked when it is opened.
+     */
+    public static String auditSyslog(String text) {
+        String t = text.trim();
+        if (JOURNAL.equals(t) || t.startsWith("/")) {
+            return t;
+        }
+        try {
+            return hostAndPort(t, SYSLOG_PORT, false, "[2001:db8::20]:514").toString();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected 'journal', a local socket such as /dev/log, or a syslog"
+                    + " server HOST[:PORT] (UDP) such as 192.0.2.20:514, got '" + text + "'");
+        }
     }
 
     /** Keeps only the informative part of a {@link HostAndPort#parse} message (the input is quoted already). */

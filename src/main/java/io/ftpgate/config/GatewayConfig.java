@@ -10,15 +10,22 @@ import java.util.List;
  * @param timeouts  timers shared by all listeners
  * @param auditLog  where audit JSON lines go: a file path, {@code "-"} for stdout, or {@code null} for none
  * @param gatewayPolicy monitor mode, admission limits and command profiles
+ * @param auditSyslog where a copy of the audit events goes: {@code journal}, a local socket path, a syslog server
+ *                  {@code HOST:PORT} (UDP), or {@code null} for none (see {@link ConfigValues#auditSyslog})
  */
 public record GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, String auditLog,
-        GatewayPolicy gatewayPolicy) {
+        GatewayPolicy gatewayPolicy, String auditSyslog) {
+
+    /** A configuration without a syslog copy of the audit log. */
+    public GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, String auditLog,
+            GatewayPolicy gatewayPolicy) {
+        this(listeners, timeouts, auditLog, gatewayPolicy, null);
+    }
 
     /** A configuration with the default policy settings. */
     public GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, String auditLog) {
-        this(listeners, timeouts, auditLog, GatewayPolicy.DEFAULTS);
+        this(listeners, timeouts, auditLog, GatewayPolicy.DEFAULTS, null);
     }
-
 
     public GatewayConfig {
         listeners = List.copyOf(listeners);

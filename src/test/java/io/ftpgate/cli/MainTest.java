@@ -259,6 +259,31 @@ class MainTest {
     }
 
     @Test
+    void auditSyslogFromTheFileOrTheFlagInItsCanonicalForm() throws Exception {
+        Path f = file("syslog.yaml", "audit-syslog: loghost.example\nlisteners:\n  - listen: 127.0.0.1:2121\n");
+        assertThat(effective("run", "--config", f.toString()).auditSyslog()).isEqualTo("loghost.example:514");
+        assertThat(effective("run", "--config", f.toString(), "--audit-syslog", "journal").auditSyslog())
+                .isEqualTo("journal");
+        assertThat(effective("run", "--audit-syslog", "[::1]:5514").auditSyslog()).isEqualTo("[::1]:5514");
+        assertThat(run("run", "--audit-syslog", "udp://x")).isEqualTo(2);
+        assertThat(err.toString()).contains("--audit-syslog", "expected 'journal', a local socket such as /dev/log,"
+                + " or a syslog server HOST[:PORT] (UDP) such as 192.0.2.20:514, got 'udp://x'");
+    }
+
+    @Test
+    void checkConfigNamesAMissingSyslogSocketAndSummarisesAGoodTarget() throws Exception {
+        Path missing = dir.resolve("no-such.sock");
+        Path bad = file("bad.yaml", "audit-syslog: " + missing + "\nlisteners:\n  - listen: 127.0.0.1:2121\n");
+        assertThat(run("check-config", bad.toString())).isEqualTo(2);
+        assertThat(err.toString().trim()).isEqualTo(bad + ": audit-syslog: cannot send audit events to '" + missing
+                + "': there is no socket " + missing + "; is a syslog daemon (rsyslog, syslog-ng) running, or did you"
+                + " mean 'journal'?");
+        Path good = file("good.yaml", "audit-syslog: 192.0.2.20\nlisteners:\n  - listen: 127.0.0.1:2121\n");
+        assertThat(run("check-config", good.toString())).isZero();
+        assertThat(out.toString()).contains("  audit syslog: 192.0.2.20:514 (RFC 5424 over UDP)");
+    }
+
+    @Test
     void runUnopenableAuditLogIsARuntimeFailure() {
         String log = dir.resolve("no/such/dir/audit.jsonl").toString();
         assertThat(run("run", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:21", "--audit-log", log))
