@@ -5,11 +5,12 @@
 #   packaging/test-installed.sh            # as root (or with sudo); .ci/run calls it after `mvn -B verify`
 #   FTPGATE_DEB=path.deb packaging/test-installed.sh   # test a package built already
 #
-# The transfer runs in a network namespace of its own (loopback only, so every port is free and nothing leaves
-# the machine): vsftpd serves a random file, ftpgate runs as the package's 'ftpgate' user with only
-# CAP_NET_BIND_SERVICE (what the unit grants) on port 21, curl downloads the file through it, and the sha256,
-# the audit log, the syslog copy of the audit events, a rotation by the shipped logrotate file (SIGHUP) and a
-# clean SIGTERM stop are checked. Needs root; installs what it lacks with apt-get.
+# The transfer runs in network and mount namespaces of its own (loopback only, so every port is free and
+# nothing leaves the machine; a private /run for a journald of its own): vsftpd serves a random file, ftpgate
+# runs as the package's 'ftpgate' user with only CAP_NET_BIND_SERVICE (what the unit grants) on port 21, curl
+# downloads the file through it, and the sha256, the audit log, the syslog copy of the audit events, a rotation
+# by the shipped logrotate file (SIGHUP), a clean SIGTERM stop, and the journal (audit entries, application log
+# lines) are checked. Needs root; installs what it lacks with apt-get.
 set -euo pipefail
 
 root="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -120,8 +121,8 @@ say "systemd-analyze security: $(grep -o 'Overall exposure level.*' "$work/secur
 /usr/bin/ftpgate check-config /etc/ftpgate/ftpgate.yaml >"$work/check.out" || fail "check-config: $(cat "$work/check.out")"
 say "ftpgate check-config /etc/ftpgate/ftpgate.yaml: $(head -n1 "$work/check.out")"
 
-# --- one transfer through the installed binary, in a network namespace of its own -----------------------------
+# --- one transfer through the installed binary, in namespaces of its own ----------------------------------------
 say "transfer: vsftpd <- ftpgate (user ftpgate, CAP_NET_BIND_SERVICE only, port 21) <- curl"
 export WORK="$work"
-unshare --net "$root/packaging/transfer-in-netns.sh"
+unshare --net --mount --propagation private "$root/packaging/transfer-in-netns.sh"
 say "OK"

@@ -2,7 +2,9 @@
 # Part of packaging/test-installed.sh, run by it inside `unshare --net` (a network namespace with only
 # loopback) with the package installed: vsftpd on 127.0.0.1:2100, the installed ftpgate on 127.0.0.1:21 as the
 # user 'ftpgate' with only CAP_NET_BIND_SERVICE (as ftpgate.service runs it), one download by curl checked by
-# sha256, the audit log, the syslog copy, a rotation by the shipped /etc/logrotate.d/ftpgate and a clean stop.
+# sha256, the audit log, the syslog copy, a rotation by the shipped /etc/logrotate.d/ftpgate and a clean stop;
+# then the same with a journald of its own (a private /run: the caller also unshares the mount namespace): the
+# audit events in the journal and the application log as a journal stream.
 # WORK: a folder for the files (removed by the caller).
 set -euo pipefail
 
@@ -75,11 +77,12 @@ listeners:
 EOF
 chmod 644 "$work/ftpgate.yaml"
 /usr/bin/ftpgate check-config "$work/ftpgate.yaml" >/dev/null || fail "check-config $work/ftpgate.yaml"
+# As the unit runs it: user ftpgate, CAP_NET_BIND_SERVICE only (ambient and bounding set), no new privileges.
 # setpriv execs (no fork), and so do /usr/bin/ftpgate and java: $! is the gateway's pid.
-FTPGATE_JAVA_OPTS="-Xmx128m" FTPGATE_LOG_LEVEL=INFO \
-    setpriv --reuid=ftpgate --regid=ftpgate --init-groups --no-new-privs \
-    --inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service --bounding-set=-all,+net_bind_service \
-    -- /usr/bin/ftpgate run --config "$work/ftpgate.yaml" >"$work/ftpgate.log" 2>&1 &
+as_service=(setpriv --reuid=ftpgate --regid=ftpgate --init-groups --no-new-privs --inh-caps=-all,+net_bind_service
+    --ambient-caps=-all,+net_bind_service --bounding-set=-all,+net_bind_service --)
+FTPGATE_JAVA_OPTS="-Xmx128m" FTPGATE_LOG_LEVEL=INFO "${as_service[@]}" \
+    /usr/bin/ftpgate run --config "$work/ftpgate.yaml" >"$work/ftpgate.log" 2>&1 &
 gw=$!
 pids+=("$gw")
 wait_for "$work/ftpgate.log" 'listening on 127\.0\.0\.1:21' 30 "$gw"
@@ -118,9 +121,47 @@ grep -qE "$transfer_line" "$audit.1" || fail "the first transfer is not in the r
 say "logrotate -f /etc/logrotate.d/ftpgate: old events in audit.jsonl.1, new ones in a new audit.jsonl"
 
 # --- clean stop ---------------------------------------------------------------------------------------------------
-kill -TERM "$gw"
-rc=0
-wait "$gw" || rc=$?
-[ "$rc" -eq 0 ] || fail "ftpgate exited $rc on SIGTERM (expected 0)"
+stop() {
+    kill -TERM "$1"
+    local rc=0
+    wait "$1" || rc=$?
+    [ "$rc" -eq 0 ] || fail "ftpgate exited $rc on SIGTERM (expected 0)"
+}
+stop "$gw"
 grep -q '"event":"session-close"' "$audit" || fail "no session-close in the audit log"
 say "SIGTERM: ftpgate exited 0"
+
+# --- the journal: a journald of this namespace's own, over a private /run ----------------------------------------
+# As under systemd: stderr is a journal stream and JOURNAL_STREAM names it (set here as systemd sets it: the
+# stream's device and inode), and the audit events go to the journal (--audit-syslog journal overrides the file).
+mount -t tmpfs tmpfs /run
+[ -d /var/log/journal ] && mount -t tmpfs tmpfs /var/log/journal
+mkdir -p /run/systemd/journal
+/lib/systemd/systemd-journald >"$work/journald.log" 2>&1 &
+pids+=($!)
+for ((i = 0; i < 100; i++)); do [ -S /run/systemd/journal/stdout ] && break; sleep 0.1; done
+[ -S /run/systemd/journal/socket ] || fail "systemd-journald did not start: $(cat "$work/journald.log")"
+journal() { journalctl --no-pager -q "$@" 2>/dev/null || true; }
+"${as_service[@]}" systemd-cat -t ftpgate-app -- \
+    sh -c 'JOURNAL_STREAM="$(stat -L -c %d:%i /proc/self/fd/2)"; export JOURNAL_STREAM; exec "$@"' sh \
+    /usr/bin/ftpgate run --config "$work/ftpgate.yaml" --audit-syslog journal &
+gw=$!
+pids+=("$gw")
+for ((i = 0; i < 300; i++)); do
+    journal -t ftpgate-app | grep -q 'listening on 127\.0\.0\.1:21' && break
+    kill -0 "$gw" 2>/dev/null || fail "ftpgate under systemd-cat ended: $(journal -t ftpgate-app | tail -n 5)"
+    sleep 0.1
+done
+download
+for ((i = 0; i < 100; i++)); do
+    journal -t ftpgate FTPGATE_EVENT=transfer -o cat | grep -qE "$transfer_line" && break
+    sleep 0.1
+done
+journal -t ftpgate FTPGATE_EVENT=transfer -o cat | grep -qE "$transfer_line" \
+    || fail "no transfer entry in the journal: $(journal -t ftpgate -o cat | tail -n 3)"
+stop "$gw"
+app="$(journal -t ftpgate-app -o cat)"
+grep -q '^INFO  RunCommand - listening on 127.0.0.1:21$' <<<"$app" \
+    || fail "application log lines in the journal are not 'LEVEL Class - message': $(head -n 3 <<<"$app")"
+journal -t ftpgate-app -p info -o verbose | grep -q 'PRIORITY=6' || fail "no priority 6 (info) in the journal"
+say "journal: audit entries with FTPGATE_EVENT=transfer, application lines without a second timestamp, priority info"

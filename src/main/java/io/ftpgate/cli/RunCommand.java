@@ -107,8 +107,9 @@ final class RunCommand implements Callable<Integer> {
     private String auditLog;
 
     @Option(names = "--audit-syslog", paramLabel = "journal|SOCKET|HOST:PORT", converter = Converters.Syslog.class,
-            description = "Also send every audit event to the systemd journal ('journal'), to a local syslog"
-                    + " socket such as /dev/log, or to a syslog server over UDP (port 514 if omitted), as RFC 5424"
+            description = "Also send every audit event to the systemd journal ('journal': entries with the"
+                    + " event's JSON and FTPGATE_EVENT, FTPGATE_REASON... fields), to a local syslog socket such as"
+                    + " /dev/log, or to a syslog server over UDP (port 514 if omitted); syslog gets RFC 5424"
                     + " messages with the event's JSON. Default: none.")
     private String auditSyslog;
 
