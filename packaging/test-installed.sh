@@ -7,10 +7,10 @@
 #
 # The transfer runs in network and mount namespaces of its own (loopback only, so every port is free and
 # nothing leaves the machine; a private /run for a journald of its own): vsftpd serves a random file, ftpgate
-# runs as the package's 'ftpgate' user with only CAP_NET_BIND_SERVICE (what the unit grants) on port 21, curl
-# downloads the file through it, and the sha256, the audit log, the syslog copy of the audit events, a rotation
-# by the shipped logrotate file (SIGHUP), a clean SIGTERM stop, and the journal (audit entries, application log
-# lines) are checked. Needs root; installs what it lacks with apt-get.
+# runs as the package's 'ftpgate' user with only CAP_NET_BIND_SERVICE and the system-call filter the unit sets,
+# on port 21, curl downloads the file through it, and the sha256, the audit log, the syslog copy of the audit
+# events, a rotation by the shipped logrotate file (SIGHUP), a clean SIGTERM stop, and the journal (audit
+# entries, application log lines) are checked. Needs root; installs what it lacks with apt-get.
 set -euo pipefail
 
 root="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +33,7 @@ command -v logrotate >/dev/null 2>&1 || need+=(logrotate)
 command -v unshare >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+/usr/bin/python3 -c 'import seccomp' >/dev/null 2>&1 || need+=(python3-seccomp)   # the unit's system-call filter
 if [ "${#need[@]}" -gt 0 ]; then
     say "installing ${need[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get update -q

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Part of packaging/test-installed.sh, run by it inside `unshare --net` (a network namespace with only
-# loopback) with the package installed: vsftpd on 127.0.0.1:2100, the installed ftpgate on 127.0.0.1:21 as the
-# user 'ftpgate' with only CAP_NET_BIND_SERVICE (as ftpgate.service runs it), one download by curl checked by
-# sha256, the audit log, the syslog copy, a rotation by the shipped /etc/logrotate.d/ftpgate and a clean stop;
-# then the same with a journald of its own (a private /run: the caller also unshares the mount namespace): the
-# audit events in the journal and the application log as a journal stream.
+# Part of packaging/test-installed.sh, run by it inside `unshare --net --mount` (only loopback) with the package
+# installed: vsftpd on 127.0.0.1:2100, the installed ftpgate on 127.0.0.1:21 as the user 'ftpgate' with only
+# CAP_NET_BIND_SERVICE and the unit's system-call filter (as ftpgate.service runs it), one download by curl
+# checked by sha256, the audit log, the syslog copy, a rotation by the shipped /etc/logrotate.d/ftpgate and a
+# clean stop; then the same with a journald of its own (a private /run): the audit events in the journal and
+# the application log as a journal stream.
 # WORK: a folder for the files (removed by the caller).
 set -euo pipefail
 
@@ -77,10 +77,12 @@ listeners:
 EOF
 chmod 644 "$work/ftpgate.yaml"
 /usr/bin/ftpgate check-config "$work/ftpgate.yaml" >/dev/null || fail "check-config $work/ftpgate.yaml"
-# As the unit runs it: user ftpgate, CAP_NET_BIND_SERVICE only (ambient and bounding set), no new privileges.
-# setpriv execs (no fork), and so do /usr/bin/ftpgate and java: $! is the gateway's pid.
+# As the unit runs it: user ftpgate, CAP_NET_BIND_SERVICE only (ambient and bounding set), no new privileges,
+# and the unit's system-call filter (@system-service, others EPERM; seccomp-exec.py).
+# setpriv, seccomp-exec.py, /usr/bin/ftpgate and java each exec the next (no fork): $! is the gateway's pid.
 as_service=(setpriv --reuid=ftpgate --regid=ftpgate --init-groups --no-new-privs --inh-caps=-all,+net_bind_service
-    --ambient-caps=-all,+net_bind_service --bounding-set=-all,+net_bind_service --)
+    --ambient-caps=-all,+net_bind_service --bounding-set=-all,+net_bind_service --
+    /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/seccomp-exec.py")
 FTPGATE_JAVA_OPTS="-Xmx128m" FTPGATE_LOG_LEVEL=INFO "${as_service[@]}" \
     /usr/bin/ftpgate run --config "$work/ftpgate.yaml" >"$work/ftpgate.log" 2>&1 &
 gw=$!
