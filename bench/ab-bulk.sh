@@ -9,7 +9,7 @@
 #   bench/ab-bulk.sh target/ftpgate.jar "" "-Dftpgate.data.read-max=2097152" 3
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-bench=${BENCH_WORLD:-$(cd "$here/../../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}
+bench=${BENCH_WORLD:-$(cd "$here/world" && pwd)}
 jar=$1 optsa=$2 optsb=$3 reps=${4:-3}
 "$bench/setup.sh" >/dev/null
 gw() { ip netns exec fgw setsid java $2 -Djava.net.preferIPv4Stack=true -jar "$jar" run --listen "192.0.2.1:$1" \

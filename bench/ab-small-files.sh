@@ -11,7 +11,7 @@
 # The verdict is the mean of each variant's two ratios.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-bench=${BENCH_WORLD:-$(cd "$here/../../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}
+bench=${BENCH_WORLD:-$(cd "$here/world" && pwd)}
 a=$1 b=$2 mode=${3:-EPSV} count=${4:-2000} optsb=${5:-}
 "$bench/setup.sh" >/dev/null
 gw() { ip netns exec fgw setsid java $3 -Djava.net.preferIPv4Stack=true -jar "$1" run --listen "192.0.2.1:$2" \

@@ -6,7 +6,7 @@
 # Each path uploads /srv/ftpbench/big.bin (1 GiB) with curl -T, passive and active; prints MB/s medians, then
 # the ratios to routed direct.
 set -e
-bench=${BENCH_WORLD:-$(cd "$(dirname "$0")/../../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}
+bench=${BENCH_WORLD:-$(cd "$(dirname "$0")/world" && pwd)}
 gw=$1 reps=${2:-3} peers=${PEERS:-kernel suse proftpd squid}
 "$bench/setup.sh" >/dev/null
 route_on()  { ip -n fgs route replace 192.0.2.0/24 via 198.51.100.1; }

@@ -7,7 +7,7 @@
 # three times. The model is not a gateway (no policy, no checks, passive only); it only prices the design.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-bench=${BENCH_WORLD:-$(cd "$here/../../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}
+bench=${BENCH_WORLD:-$(cd "$here/world" && pwd)}
 gw=$1 count=${2:-2000}
 "$bench/setup.sh" >/dev/null
 cleanup() {

@@ -8,7 +8,7 @@
 # WARMUP (default 20000) RETRs of its own, as in small-files.sh; the C peers need no warm-up.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-bench=${BENCH_WORLD:-$(cd "$here/../../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}
+bench=${BENCH_WORLD:-$(cd "$here/world" && pwd)}
 gw=$1 count=${2:-400}
 "$bench/setup.sh" >/dev/null
 wait_port() { for i in $(seq 60); do ip netns exec fgw ss -ltn | grep -qE "(192.0.2.1|::ffff:192.0.2.1\]):$1 " && return 0; sleep 0.5; done; return 1; }

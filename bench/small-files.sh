@@ -8,7 +8,7 @@
 # thousands of transfers, and a deployed gateway runs in that steady state; WARMUP=20 gives the cold figure.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-bench=${BENCH_WORLD:-$(cd "$here/../../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}
+bench=${BENCH_WORLD:-$(cd "$here/world" && pwd)}
 gw=$1 count=${2:-1000}
 "$bench/setup.sh" >/dev/null
 ip netns exec fgw setsid bash -c "$gw" >/tmp/fgbench-gateway-small.log 2>&1 &

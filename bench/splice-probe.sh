@@ -5,7 +5,7 @@
 # ftpgate's relay is 93 % kernel time, 37 % of it in the two copies that splice would remove (docs/benchmarks.md).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-bench=${BENCH_WORLD:-$(cd "$here/../../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}
+bench=${BENCH_WORLD:-$(cd "$here/world" && pwd)}
 reps=${1:-3}
 "$bench/setup.sh" >/dev/null
 bin=$(mktemp -d)/relay

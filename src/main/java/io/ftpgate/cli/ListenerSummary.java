@@ -105,7 +105,8 @@ final class ListenerSummary {
                     : t.serverCa() != null ? "server verified against " + t.serverCa()
                     : "server verified against the system trust store";
             d.add("server-tls " + lower(t.server()) + ", data protection " + lower(t.serverDataProtection()) + ", "
-                    + verify);
+                    + verify + (t.serverClientCertificate() == null ? ""
+                            : ", client certificate " + t.serverClientCertificate() + " presented to the server"));
         }
         if ((t.client().on() || t.server().on()) && !t.protocols().equals(ListenerTls.DEFAULT_PROTOCOLS)) {
             d.add("tls-protocols " + String.join(", ", t.protocols()));

@@ -79,6 +79,22 @@ public final class ConfigLoader {
             "early-server-leg", "banner", "syst-reply"), TlsReader.KEYS.stream()).toList();
     static final List<String> FXP_KEYS = List.of("client", "peer");
 
+    /**
+     * Every key the loader accepts, by section of the file (top, timeouts, limits, profile, listener, rule, fxp):
+     * what docs/configuration.md must list.
+     */
+    public static Map<String, List<String>> keysBySection() {
+        Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+        m.put("top", TOP_KEYS);
+        m.put("timeouts", TIMEOUT_KEYS);
+        m.put("limits", LIMIT_KEYS);
+        m.put("profile", PROFILE_KEYS);
+        m.put("listener", LISTENER_KEYS);
+        m.put("rule", RULE_KEYS);
+        m.put("fxp", FXP_KEYS);
+        return m;
+    }
+
     /** Names appear in logs and audit events; keeping them to a safe alphabet keeps those lines parseable. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 

@@ -22,17 +22,21 @@ import java.util.List;
  * @param serverFingerprint    SHA-256 of the server's certificate to pin instead of verifying a chain; or null
  * @param serverVerify         false turns verification of the server off (logged at every start)
  * @param protocols            TLS protocol versions allowed on both sides
+ * @param serverClientCertificate PEM certificate chain ftpgate presents to the server when it asks for one
+ *                             (servers that admit only known gateways, e.g. vsftpd {@code require_cert}); or null
+ * @param serverClientKey      PEM private key of that certificate; null exactly when the certificate is
  */
 public record ListenerTls(ClientTlsMode client, Path certificate, Path key, Path clientCa, boolean requireProtP,
         boolean requireDataSessionReuse, ServerTlsMode server, DataProtection serverDataProtection, Path serverCa,
-        String serverFingerprint, boolean serverVerify, List<String> protocols) {
+        String serverFingerprint, boolean serverVerify, List<String> protocols, Path serverClientCertificate,
+        Path serverClientKey) {
 
     /** TLS versions allowed by default: RFC 8996 deprecated everything older than TLS 1.2. */
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     /** No TLS on either side (the default). */
     public static final ListenerTls OFF = new ListenerTls(ClientTlsMode.OFF, null, null, null, false, true,
-            ServerTlsMode.OFF, DataProtection.PRIVATE, null, null, true, DEFAULT_PROTOCOLS);
+            ServerTlsMode.OFF, DataProtection.PRIVATE, null, null, true, DEFAULT_PROTOCOLS, null, null);
 
     /** FTPS toward clients. */
     public enum ClientTlsMode {
@@ -96,5 +100,26 @@ public record ListenerTls(ClientTlsMode client, Path certificate, Path key, Path
         if (serverCa != null && serverFingerprint != null) {
             throw new IllegalArgumentException("give server-ca or server-fingerprint, not both");
         }
+        if ((serverClientCertificate == null) != (serverClientKey == null)) {
+            throw new IllegalArgumentException("server-client-certificate and server-client-key go together");
+        }
+        if (serverClientCertificate != null && !server.on()) {
+            throw new IllegalArgumentException("server-client-certificate needs server-tls (required, implicit, auto"
+                    + " or match-client)");
+        }
+    }
+
+    /** The settings without a client certificate toward the server (the common case). */
+    public ListenerTls(ClientTlsMode client, Path certificate, Path key, Path clientCa, boolean requireProtP,
+            boolean requireDataSessionReuse, ServerTlsMode server, DataProtection serverDataProtection, Path serverCa,
+            String serverFingerprint, boolean serverVerify, List<String> protocols) {
+        this(client, certificate, key, clientCa, requireProtP, requireDataSessionReuse, server, serverDataProtection,
+                serverCa, serverFingerprint, serverVerify, protocols, null, null);
+    }
+
+    /** These settings with {@code certificate} and {@code key} presented to servers that ask for a certificate. */
+    public ListenerTls withServerClientCertificate(Path certificate, Path key) {
+        return new ListenerTls(client, this.certificate, this.key, clientCa, requireProtP, requireDataSessionReuse,
+                server, serverDataProtection, serverCa, serverFingerprint, serverVerify, protocols, certificate, key);
     }
 }

@@ -20,7 +20,8 @@ final class TlsReader extends TreeReader {
     /** The listener keys read here. */
     static final List<String> KEYS = List.of("client-tls", "tls-certificate", "tls-key", "tls-client-ca",
             "require-prot-p", "require-data-session-reuse", "server-tls", "server-data-protection", "server-ca",
-            "server-fingerprint", "server-tls-verify", "tls-protocols");
+            "server-fingerprint", "server-tls-verify", "tls-protocols", "server-client-certificate",
+            "server-client-key");
 
     /** A SHA-256 fingerprint: 64 hex digits, optionally in colon-separated pairs. */
     private static final Pattern SHA256 = Pattern.compile("(?i)[0-9a-f]{64}|[0-9a-f]{2}(:[0-9a-f]{2}){31}");
@@ -59,9 +60,12 @@ final class TlsReader extends TreeReader {
                     opt(e, "tls-key", path, "a PEM file path", file),
                     opt(e, "tls-client-ca", path, "a PEM file path", file),
                     protP != null && protP, reuse == null || reuse, server, prot,
-                    opt(e, "server-ca", path, "a PEM file path", file), pin, verify == null || verify, protocols);
+                    opt(e, "server-ca", path, "a PEM file path", file), pin, verify == null || verify, protocols,
+                    opt(e, "server-client-certificate", path, "a PEM file path", file),
+                    opt(e, "server-client-key", path, "a PEM file path", file));
         } catch (IllegalArgumentException ex) {
-            Entry where = e.containsKey("client-tls") ? e.get("client-tls") : e.get("server-tls");
+            Entry where = e.containsKey("client-tls") ? e.get("client-tls")
+                    : e.containsKey("server-tls") ? e.get("server-tls") : e.get("server-client-certificate");
             report(error(where == null ? e.values().iterator().next().keyPos() : where.value().pos(), path,
                     ex.getMessage()));
             return ListenerTls.OFF;

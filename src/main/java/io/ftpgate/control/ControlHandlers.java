@@ -1,10 +1,13 @@
 package io.ftpgate.control;
 
+import io.ftpgate.event.Reason;
+import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.TelnetSignal;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +68,31 @@ final class ControlHandlers extends ChannelInboundHandlerAdapter {
         c.fireChannelWritabilityChanged();
     }
 
+    private String side() {
+        return clientSide ? "client" : "server";
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        SslHandler ssl = c.pipeline().get(SslHandler.class);
+        if (cause instanceof DecoderException && cause.getCause() instanceof javax.net.ssl.SSLException tls
+                && ssl != null && ssl.handshakeFuture().isSuccess() && !session.isClosed()) {
+            // A fatal TLS alert after the handshake. Under TLS 1.3 a server that refuses ftpgate's client
+            // certificate says so only after ftpgate's Finished ("Received fatal alert: certificate_required"): for
+            // the administrator that is the handshake failing, not the server closing. A failed handshake itself is
+            // recorded by its listener (FtpsClientSide, FtpsServerSide).
+            LOG.debug("#{} TLS alert on the {} control connection: {}", session.id(), side(), tls.toString());
+            String why = side() + ": " + tls.getMessage();
+            if (clientSide) {
+                session.refuse(Reason.TLS_HANDSHAKE_FAILED, why, null);
+                session.close("tls-handshake-failed");
+            } else {
+                session.refuse(Reason.TLS_HANDSHAKE_FAILED, why,
+                        FtpReply.of(421, "TLS with the server failed; closing."));
+                session.closeAfterFlush("tls-handshake-failed");
+            }
+            return;
+        }
         if (cause instanceof java.io.IOException || cause instanceof DecoderException
                 && cause.getCause() instanceof javax.net.ssl.SSLHandshakeException) {
             // Resets and broken pipes are part of life on a network, and so is a failed TLS handshake (the

@@ -111,7 +111,10 @@ final class ServerControl {
                     destination = SocketAddresses.hostPort(remote);
                     channel.closeFuture().addListener(cf -> {
                         gone = true;
-                        s.onServerClosed();
+                        // One task later: a TLS alert that closed the channel (SslHandler closes, then rethrows)
+                        // reaches exceptionCaught first and names the cause (ControlHandlers), rather than
+                        // "server-closed".
+                        channel.eventLoop().execute(s::onServerClosed);
                     });
                     then.accept(null);
                 });

@@ -47,8 +47,6 @@ final class TlsSetup {
         Trust trust;
         if (!t.serverVerify()) {
             trust = Trust.insecure();
-            LOG.warn("listener {}: the server's TLS certificate is NOT verified (server-tls-verify: false);"
-                    + " anyone between ftpgate and the server can read and change the session", lc.name());
         } else if (t.serverFingerprint() != null) {
             trust = Trust.pinned(t.serverFingerprint());
         } else if (t.serverCa() != null) {
@@ -57,7 +55,10 @@ final class TlsSetup {
             trust = Trust.system();
         }
         try {
-            return ClientTls.create(trust, null, null, settings(t));
+            ClientTls c = ClientTls.create(trust, t.serverClientCertificate(), t.serverClientKey(), settings(t));
+            // At every start and reload: an expiring client certificate, and verification turned off.
+            c.warnings().forEach(w -> LOG.warn("listener {}: {}", lc.name(), w));
+            return c;
         } catch (TlsConfigException e) {
             throw new GatewayStartException("listener " + lc.name() + ": " + e.getMessage());
         }

@@ -48,7 +48,8 @@ public enum Reason {
             + " handshake (STARTTLS command injection, CVE-2011-0411); from the server: after its 234", "discarded"),
     CCC_REFUSED("ccc-refused", "CCC: ftpgate must keep reading the control channel", "533"),
     TLS_HANDSHAKE_FAILED("tls-handshake-failed", "a TLS handshake with the client or the server failed or timed"
-            + " out", "close (the client gets 421 when the server side failed); 425 on a data connection"),
+            + " out, or the peer ended TLS with a fatal alert (under TLS 1.3 a server refusing ftpgate's client"
+            + " certificate does so just after the handshake)", "close (the client gets 421 when the server side failed); 425 on a data connection"),
     TLS_DATA_SESSION_NOT_REUSED("tls-data-session-not-reused", "a client's TLS data connection did not resume its"
             + " control connection's TLS session (require-data-session-reuse)", "425"),
     SERVER_TLS_REFUSED("server-tls-refused", "the server refused AUTH TLS, PBSZ or PROT that the listener requires",

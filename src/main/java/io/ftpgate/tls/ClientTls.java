@@ -81,8 +81,8 @@ public final class ClientTls {
             warnings.addAll(own.warnings());
         }
         if (trust.kind() == Trust.Kind.INSECURE) {
-            warnings.add("TLS toward FTP servers is not verified (insecure trust): anyone on the path can read and"
-                    + " change the sessions");
+            warnings.add("the server's TLS certificate is NOT verified (insecure trust, server-tls-verify: false):"
+                    + " anyone between ftpgate and the server can read and change the sessions");
         }
         ClientTls tls = new ClientTls(trust, trust.trustManager(), own, settings, warnings);
         try {

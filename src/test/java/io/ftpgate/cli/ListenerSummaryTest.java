@@ -1,6 +1,7 @@
 package io.ftpgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ftpgate.config.ConfigLoader;
 import io.ftpgate.config.GatewayConfig;
@@ -173,11 +174,25 @@ class ListenerSummaryTest {
                     require-prot-p: true
                     server-tls: required
                     server-fingerprint: "%s"
+                    server-client-certificate: /etc/ftpgate/gateway.pem
+                    server-client-key: /etc/ftpgate/gateway.key
                 """.formatted("ab".repeat(32))));
         assertThat(ListenerSummary.summary(c)).contains(
                 "      client-tls implicit, certificate /etc/ftpgate/cert.pem, key /etc/ftpgate/key.pem, PROT P"
                         + " required, data connections must resume the control TLS session",
                 "      server-tls required, data protection private, server certificate pinned (SHA-256 "
-                        + "ab".repeat(32) + ")");
+                        + "ab".repeat(32) + "), client certificate /etc/ftpgate/gateway.pem presented to the server");
+    }
+
+    @Test
+    void aClientCertificateTowardTheServerNeedsItsKeyAndServerTls() throws Exception {
+        String l0 = "listeners:\n  - listen: 127.0.0.1:2121\n    upstream: 192.0.2.10:21\n";
+        assertThatThrownBy(() -> ConfigLoader.load(Files.writeString(dir.resolve("nokey.yaml"), l0
+                + "    server-tls: required\n    server-client-certificate: /etc/ftpgate/gateway.pem\n")))
+                .hasMessageContaining("server-client-certificate and server-client-key go together");
+        assertThatThrownBy(() -> ConfigLoader.load(Files.writeString(dir.resolve("notls.yaml"), l0
+                + "    server-client-certificate: /etc/ftpgate/gateway.pem\n"
+                + "    server-client-key: /etc/ftpgate/gateway.key\n")))
+                .hasMessageContaining("server-client-certificate needs server-tls");
     }
 }

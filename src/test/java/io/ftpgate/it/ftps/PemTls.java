@@ -29,10 +29,17 @@ public final class PemTls implements SslConfiguration {
 
     public final SelfSigned.Written files;
     private final SSLContext context;
+    private final ClientAuth clientAuth;
 
-    private PemTls(SelfSigned.Written files, SSLContext context) {
+    private PemTls(SelfSigned.Written files, SSLContext context, ClientAuth clientAuth) {
         this.files = files;
         this.context = context;
+        this.clientAuth = clientAuth;
+    }
+
+    /** This certificate on a MINA server that demands a client certificate (trusting none: the JDK's defaults). */
+    public PemTls requiringClientCertificates() {
+        return new PemTls(files, context, ClientAuth.NEED);
     }
 
     /** A new certificate and key in {@code dir}. */
@@ -55,7 +62,7 @@ public final class PemTls implements SslConfiguration {
         kmf.init(ks, pw);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), null, null);
-        return new PemTls(w, ctx);
+        return new PemTls(w, ctx, ClientAuth.NONE);
     }
 
     @Override
@@ -90,6 +97,6 @@ public final class PemTls implements SslConfiguration {
 
     @Override
     public ClientAuth getClientAuth() {
-        return ClientAuth.NONE;
+        return clientAuth;
     }
 }

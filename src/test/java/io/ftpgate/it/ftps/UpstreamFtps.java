@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPSClient;
@@ -63,23 +64,31 @@ final class UpstreamFtps {
     static final class Peer implements AutoCloseable {
         final PemTls serverCert;
         final PemTls gatewayCert;
-        final ExternalServer server;
+        private final AutoCloseable server;
+        private final int port;
 
-        private Peer(PemTls serverCert, PemTls gatewayCert, ExternalServer server) {
+        /** A server listening on 127.0.0.1:{@code port}, stopped by {@code server}. */
+        Peer(PemTls serverCert, PemTls gatewayCert, AutoCloseable server, int port) {
             this.serverCert = serverCert;
             this.gatewayCert = gatewayCert;
             this.server = server;
+            this.port = port;
         }
 
         /** Makes both certificates in {@code dir} and starts the server with its own. */
         static Peer start(Path dir, Starter starter) throws Exception {
             PemTls serverCert = PemTls.create(dir.resolve("server-tls"));
-            return new Peer(serverCert, PemTls.create(dir.resolve("gateway-tls")), starter.start(serverCert));
+            ExternalServer server = starter.start(serverCert);
+            return new Peer(serverCert, PemTls.create(dir.resolve("gateway-tls")), server, server.port());
         }
 
         @Override
         public void close() {
-            server.close();
+            try {
+                server.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("stopping the server: " + e, e);
+            }
         }
     }
 
@@ -99,6 +108,12 @@ final class UpstreamFtps {
 
         Through(Peer peer, boolean ftpsClient, UpstreamMode upstreamMode, List<String> protocols,
                 PortRange clientPorts, PortRange serverPorts) throws Exception {
+            this(peer, ftpsClient, upstreamMode, protocols, clientPorts, serverPorts, UnaryOperator.identity());
+        }
+
+        /** As above, with the listener's TLS settings changed by {@code tls} (a client certificate, say). */
+        Through(Peer peer, boolean ftpsClient, UpstreamMode upstreamMode, List<String> protocols,
+                PortRange clientPorts, PortRange serverPorts, UnaryOperator<ListenerTls> tls) throws Exception {
             this.ftpsClient = ftpsClient;
             PemTls own = peer.gatewayCert;
             ListenerTls t = new ListenerTls(ftpsClient ? ClientTlsMode.REQUIRED : ClientTlsMode.OFF,
@@ -106,8 +121,8 @@ final class UpstreamFtps {
                     ftpsClient, false, ServerTlsMode.REQUIRED, DataProtection.PRIVATE,
                     peer.serverCert.files.certPem(), null, true, protocols);
             ListenerConfig l = ListenerConfig.builder("to-ftps").listen(new HostAndPort("127.0.0.1", 0))
-                    .upstream(new HostAndPort("127.0.0.1", peer.server.port())).clientDataPorts(clientPorts)
-                    .serverDataPorts(serverPorts).upstreamMode(upstreamMode).tls(t)
+                    .upstream(new HostAndPort("127.0.0.1", peer.port)).clientDataPorts(clientPorts)
+                    .serverDataPorts(serverPorts).upstreamMode(upstreamMode).tls(tls.apply(t))
                     .listenerPolicy(new ListenerPolicy(List.of(), true, true, List.of(), null)).build();
             gw = Gateway.start(new GatewayConfig(List.of(l), null, null), audit);
         }
@@ -159,6 +174,46 @@ final class UpstreamFtps {
                 gw.close();
             }
         }
+    }
+
+    /**
+     * vsftpd's settings for an FTPS server that anonymous users may write to: TLS forced for logins and data
+     * ({@code force_anon_*}, {@code force_local_*}), TLS 1.0 and older off, its passive ports on 127.0.0.1, and
+     * its log ({@code debug_ssl}: one line per TLS connection, "SSL version: ..., reused, ...") in {@code log};
+     * then {@code extra}.
+     */
+    static String[] vsftpdFtps(PemTls cert, int pasvMin, int pasvMax, Path log, String... extra) {
+        List<String> lines = new java.util.ArrayList<>(List.of(
+                "ssl_enable=YES",
+                "allow_anon_ssl=YES",
+                "force_anon_logins_ssl=YES",
+                "force_anon_data_ssl=YES",
+                "force_local_logins_ssl=YES",
+                "force_local_data_ssl=YES",
+                "ssl_sslv2=NO",
+                "ssl_sslv3=NO",
+                "ssl_tlsv1=NO",
+                // vsftpd 3.0.3's default is DES-CBC3-SHA alone, which no current TLS stack offers: every TLS 1.2
+                // handshake fails (handshake_failure); TLS 1.3 suites are not chosen by this list.
+                "ssl_ciphers=HIGH",
+                "rsa_cert_file=" + cert.files.certPem(),
+                "rsa_private_key_file=" + cert.files.keyPem(),
+                "write_enable=YES",
+                "anon_upload_enable=YES",
+                // Uploads readable by anonymous (anon_world_readable_only), so they can be read back.
+                "anon_umask=022",
+                "pasv_enable=YES",
+                "pasv_address=127.0.0.1",
+                "pasv_min_port=" + pasvMin,
+                "pasv_max_port=" + pasvMax,
+                "port_enable=YES",
+                "debug_ssl=YES",
+                "log_ftp_protocol=YES",
+                "xferlog_enable=YES",
+                "xferlog_std_format=NO",
+                "vsftpd_log_file=" + log));
+        lines.addAll(List.of(extra));
+        return lines.toArray(String[]::new);
     }
 
     /** A server's log for a failure message: its text, or why it could not be read. */

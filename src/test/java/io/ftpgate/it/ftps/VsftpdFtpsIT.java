@@ -68,36 +68,7 @@ class VsftpdFtpsIT {
     @BeforeAll
     static void startVsftpd() throws Exception {
         vsftpd = Peer.start(dir, cert -> VsftpdAuditIT.start(dir, false, false,
-                "ssl_enable=YES",
-                "require_ssl_reuse=YES",
-                "allow_anon_ssl=YES",
-                "force_anon_logins_ssl=YES",
-                "force_anon_data_ssl=YES",
-                "force_local_logins_ssl=YES",
-                "force_local_data_ssl=YES",
-                "ssl_sslv2=NO",
-                "ssl_sslv3=NO",
-                "ssl_tlsv1=NO",
-                // vsftpd 3.0.3's default is DES-CBC3-SHA alone, which no current TLS stack offers: every TLS 1.2
-                // handshake fails (handshake_failure); TLS 1.3 suites are not chosen by this list.
-                "ssl_ciphers=HIGH",
-                "rsa_cert_file=" + cert.files.certPem(),
-                "rsa_private_key_file=" + cert.files.keyPem(),
-                "write_enable=YES",
-                "anon_upload_enable=YES",
-                // Uploads readable by anonymous (anon_world_readable_only), so they can be read back.
-                "anon_umask=022",
-                "pasv_enable=YES",
-                "pasv_address=127.0.0.1",
-                "pasv_min_port=" + PASV_MIN,
-                "pasv_max_port=" + PASV_MAX,
-                "port_enable=YES",
-                // vsftpd's own account of each TLS connection: "SSL version: TLSv1.3, ..., reused, no cert".
-                "debug_ssl=YES",
-                "log_ftp_protocol=YES",
-                "xferlog_enable=YES",
-                "xferlog_std_format=NO",
-                "vsftpd_log_file=" + log()));
+                UpstreamFtps.vsftpdFtps(cert, PASV_MIN, PASV_MAX, log(), "require_ssl_reuse=YES")));
     }
 
     @AfterAll

@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The README documents every reason code exactly as the enum defines it, so the table cannot drift. */
-class ReadmeReasonTableTest {
+/** docs/audit-log.md documents every reason code exactly as the enum defines it, so the table cannot drift. */
+class ReasonTableTest {
 
     @Test
-    void readmeTableMatchesTheReasonEnum() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+    void theDocumentedTableMatchesTheReasonEnum() throws Exception {
+        String readme = Files.readString(Path.of("docs/audit-log.md"));
         int start = readme.indexOf("<!-- reason-table");
         int end = readme.indexOf("<!-- /reason-table -->");
         assertThat(start).isPositive();
