@@ -10,9 +10,21 @@ import java.util.List;
  * @param timeouts  timers shared by all listeners
  * @param auditLog  where audit JSON lines go: a file path, {@code "-"} for stdout, or {@code null} for none
  * @param gatewayPolicy monitor mode, admission limits and command profiles
+ * @param admin     the admin listener (metrics, live view), or {@code null} when it is off (the default)
  */
 public record GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, String auditLog,
-        GatewayPolicy gatewayPolicy) {
+        GatewayPolicy gatewayPolicy, AdminConfig admin) {
+
+    /** A configuration without an admin listener. */
+    public GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, String auditLog,
+            GatewayPolicy gatewayPolicy) {
+        this(listeners, timeouts, auditLog, gatewayPolicy, null);
+    }
+
+    /** The same configuration with another admin listener (null: off). */
+    public GatewayConfig withAdmin(AdminConfig a) {
+        return new GatewayConfig(listeners, timeouts, auditLog, gatewayPolicy, a);
+    }
 
     /** A configuration with the default policy settings. */
     public GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, String auditLog) {
