@@ -49,23 +49,53 @@ async function endSession(id, button) {
   refresh();
 }
 
+// Session rows are kept by id and updated in place, so a row (and its End button) stays the same element
+// while the session lives: a click is never lost to a redraw.
+const sessionRows = new Map();
+const SESSION_CELLS = 11;
+
 function sessionRow(s) {
-  const tr = el('tr');
-  tr.dataset.session = s.id;
+  let tr = sessionRows.get(s.id);
+  if (!tr) {
+    tr = el('tr');
+    tr.dataset.session = s.id;
+    for (let i = 0; i < SESSION_CELLS; i++) tr.append(el('td', '', i >= 7 ? 'num' : null));
+    const b = el('button', 'End', 'end');
+    b.type = 'button';
+    b.title = 'End this session';
+    b.addEventListener('click', () => endSession(s.id, b));
+    const td = el('td');
+    td.append(b);
+    tr.append(td);
+    sessionRows.set(s.id, tr);
+  }
   const tls = [s.tlsClient ? 'client ' + s.tlsClient : null, s.tlsServer ? 'server ' + s.tlsServer : null]
     .filter(Boolean).join(', ');
-  tr.append(el('td', s.id), el('td', s.listener), el('td', s.client), el('td', s.user ?? '—'),
-    el('td', s.destination ?? '—'), el('td', tls || '—'), el('td', s.state, 'state-cell'),
-    el('td', s.transfers, 'num transfers'), el('td', bytes(s.bytesFromClient), 'num'),
-    el('td', bytes(s.bytesFromServer), 'num'), el('td', age(s.ageSeconds), 'num'));
-  const b = el('button', 'End', 'end');
-  b.type = 'button';
-  b.title = 'End this session';
-  b.addEventListener('click', () => endSession(s.id, b));
-  const td = el('td');
-  td.append(b);
-  tr.append(td);
+  const values = [s.id, s.listener, s.client, s.user ?? '—', s.destination ?? '—', tls || '—', s.state,
+    s.transfers, bytes(s.bytesFromClient), bytes(s.bytesFromServer), age(s.ageSeconds)];
+  values.forEach((v, i) => {
+    const text = String(v);
+    if (tr.children[i].textContent !== text) tr.children[i].textContent = text;
+  });
   return tr;
+}
+
+function renderSessions(sessions) {
+  const live = new Set(sessions.map(s => s.id));
+  for (const [id, tr] of sessionRows) {
+    if (!live.has(id)) { tr.remove(); sessionRows.delete(id); }
+  }
+  const tbody = document.querySelector('#sessions tbody');
+  const placeholder = tbody.querySelector('td.empty');
+  if (sessions.length === 0) {
+    if (!placeholder) fill(tbody, [], 12, 'no sessions');
+    return;
+  }
+  if (placeholder) placeholder.parentElement.remove();
+  sessions.forEach((s, i) => {
+    const tr = sessionRow(s);
+    if (tbody.children[i] !== tr) tbody.insertBefore(tr, tbody.children[i] ?? null);
+  });
 }
 
 function render(snap) {
@@ -77,7 +107,7 @@ function render(snap) {
   document.getElementById('total-bytes').textContent = bytes(t.bytes);
   document.getElementById('total-bytes').dataset.bytes = t.bytes;
   document.getElementById('total-refusals').textContent = t.refusals;
-  fill(document.querySelector('#sessions tbody'), snap.sessions.map(sessionRow), 12, 'no sessions');
+  renderSessions(snap.sessions);
   fill(document.querySelector('#pinholes tbody'), snap.pinholes.map(p => {
     const tr = el('tr');
     tr.append(el('td', p.session), el('td', p.side), el('td', p.port, 'num'),
