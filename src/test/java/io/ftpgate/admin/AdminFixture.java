@@ -26,19 +26,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * A real gateway in front of the demo's Apache MINA FtpServer, with an admin listener on the same event bus as
  * its recording audit log, and plain HTTP (the JDK's client) to talk to the admin listener.
  */
-final class AdminFixture implements AutoCloseable {
+public final class AdminFixture implements AutoCloseable {
 
     /** A password that must never show up on the admin listener. */
-    static final String SECRET = "pw-must-never-show-42";
+    public static final String SECRET = "pw-must-never-show-42";
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
 
-    final DemoUpstream upstream = new DemoUpstream();
-    final GatewayFixture gw;
-    final AdminServer admin;
+    public final DemoUpstream upstream = new DemoUpstream();
+    public final GatewayFixture gw;
+    public final AdminServer admin;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
 
     /** {@code tokenFile}: null for a tokenless loopback admin listener. */
-    AdminFixture(Path root, String tokenFile, int clientDataLow) throws Exception {
+    public AdminFixture(Path root, String tokenFile, int clientDataLow) throws Exception {
         Files.createDirectories(root.resolve(DemoUpstream.UPLOAD_DIR));
         int port = upstream.start(root, true, "127.0.0.1");
         AtomicReference<Gateway> running = new AtomicReference<>();
@@ -56,11 +56,11 @@ final class AdminFixture implements AutoCloseable {
         admin = started.get();
     }
 
-    InetSocketAddress ftp() {
+    public InetSocketAddress ftp() {
         return gw.address();
     }
 
-    String base() {
+    public String base() {
         return "http://127.0.0.1:" + admin.address().getPort();
     }
 
