@@ -89,6 +89,19 @@ public final class AdminServer implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Why the admin token file could not be used, as {@link #start} would say; null when it can (for
+     * {@code check-config}).
+     */
+    public static String tokenFileProblem(String tokenFile) {
+        try {
+            AdminAccess.withTokenFile(tokenFile);
+            return null;
+        } catch (AdminStartException e) {
+            return e.getMessage();
+        }
+    }
+
     private void bind(HostAndPort listen) throws AdminStartException {
         String host = "localhost".equalsIgnoreCase(listen.host()) ? "127.0.0.1" : listen.host();
         ChannelFuture f = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)

@@ -192,6 +192,9 @@ final class ListenerSummary {
         gatewayPolicy(c.gatewayPolicy()).forEach(line -> out.add("  " + line));
         out.add("  audit log: " + auditLog(c.auditLog()));
         out.add("  timeouts: " + timeouts(c.timeouts()));
+        out.add("  admin listener: " + (c.admin() == null ? "off (default)" : "http://" + c.admin().listen()
+                + (c.admin().tokenFile() == null ? ", no token (loopback only)"
+                        : ", token from " + c.admin().tokenFile())));
         return out;
     }
 
