@@ -159,10 +159,16 @@ final class StatusCommand implements Callable<Integer> {
         return v.isMissingNode() || v.isNull() ? "-" : v.asText();
     }
 
+    /** As the page shows it: {@code client TLSv1.3, server TLSv1.2}, or {@code -} in clear. */
     private static String tls(JsonNode s) {
-        String c = text(s, "tlsClient");
-        String v = text(s, "tlsServer");
-        return c.equals("-") && v.equals("-") ? "-" : c + "/" + v;
+        List<String> sides = new ArrayList<>();
+        for (String side : List.of("client", "server")) {
+            String v = text(s, "tls" + Character.toUpperCase(side.charAt(0)) + side.substring(1));
+            if (!v.equals("-")) {
+                sides.add(side + " " + v);
+            }
+        }
+        return sides.isEmpty() ? "-" : String.join(", ", sides);
     }
 
     static String bytes(long n) {

@@ -70,8 +70,8 @@ class AdminCommandsTest {
         assertThat(text.toString()).isEqualTo("""
                 sessions now 1; since start: 9 sessions, 12 transfers, 5.0 MiB, 1 refusals
 
-                SESSION  LISTENER  CLIENT              USER   DESTINATION    TLS        STATE          TRANSFERS  UP   DOWN     AGE
-                5e1f     public    198.51.100.7:40000  alice  192.0.2.10:21  TLSv1.3/-  transfer RETR  3          0 B  3.0 MiB  1m15s
+                SESSION  LISTENER  CLIENT              USER   DESTINATION    TLS             STATE          TRANSFERS  UP   DOWN     AGE
+                5e1f     public    198.51.100.7:40000  alice  192.0.2.10:21  client TLSv1.3  transfer RETR  3          0 B  3.0 MiB  1m15s
 
                 PINHOLE OF  SIDE    PORT   PEER
                 5e1f        client  61000  198.51.100.7:40000
