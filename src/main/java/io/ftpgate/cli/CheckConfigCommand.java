@@ -47,6 +47,12 @@ final class CheckConfigCommand implements Callable<Integer> {
         if (!tls.isEmpty()) {
             throw new ConfigException(file + ": " + String.join("\n" + file + ": ", tls));
         }
+        if (config.admin() != null && config.admin().tokenFile() != null) {
+            String problem = io.ftpgate.admin.AdminServer.tokenFileProblem(config.admin().tokenFile());
+            if (problem != null) {
+                throw new ConfigException(file + ": admin.token-file: " + problem);
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println(file + ": OK");
         ListenerSummary.summary(config).forEach(out::println);

@@ -1,6 +1,7 @@
 package io.ftpgate.cli;
 
 import io.ftpgate.audit.JsonLinesAuditLog;
+import io.ftpgate.config.AdminConfig;
 import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
@@ -60,6 +61,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port of the gateway on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
     private int port;
 
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", converter = AdminOptions.Listen.class,
+            description = "Also serve /metrics and the live view here, e.g. 127.0.0.1:9121 (loopback only).")
+    private HostAndPort adminListen;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > PortRange.MAX_PORT) {
@@ -68,6 +73,10 @@ final class DemoCommand implements Callable<Integer> {
         if (!embeddedServerPresent()) {
             throw new Main.StartupException("demo: this build has no embedded FTP server (the installed package"
                     + " leaves it out); the demo runs from a source checkout: ./ftpgate demo");
+        }
+        if (adminListen != null && new AdminConfig(adminListen, null).problem() != null) {
+            throw new ParameterException(spec.commandLine(), "--admin-listen: the demo's admin listener must be"
+                    + " a loopback address such as 127.0.0.1:9121");
         }
         Lifecycle lifecycle = new Lifecycle();
         try {
@@ -94,12 +103,13 @@ final class DemoCommand implements Callable<Integer> {
                     .clientDataPorts(CLIENT_DATA_PORTS).upstreamMode(UpstreamMode.PASSIVE).tls(tls).build();
             Gateway gateway;
             try {
-                gateway = Gateway.start(new GatewayConfig(List.of(listener), Timeouts.DEFAULTS, null), audit);
+                gateway = AdminOptions.startGateway(new GatewayConfig(List.of(listener), Timeouts.DEFAULTS, null)
+                        .withAdmin(adminListen == null ? null : new AdminConfig(adminListen, null)), audit, lifecycle,
+                        m -> { });
             } catch (GatewayStartException e) {
                 throw new GatewayStartException(e.getMessage()
                         + (port == 0 ? "" : " (try another port with 'ftpgate demo --port PORT')"), e);
             }
-            lifecycle.onStop("gateway", gateway::close);
             int gatewayPort = gateway.boundAddresses().isEmpty() ? port : gateway.boundAddresses().get(0).getPort();
 
             // Before the instructions: a Ctrl-C as soon as they appear must stop cleanly (exit 0), not 130.

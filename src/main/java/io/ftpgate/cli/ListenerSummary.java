@@ -196,6 +196,9 @@ final class ListenerSummary {
             out.add("  audit syslog: " + AuditOutputs.describeSyslog(c.auditSyslog()));
         }
         out.add("  timeouts: " + timeouts(c.timeouts()));
+        out.add("  admin listener: " + (c.admin() == null ? "off (default)" : "http://" + c.admin().listen()
+                + (c.admin().tokenFile() == null ? ", no token (loopback only)"
+                        : ", token from " + c.admin().tokenFile())));
         return out;
     }
 

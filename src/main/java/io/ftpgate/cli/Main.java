@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code ftpgate} command line: {@code run}, {@code check-config}, {@code demo}, {@code audit}.
+ * The {@code ftpgate} command line: {@code run}, {@code check-config}, {@code demo}, {@code audit},
+ * {@code status}.
  *
  * <p>Exit codes: {@value #OK} success, {@value #RUNTIME_FAILURE} runtime failure (e.g. a port cannot be
  * bound), {@value #USAGE} usage or configuration error. Errors are one clear line on stderr, never a stack
@@ -24,6 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "FTP security gateway: relays FTP sessions, brokers every data connection itself,"
                 + " rewrites addresses for NAT and refuses bounce attacks.",
         subcommands = {RunCommand.class, CheckConfigCommand.class, DemoCommand.class, AuditCommand.class,
+            StatusCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure", "2:usage or configuration error"})

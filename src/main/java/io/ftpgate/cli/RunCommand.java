@@ -1,6 +1,9 @@
 package io.ftpgate.cli;
 
+import io.ftpgate.admin.GatewayMetrics;
 import io.ftpgate.audit.AuditSink;
+import io.ftpgate.config.AdminConfig;
+import io.ftpgate.audit.JsonLinesAuditLog;
 import io.ftpgate.config.ConfigException;
 import io.ftpgate.config.ConfigLoader;
 import io.ftpgate.config.ConfigValues;
@@ -19,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +50,10 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    // Set by call(): reloads count into the metrics and compare the admin listener with the one started.
+    private GatewayMetrics metrics;
+    private GatewayConfig started;
 
     @Spec
     private CommandSpec spec;
@@ -102,6 +111,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private TlsOptions tls = new TlsOptions();
 
+    @Mixin
+    private AdminOptions admin = new AdminOptions();
+
     @Option(names = "--audit-log", paramLabel = "FILE|-",
             description = "Append audit events as JSON lines to FILE, or to stdout with '-'. Default: none.")
     private String auditLog;
@@ -125,6 +137,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException, GatewayStartException, Main.StartupException {
         GatewayConfig effective = effectiveConfig();
+        started = effective;
         for (ListenerConfig l : effective.listeners()) {
             LOG.info("{}", ListenerSummary.oneLine(l));
         }
@@ -135,14 +148,7 @@ final class RunCommand implements Callable<Integer> {
         Lifecycle lifecycle = new Lifecycle();
         AuditSink audit = AuditOutputs.open(effective.auditLog(), effective.auditSyslog());
         lifecycle.onStop("audit log", audit::close);
-        Gateway gateway;
-        try {
-            gateway = Gateway.start(effective, audit);
-        } catch (GatewayStartException | RuntimeException e) {
-            lifecycle.stop();
-            throw e;
-        }
-        lifecycle.onStop("gateway", gateway::close);
+        Gateway gateway = AdminOptions.startGateway(effective, audit, lifecycle, m -> metrics = m);
         // Before "listening on": whoever waits for that line may signal at once. SIGTERM must then exit 0, and
         // SIGHUP, left to the JVM, would end the process.
         lifecycle.handleStopSignals();
@@ -166,13 +172,26 @@ final class RunCommand implements Callable<Integer> {
             next = effectiveConfig();
             gateway.reload(next);
         } catch (ConfigException | GatewayStartException | ParameterException e) {
-            LOG.error("configuration reload rejected; the running configuration stays in force: {}", e.getMessage());
+            rejected(e.getMessage());
             return;
         } catch (RuntimeException e) {
-            LOG.error("configuration reload rejected; the running configuration stays in force: {}", e.toString());
+            rejected(e.toString());
             return;
         }
+        if (metrics != null) {
+            metrics.reloaded(true);
+        }
+        if (!Objects.equals(next.admin(), started.admin())) {
+            LOG.warn("the admin listener changed to {}; this takes effect after a restart", next.admin());
+        }
         warnAboutEphemeralPorts(next);  // after the reload took effect, so it cannot be reported as a rejection
+    }
+
+    private void rejected(String why) {
+        LOG.error("configuration reload rejected; the running configuration stays in force: {}", why);
+        if (metrics != null) {
+            metrics.reloaded(false);
+        }
     }
 
     /** The file (if any) with every given flag applied; validated like the file itself. */
@@ -194,8 +213,14 @@ final class RunCommand implements Callable<Integer> {
         if (monitor) {
             gatewayPolicy = new GatewayPolicy(true, gatewayPolicy.limits(), gatewayPolicy.profiles());
         }
+        AdminConfig adminConfig;
+        try {
+            adminConfig = admin.apply(base.admin());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         return new GatewayConfig(listeners, timeouts, auditLog != null ? auditLog : base.auditLog(), gatewayPolicy,
-                auditSyslog != null ? auditSyslog : base.auditSyslog());
+                auditSyslog != null ? auditSyslog : base.auditSyslog(), adminConfig);
     }
 
     private ListenerConfig override(ListenerConfig l) {

@@ -53,6 +53,7 @@ import java.util.stream.Stream;
  *     deny-destination-hosts: ["*.internal.example"]
  *     destination-ports: [21, 2121-2130]      # forward: default 21 and 1024-65535
  * monitor: false                              # log policy verdicts without enforcing them
+ * admin: { listen: 127.0.0.1:9121, token-file: /etc/ftpgate/admin-token }   # metrics and live view; off if absent
  * limits: { max-sessions: 10000, max-sessions-per-client: 50, max-login-failures: 5, block-time: 10m }
  * profiles: { upload-only: { deny: [RETR, LIST], reply: "550 Upload only." } }   # plus full, read-only, no-site
  * </pre>
@@ -65,8 +66,9 @@ public final class ConfigLoader {
     /** Configuration files are small; refusing huge ones keeps a wrong path (a log, a disk image) harmless. */
     static final long MAX_FILE_BYTES = 1 << 20;
 
-    static final List<String> TOP_KEYS = List.of("audit-log", "audit-syslog", "timeouts", "listeners", "monitor", "limits",
-            "profiles");
+    static final List<String> TOP_KEYS = List.of("audit-log", "audit-syslog", "timeouts", "listeners", "monitor",
+            "limits", "profiles", "admin");
+    static final List<String> ADMIN_KEYS = List.of("listen", "token-file");
     static final List<String> LIMIT_KEYS = List.of("max-sessions", "max-sessions-per-client", "max-login-failures",
             "block-time");
     static final List<String> PROFILE_KEYS = List.of("allow", "deny", "reply");
@@ -80,7 +82,8 @@ public final class ConfigLoader {
     static final List<String> FXP_KEYS = List.of("client", "peer");
 
     /**
-     * Every key the loader accepts, by section of the file (top, timeouts, limits, profile, listener, rule, fxp):
+     * Every key the loader accepts, by section of the file (top, timeouts, limits, profile, listener, rule, fxp,
+     * admin):
      * what docs/configuration.md must list.
      */
     public static Map<String, List<String>> keysBySection() {
@@ -92,6 +95,7 @@ public final class ConfigLoader {
         m.put("listener", LISTENER_KEYS);
         m.put("rule", RULE_KEYS);
         m.put("fxp", FXP_KEYS);
+        m.put("admin", ADMIN_KEYS);
         return m;
     }
 
@@ -177,6 +181,7 @@ public final class ConfigLoader {
             String auditSyslog = opt(e, "audit-syslog", "", "'journal', a socket path or HOST:PORT",
                     ConfigValues::auditSyslog);
             Timeouts timeouts = e.containsKey("timeouts") ? timeouts(e.get("timeouts").value()) : null;
+            AdminConfig admin = e.containsKey("admin") ? admin(e.get("admin").value()) : null;
             List<Read> read = listeners(top);
             GatewayPolicy policy = policies.gatewayPolicy(top);
             Map<String, CommandProfile> known = new HashMap<>(policy.profiles());
@@ -196,7 +201,7 @@ public final class ConfigLoader {
             }
             return problemCount() > 0 ? null
                     : new GatewayConfig(read.stream().map(Read::config).toList(), timeouts, auditLog, policy,
-                            auditSyslog);
+                            auditSyslog, admin);
         }
 
         /** A listener that could be built, with where it stands in the file. */
@@ -236,6 +241,31 @@ public final class ConfigLoader {
                 throw error(n.pos(), "audit-log", "expected a file path or '-' for stdout, got ''");
             }
             return auditLog;
+        }
+
+        /** The admin listener; null when it has problems (recorded). */
+        private AdminConfig admin(Node n) {
+            MapNode m = attempt(() -> map(n, "admin", ADMIN_KEYS, "a mapping with keys "
+                    + String.join(", ", ADMIN_KEYS)));
+            if (m == null) {
+                return null;
+            }
+            Map<String, Entry> e = m.entries();
+            if (!e.containsKey("listen")) {
+                report(error(m.pos(), "admin.listen", "missing; expected HOST:PORT such as 127.0.0.1:9121"));
+                return null;
+            }
+            var listen = opt(e, "listen", "admin", "HOST:PORT such as 127.0.0.1:9121", AdminConfig::parseListen);
+            String tokenFile = opt(e, "token-file", "admin", "the path of a file holding the admin token", t -> t);
+            if (listen == null) {
+                return null;
+            }
+            AdminConfig admin = new AdminConfig(listen, tokenFile);
+            if (admin.problem() != null) {
+                report(error(e.get("listen").value().pos(), "admin.listen", admin.problem()));
+                return null;
+            }
+            return admin;
         }
 
         private Timeouts timeouts(Node n) {

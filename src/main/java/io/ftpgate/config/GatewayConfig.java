@@ -12,19 +12,25 @@ import java.util.List;
  * @param gatewayPolicy monitor mode, admission limits and command profiles
  * @param auditSyslog where a copy of the audit events goes: {@code journal}, a local socket path, a syslog server
  *                  {@code HOST:PORT} (UDP), or {@code null} for none (see {@link ConfigValues#auditSyslog})
+ * @param admin     the admin listener (metrics, live view), or {@code null} when it is off (the default)
  */
 public record GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, String auditLog,
-        GatewayPolicy gatewayPolicy, String auditSyslog) {
+        GatewayPolicy gatewayPolicy, String auditSyslog, AdminConfig admin) {
 
-    /** A configuration without a syslog copy of the audit log. */
+    /** A configuration without a syslog copy of the audit log and without an admin listener. */
     public GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, String auditLog,
             GatewayPolicy gatewayPolicy) {
-        this(listeners, timeouts, auditLog, gatewayPolicy, null);
+        this(listeners, timeouts, auditLog, gatewayPolicy, null, null);
+    }
+
+    /** The same configuration with another admin listener (null: off). */
+    public GatewayConfig withAdmin(AdminConfig a) {
+        return new GatewayConfig(listeners, timeouts, auditLog, gatewayPolicy, auditSyslog, a);
     }
 
     /** A configuration with the default policy settings. */
     public GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, String auditLog) {
-        this(listeners, timeouts, auditLog, GatewayPolicy.DEFAULTS, null);
+        this(listeners, timeouts, auditLog, GatewayPolicy.DEFAULTS, null, null);
     }
 
     public GatewayConfig {

@@ -151,7 +151,11 @@ final class ControlPipelines {
 
         private void start(ChannelHandlerContext c, InetSocketAddress client, InetSocketAddress gateway) {
             c.pipeline().remove(this);
-            new Session(ctx, c.channel(), client, gateway).start();
+            Session session = new Session(ctx, c.channel(), client, gateway);
+            // Registered for the administrator's "end this session" until the client connection closes.
+            ctx.shared().live().put(session.id(), session);
+            c.channel().closeFuture().addListener(f -> ctx.shared().live().remove(session.id(), session));
+            session.start();
         }
     }
 }

@@ -13,6 +13,7 @@ import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.data.Transport;
 import io.ftpgate.policy.Admission;
 import io.ftpgate.net.Cidr;
+import io.ftpgate.protocol.FtpReply;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,8 @@ public final class Gateway implements AutoCloseable {
     private static final int RESOLVER_THREADS = 4;
     /** Pending control connections the kernel may queue per listener. */
     private static final int LISTEN_BACKLOG = 1024;
+    /** The {@code session-close} reason of a session an administrator ended. */
+    public static final String ADMIN_ENDED = "admin-ended";
 
     private final EventLoopGroup group;
     private final ChannelGroup listeners = new DefaultChannelGroup("listeners", GlobalEventExecutor.INSTANCE);
@@ -69,7 +73,7 @@ public final class Gateway implements AutoCloseable {
         ExecutorService resolver = Executors.newFixedThreadPool(RESOLVER_THREADS,
                 new DefaultThreadFactory("ftpgate-dns", true));
         this.shared = new ListenerContext.Shared(transport, dataPath.apply(transport), events,
-                new Admission(limits, Clock.systemUTC()), resolver, stopping);
+                new Admission(limits, Clock.systemUTC()), resolver, stopping, new ConcurrentHashMap<>());
     }
 
     /**
@@ -222,6 +226,25 @@ public final class Gateway implements AutoCloseable {
             }
         }
         return problems;
+    }
+
+    /**
+     * Ends the session {@code id} on behalf of an administrator: the client is told {@code 421}, then both
+     * control connections, its pinholes and data legs close, and its {@code session-close} says
+     * {@value #ADMIN_ENDED}. False when no such session is running (it may have just ended).
+     */
+    public boolean endSession(String id) {
+        Session s = shared.live().get(id);
+        if (s == null) {
+            return false;
+        }
+        s.loop().execute(() -> {
+            if (!s.isClosed()) {
+                s.reply(FtpReply.of(421, "Session ended by the administrator."));
+                s.closeAfterFlush(ADMIN_ENDED);
+            }
+        });
+        return true;
     }
 
     /** The addresses actually bound, in configuration order (useful when a listen port was 0). */

@@ -16,6 +16,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -47,9 +49,16 @@ record ListenerContext(ListenerConfig config, InetSocketAddress upstream, Addres
      * @param admission session counts and login-failure blocks
      * @param resolver  threads for forward-placement name lookups (they block)
      * @param stopping  set once the gateway shuts down, so sessions it ends say so
+     * @param live      the sessions now, by id: what an administrator can end ({@link Gateway#endSession})
      */
     record Shared(Transport transport, DataPath dataPath, EventBus events, Admission admission,
-            ExecutorService resolver, AtomicBoolean stopping) {
+            ExecutorService resolver, AtomicBoolean stopping, ConcurrentMap<String, Session> live) {
+
+        /** Without sessions to end from outside (tests of one pipeline). */
+        Shared(Transport transport, DataPath dataPath, EventBus events, Admission admission,
+                ExecutorService resolver, AtomicBoolean stopping) {
+            this(transport, dataPath, events, admission, resolver, stopping, new ConcurrentHashMap<>());
+        }
     }
 
     DataPath dataPath() {

@@ -1,6 +1,7 @@
 package io.ftpgate.control;
 
 import io.ftpgate.event.Reason;
+import io.ftpgate.event.SessionEvent;
 import io.ftpgate.net.SocketAddresses;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.FtpSyntaxException;
@@ -94,6 +95,7 @@ final class ServerControl {
      * failure.
      */
     void connect(InetSocketAddress target, Consumer<Throwable> then) {
+        long started = System.nanoTime();
         s.ctx().bootstrap(s.loop(), ControlPipelines.server(s, target.getPort()), true).connect(target)
                 .addListener((ChannelFutureListener) f -> {
                     if (s.isClosed()) {
@@ -109,6 +111,7 @@ final class ServerControl {
                     remote = SocketAddresses.canonical((InetSocketAddress) channel.remoteAddress());
                     local = SocketAddresses.canonical((InetSocketAddress) channel.localAddress());
                     destination = SocketAddresses.hostPort(remote);
+                    s.publish(new SessionEvent.UpstreamConnected(s.origin(), destination, System.nanoTime() - started));
                     channel.closeFuture().addListener(cf -> {
                         gone = true;
                         // One task later: a TLS alert that closed the channel (SslHandler closes, then rethrows)

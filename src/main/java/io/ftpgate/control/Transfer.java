@@ -281,6 +281,7 @@ final class Transfer implements ServerActiveLeg.Events {
                 return;
             }
             flow = s.ctx().dataPath().prepare(legs.client, legs.server);
+            s.publish(new SessionEvent.TransferFlowing(s.origin(), cmd.verb(), System.nanoTime() - startNanos));
             LOG.debug("#{} flow {} client {} <-> server {}", s.id(), cmd.verb(), legs.client, legs.server);
             flow.commit(s.ctx().timeouts().dataIdle()).addListener(r -> {
                 result = (FlowResult) r.getNow();

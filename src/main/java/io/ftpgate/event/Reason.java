@@ -75,7 +75,12 @@ public enum Reason {
     ANONYMOUS_INCOMING("anonymous-incoming", "an anonymous user tried to list, download, append to, rename or"
             + " delete in the upload-only incoming area", "550"),
     COMMAND_DENIED("command-denied", "the user's command profile does not allow this command",
-            "the profile's reply (default 550)");
+            "the profile's reply (default 550)"),
+    // The admin listener (metrics and live view), not an FTP session: the client is the HTTP peer.
+    ADMIN_UNAUTHORIZED("admin-unauthorized", "a request to the admin listener without the admin token, or with a"
+            + " wrong one", "401"),
+    ADMIN_FORBIDDEN("admin-forbidden", "a request to the admin listener from another site (no CSRF header, a"
+            + " foreign Origin) or naming a foreign Host (DNS rebinding)", "403");
 
     private final String code;
     private final String meaning;

@@ -3,7 +3,8 @@ package io.ftpgate.event;
 /**
  * What happens in a session, as typed events: one publisher ({@link EventBus}), any number of subscribers (the
  * JSON-lines audit log is one; metrics and a live view are others). Lifecycle events come in pairs that a
- * subscriber can count: {@link Opened}/{@link Closed}, {@link TransferStarted}/{@link TransferFinished},
+ * subscriber can count: {@link Opened}/{@link Closed}, {@link TransferStarted}/{@link TransferFinished} (with
+ * {@link TransferFlowing} between them once data moves),
  * {@link PinholeArmed} then one of {@link PinholeConsumed} or {@link PinholeExpired} (or the session ends).
  *
  * <p>Events are immutable records published on the session's event loop, in the order they happen. Text
@@ -65,8 +66,22 @@ public sealed interface SessionEvent {
     record FxpAllowed(Origin origin, String verb, String peer) implements SessionEvent {
     }
 
+    /**
+     * The server's control connection is up: {@code server} is its {@code address:port}, {@code connectNanos}
+     * the time the TCP connect took (the upstream connect time metric).
+     */
+    record UpstreamConnected(Origin origin, String server, long connectNanos) implements SessionEvent {
+    }
+
     /** A transfer command (RETR, STOR, LIST...) is being brokered. */
     record TransferStarted(Origin origin, String command, String clientMode) implements SessionEvent {
+    }
+
+    /**
+     * Both data legs of a transfer are connected (and secured) and the data starts to flow: {@code setupNanos}
+     * is the time since its {@link TransferStarted} (the transfer setup time metric).
+     */
+    record TransferFlowing(Origin origin, String command, long setupNanos) implements SessionEvent {
     }
 
     /**

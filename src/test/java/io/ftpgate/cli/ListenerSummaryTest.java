@@ -140,7 +140,8 @@ class ListenerSummaryTest {
                 "  profile 'browse': allow CWD, LIST, PWD",
                 "  profile 'upload-only': deny LIST, MLSD, NLST, RETR; reply \"550 Upload only here.\"",
                 "  audit log: stdout",
-                "  timeouts: pinhole 10s, connect 30s, control-idle 15m, login 1m, data-idle 5m");
+                "  timeouts: pinhole 10s, connect 30s, control-idle 15m, login 1m, data-idle 5m",
+                "  admin listener: off (default)");
     }
 
     @Test
@@ -159,7 +160,8 @@ class ListenerSummaryTest {
                 "  monitor: off (default)",
                 "  limits: max-sessions 10000, max-sessions-per-client 50, max-login-failures 5, block-time 10m",
                 "  audit log: none",
-                "  timeouts: pinhole 30s, connect 30s, control-idle 15m, login 1m, data-idle 5m");
+                "  timeouts: pinhole 30s, connect 30s, control-idle 15m, login 1m, data-idle 5m",
+                "  admin listener: off (default)");
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.ftpgate.net.PortRange;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.data.EphemeralPorts;
 import io.ftpgate.net.Cidr;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +24,12 @@ class MainTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Cli cli = new Cli();
+    private final StringWriter out = cli.out;
+    private final StringWriter err = cli.err;
 
     private int run(String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return cli.run(args);
     }
 
     private Path file(String name, String yaml) throws Exception {

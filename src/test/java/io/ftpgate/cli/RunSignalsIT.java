@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +42,7 @@ class RunSignalsIT {
     /** Short: a signal sent the moment "listening on" appears must find the handlers in place. */
     private static final Duration POLL = Duration.ofMillis(2);
     private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern ADMIN = Pattern.compile("admin listener on http://127\\.0\\.0\\.1:(\\d+)");
     private static final int SESSIONS_BEFORE = 5;
     private static final int SESSIONS_AFTER = 5;
     /** How long sessions run on each side of the SIGHUP. */
@@ -60,7 +65,8 @@ class RunSignalsIT {
         output = dir.resolve("ftpgate.out");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run",
-                "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:" + upstreamPort, "--audit-log", audit.toString());
+                "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:" + upstreamPort, "--audit-log", audit.toString(),
+                "--admin-listen", "127.0.0.1:0");
         gateway = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         Matcher m = awaitOutput(LISTENING, START_TIMEOUT);
         port = Integer.parseInt(m.group(1));
@@ -101,6 +107,28 @@ class RunSignalsIT {
         signal("HUP");
         awaitOutput(Pattern.compile("SIGHUP received"), STOP_TIMEOUT);
         session();
+        gateway.destroy();
+        assertExitCode(0);
+    }
+
+    /** The reload a SIGHUP makes is counted in the admin listener's metrics. */
+    @Test
+    void sighupCountsTheReloadInTheMetrics() throws Exception {
+        int admin = Integer.parseInt(awaitOutput(ADMIN, START_TIMEOUT).group(1));
+        signal("HUP");
+        awaitOutput(Pattern.compile("configuration reloaded"), STOP_TIMEOUT);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics"))
+                .timeout(STOP_TIMEOUT).build();
+        // Counted just after the reload logs its line: scrape until it shows (bounded).
+        long end = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        String metrics = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+        while (!metrics.contains("outcome=\"ok\"} 1.0") && System.nanoTime() < end) {
+            Thread.sleep(POLL.toMillis());
+            metrics = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+        }
+        assertThat(metrics).contains("ftpgate_config_reloads_total{outcome=\"ok\"} 1.0",
+                "ftpgate_config_reloads_total{outcome=\"rejected\"} 0.0");
         gateway.destroy();
         assertExitCode(0);
     }

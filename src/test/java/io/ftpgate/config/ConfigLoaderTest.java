@@ -138,7 +138,7 @@ class ConfigLoaderTest {
                         + " require-data-session-reuse, server-tls, server-data-protection, server-ca, server-fingerprint,"
                         + " server-tls-verify, tls-protocols, server-client-certificate, server-client-key)"),
                 Arguments.of("colour: blue\n" + l0, "ftpgate.yaml:1:1: colour: unknown key (expected one of:"
-                        + " audit-log, audit-syslog, timeouts, listeners, monitor, limits, profiles)"),
+                        + " audit-log, audit-syslog, timeouts, listeners, monitor, limits, profiles, admin)"),
                 Arguments.of(l0 + "    client-data-ports: 50000\n",
                         "ftpgate.yaml:3:24: listeners[0].client-data-ports: expected a port range LO-HI such as"
                                 + " 50000-50999, got '50000'"),
@@ -185,7 +185,7 @@ class ConfigLoaderTest {
                 Arguments.of("listeners:\n  - listen:\n", "ftpgate.yaml:2:12: listeners[0].listen: expected"
                         + " HOST:PORT addresses, got no value"),
                 Arguments.of("- 1\n", "ftpgate.yaml:1:1: expected a mapping with keys audit-log, audit-syslog, timeouts,"
-                        + " listeners, monitor, limits, profiles, got a list"));
+                        + " listeners, monitor, limits, profiles, admin, got a list"));
     }
 
     @ParameterizedTest

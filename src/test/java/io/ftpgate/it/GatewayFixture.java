@@ -15,6 +15,7 @@ import io.ftpgate.net.PortRange;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /** Builds and runs one single-listener gateway for a test, with its own recording audit sink. */
 public final class GatewayFixture implements AutoCloseable {
@@ -25,10 +26,12 @@ public final class GatewayFixture implements AutoCloseable {
     public final Gateway gateway;
     public final ListenerConfig listener;
 
-    private GatewayFixture(ListenerConfig listener, Timeouts timeouts) throws Exception {
+    private GatewayFixture(ListenerConfig listener, Timeouts timeouts, Consumer<EventBus> beforeStart)
+            throws Exception {
         this.listener = listener;
-        this.gateway = Gateway.start(new GatewayConfig(List.of(listener), timeouts, null),
-                EventBus.of(new AuditTrail(audit), events::add), RelayDataPath::new);
+        EventBus bus = EventBus.of(new AuditTrail(audit), events::add);
+        beforeStart.accept(bus);
+        this.gateway = Gateway.start(new GatewayConfig(List.of(listener), timeouts, null), bus, RelayDataPath::new);
     }
 
     /** The control address to connect to. */
@@ -56,6 +59,7 @@ public final class GatewayFixture implements AutoCloseable {
         private List<Cidr> allowDestination = List.of();
         private Timeouts timeouts;
         private boolean earlyServerLeg = true;
+        private Consumer<EventBus> beforeStart = bus -> { };
 
         Builder(String listenHost) {
             this.listenHost = listenHost;
@@ -105,6 +109,12 @@ public final class GatewayFixture implements AutoCloseable {
             return this;
         }
 
+        /** Runs {@code hook} on the event bus before the gateway starts (to subscribe, e.g. an admin listener). */
+        public Builder beforeStart(Consumer<EventBus> hook) {
+            this.beforeStart = hook;
+            return this;
+        }
+
         public Builder timeouts(Timeouts t) {
             this.timeouts = t;
             return this;
@@ -115,7 +125,7 @@ public final class GatewayFixture implements AutoCloseable {
                     .upstream(upstream).publicAddress(publicAddress).clientDataPorts(clientPorts)
                     .serverDataPorts(serverPorts).upstreamMode(mode).allowClient(allowClient)
                     .allowDestination(allowDestination).earlyServerLeg(earlyServerLeg).build();
-            return new GatewayFixture(lc, timeouts);
+            return new GatewayFixture(lc, timeouts, beforeStart);
         }
     }
 }
