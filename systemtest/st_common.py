@@ -2,6 +2,7 @@
 (logging, commands in namespaces, processes, waiting, reading packet captures). Stdlib only."""
 import hashlib
 import os
+import re
 import signal
 import struct
 import subprocess
@@ -187,3 +188,24 @@ def read_pcap(path):
         sport, dport = struct.unpack("!HH", tcp[:4])
         doff = (tcp[12] >> 4) * 4
         yield src, dst, sport, dport, tcp[13], tcp[doff:]
+
+
+def commons_net_classpath():
+    repo = os.environ.get("MAVEN_REPO", os.path.expanduser("~/.m2/repository"))
+    pom = open(os.path.join(REPO, "pom.xml")).read()
+    m = re.search(r"<artifactId>commons-net</artifactId>\s*<version>([^<]+)</version>", pom)
+    version = m.group(1) if m else None
+    base = os.path.join(repo, "commons-net", "commons-net")
+    if not version or not os.path.isdir(os.path.join(base, version)):
+        raise RuntimeError("commons-net not found in %s: run 'mvn -B verify' first" % base)
+    jar = os.path.join(base, version, "commons-net-%s.jar" % version)
+    npom = open(os.path.join(base, version, "commons-net-%s.pom" % version)).read()
+    m = re.search(r"<artifactId>commons-io</artifactId>\s*<version>([^<]+)</version>", npom)
+    io_base = os.path.join(repo, "commons-io", "commons-io")
+    io_version = m.group(1) if m and os.path.isdir(os.path.join(io_base, m.group(1))) else None
+    if io_version is None:
+        versions = [v for v in os.listdir(io_base) if os.path.exists(os.path.join(io_base, v, "commons-io-%s.jar" % v))]
+        if not versions:
+            raise RuntimeError("commons-io (needed by commons-net) not found in " + io_base)
+        io_version = max(versions, key=lambda v: [int(x) if x.isdigit() else 0 for x in v.split(".")])
+    return jar + ":" + os.path.join(io_base, io_version, "commons-io-%s.jar" % io_version)

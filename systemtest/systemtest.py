@@ -31,6 +31,8 @@ from st_matrix import matrix_table, run_matrix
 from st_checks import audit_checks, nat_checks
 from st_attacks import Victim, audit_mark, scenario_bypass, scenario_dynamic_filter, scenario_port_scan
 from st_stall import FILES, SLOW, check_stall
+from st_ftps import ftps_checks, ftps_table, line_count, run_ftps
+from st_ftps_world import FtpsWorld
 
 
 def main():
@@ -44,6 +46,7 @@ def main():
     ap.add_argument("--skip-matrix", action="store_true")
     ap.add_argument("--skip-attacks", action="store_true")
     ap.add_argument("--skip-stall", action="store_true", help="skip the curl stall check (issue 11)")
+    ap.add_argument("--skip-ftps", action="store_true", help="skip the FTPS dimension and the attacks over TLS")
     ap.add_argument("--direct", action="store_true",
                     help="diagnosis: run the matrix cells straight at the servers from the gateway host, without ftpgate"
                          " (placement and upstream mode then only name repetitions)")
@@ -69,6 +72,8 @@ def main():
         world.compile_helpers()
         world.make_files()
         world.start_servers()
+        fw = FtpsWorld(world)
+        fw.setup()
         world.start_gateway()
         log("servers, victim and ftpgate running; MINA on ports %s" % world.mina_ports)
         if not args.skip_matrix:
@@ -103,6 +108,22 @@ def main():
             sections.append(("NAT and audit checks", "\n".join(
                 "%-4s %s\n     %s" % ("ok" if ok else "FAIL", name, obs) for name, obs, ok in checks)))
             failures += [name for name, _, ok in checks if not ok]
+        if not args.skip_ftps and not args.direct:
+            am, vm, tf = audit_mark(world), line_count(fw.vsftpd_log), time.time()
+            cells, results = run_ftps(world, fw, args.jobs, args.only)
+            counts = {}
+            for r in results.values():
+                counts[r["status"]] = counts.get(r["status"], 0) + 1
+            fails = [r for r in results.values() if r["status"] == "FAIL"]
+            retried = [r for r in results.values() if r["status"] == "pass*"]
+            checks = ftps_checks(world, fw, am, len(retried), vm) if cells else []
+            sections.append(("FTPS: %d cells in %.0fs (client TLS x server TLS x data mode, %d MiB file): %s" % (
+                len(results), time.time() - tf, args.big_mib, ", ".join("%d %s" % (v, k) for k, v in sorted(counts.items()))),
+                ftps_table(results) + "".join("\n  FAIL %s: %s\n    transcript: %s" % (r["id"], "; ".join(r["reasons"]), r["transcript"])
+                                             for r in sorted(fails, key=lambda r: r["id"]))
+                + "".join("\n  pass* %s: %s" % (r["id"], " | ".join(r["failed_attempts"])) for r in retried)
+                + "\n\n" + "\n".join("%-4s %s\n     %s" % ("ok" if ok else "FAIL", name, obs) for name, obs, ok in checks)))
+            failures += ["ftps " + r["id"] for r in fails] + [name for name, _, ok in checks if not ok]
         if not args.skip_stall:
             log("curl stall check: %d files over one connection per passive mode" % FILES)
             ts = time.time()
