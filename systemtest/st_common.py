@@ -86,6 +86,26 @@ def sha256(path):
     return h.hexdigest()
 
 
+def tally(results):
+    """Cell results: the count per status, the failed ones and those that passed on a retry (pass*)."""
+    counts = {}
+    for r in results.values():
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    by_id = sorted(results.values(), key=lambda r: r["id"])
+    return counts, [r for r in by_id if r["status"] == "FAIL"], [r for r in by_id if r["status"] == "pass*"]
+
+
+def check_lines(checks):
+    """The summary's text of (name, observed, ok) checks."""
+    return "\n".join("%-4s %s\n     %s" % ("ok" if ok else "FAIL", name, obs) for name, obs, ok in checks)
+
+
+def scenario_lines(rows):
+    """The summary's text of (scenario, run, expected, observed, ok) rows."""
+    return "\n".join("%-4s %s / %s\n     expected: %s\n     observed: %s" % ("ok" if ok else "FAIL", s, run, exp, obs)
+                     for s, run, exp, obs, ok in rows)
+
+
 def sh(argv, timeout=60, check=False, **kw):
     r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout, **kw)
     out = r.stdout.decode("utf-8", "replace")

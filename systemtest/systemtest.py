@@ -25,7 +25,7 @@ import signal
 import sys
 import time
 
-from st_common import NOT_APPLICABLE, REPO, log
+from st_common import NOT_APPLICABLE, REPO, check_lines, log, scenario_lines, tally
 from st_world import World
 from st_matrix import matrix_table, run_matrix
 from st_checks import audit_checks, nat_checks
@@ -33,6 +33,7 @@ from st_attacks import Victim, audit_mark, scenario_bypass, scenario_dynamic_fil
 from st_stall import FILES, SLOW, check_stall
 from st_ftps import ftps_checks, ftps_table, line_count, run_ftps
 from st_ftps_world import FtpsWorld
+from st_ftps_attacks import TlsAttacks
 
 
 def main():
@@ -83,46 +84,37 @@ def main():
             cells, results = run_matrix(world, args.jobs, args.only)
             matrix_secs = time.time() - tm
             world.stop_captures()
-            counts = {}
-            for r in results.values():
-                counts[r["status"]] = counts.get(r["status"], 0) + 1
+            counts, fails, retried = tally(results)
             table = matrix_table(cells, results)
-            fails = [r for r in results.values() if r["status"] == "FAIL"]
-            retried = [r for r in results.values() if r["status"] == "pass*"]
             detail = "\n".join("  %s: %s%s\n    transcript: %s" % (
                 r["id"], "; ".join(r["reasons"]),
                 "".join("\n    earlier attempt: " + a for a in r.get("failed_attempts", [])), r["transcript"])
-                for r in sorted(fails, key=lambda r: r["id"]))
+                for r in fails)
             sections.append(("Matrix: %d cells in %.0fs (%d MiB file, %d small files, REST at %d): %s" % (
                 len(results), matrix_secs, args.big_mib, args.small_files, world.partial,
                 ", ".join("%d %s" % (v, k) for k, v in sorted(counts.items()))),
                 table + ("\n\nFailed cells:\n" + detail if fails else "")
                 + ("\n\npass* = passed on a retry; the failed attempts:\n" + "\n".join(
-                    "  %s: %s" % (r["id"], " | ".join(r["failed_attempts"])) for r in sorted(retried, key=lambda r: r["id"]))
+                    "  %s: %s" % (r["id"], " | ".join(r["failed_attempts"])) for r in retried)
                    if retried else "")
                 + "\n\nn/a: " + "; ".join("%s %s: %s" % (c, m, why) for (c, m), why in NOT_APPLICABLE.items())))
             failures += ["matrix " + r["id"] for r in fails]
             with open(os.path.join(args.work, "matrix.json"), "w") as f:
                 json.dump(results, f, indent=1)
             checks = [] if args.direct else nat_checks(world, partial=bool(args.only)) + (audit_checks(world, am, len(retried)) if not args.only else [])
-            sections.append(("NAT and audit checks", "\n".join(
-                "%-4s %s\n     %s" % ("ok" if ok else "FAIL", name, obs) for name, obs, ok in checks)))
+            sections.append(("NAT and audit checks", check_lines(checks)))
             failures += [name for name, _, ok in checks if not ok]
         if not args.skip_ftps and not args.direct:
             am, vm, tf = audit_mark(world), line_count(fw.vsftpd_log), time.time()
             cells, results = run_ftps(world, fw, args.jobs, args.only)
-            counts = {}
-            for r in results.values():
-                counts[r["status"]] = counts.get(r["status"], 0) + 1
-            fails = [r for r in results.values() if r["status"] == "FAIL"]
-            retried = [r for r in results.values() if r["status"] == "pass*"]
+            counts, fails, retried = tally(results)
             checks = ftps_checks(world, fw, am, len(retried), vm) if cells else []
             sections.append(("FTPS: %d cells in %.0fs (client TLS x server TLS x data mode, %d MiB file): %s" % (
                 len(results), time.time() - tf, args.big_mib, ", ".join("%d %s" % (v, k) for k, v in sorted(counts.items()))),
-                ftps_table(results) + "".join("\n  FAIL %s: %s\n    transcript: %s" % (r["id"], "; ".join(r["reasons"]), r["transcript"])
-                                             for r in sorted(fails, key=lambda r: r["id"]))
+                ftps_table(results) + "".join("\n  FAIL %s: %s\n    transcript: %s" % (
+                    r["id"], "; ".join(r["reasons"]), r["transcript"]) for r in fails)
                 + "".join("\n  pass* %s: %s" % (r["id"], " | ".join(r["failed_attempts"])) for r in retried)
-                + "\n\n" + "\n".join("%-4s %s\n     %s" % ("ok" if ok else "FAIL", name, obs) for name, obs, ok in checks)))
+                + "\n\n" + check_lines(checks)))
             failures += ["ftps " + r["id"] for r in fails] + [name for name, _, ok in checks if not ok]
         if not args.skip_stall:
             log("curl stall check: %d files over one connection per passive mode" % FILES)
@@ -139,10 +131,15 @@ def main():
             for scenario in (scenario_port_scan, scenario_bypass, scenario_dynamic_filter):
                 log("scenario: " + scenario.__name__[len("scenario_"):])
                 rows += scenario(world, victim)
-            sections.append(("CERT scenarios", "\n".join(
-                "%-4s %s / %s\n     expected: %s\n     observed: %s" % ("ok" if ok else "FAIL", s, run, exp, obs)
-                for s, run, exp, obs, ok in rows)))
+            sections.append(("CERT scenarios", scenario_lines(rows)))
             failures += ["%s / %s" % (s, run) for s, run, _, _, ok in rows if not ok]
+            if not args.skip_ftps:
+                log("attack catalogue over TLS")
+                ta = time.time()
+                rows = TlsAttacks(world, fw, victim).catalogue()
+                sections.append(("Attack catalogue over TLS: each attack in clear and inside FTPS (%.0fs)" % (
+                    time.time() - ta), scenario_lines(rows)))
+                failures += ["TLS attacks: %s / %s" % (s, run) for s, run, _, _, ok in rows if not ok]
         if world.gateway.poll() is not None:
             failures.append("ftpgate exited during the test (see %s)" % world.gw_log)
     except KeyboardInterrupt as e:
