@@ -11,11 +11,16 @@ configuration), then runs:
   2. NAT checks on packet captures of the client and the server hosts;
   3. the CERT scenarios (port scan, filter bypass, dynamic-filter hole), each with a control run;
   4. curl's 1 s stall (issue 11): 200 small files over one connection per passive mode, through ftpgate, with a
-     control run and a direct reference.
+     control run and a direct reference;
+  5. FTPS: client TLS x server TLS x data mode with curl and lftp, toward a vsftpd that requires FTPS with
+     session reuse and toward the cleartext vsftpd, checked like the matrix, plus the audit log's tls records and
+     vsftpd's own TLS log;
+  6. the attack catalogue over TLS: each attack through a cleartext and an FTPS listener, refused the same way.
 
 It prints a readable summary and exits 1 when anything failed. Stdlib only (Debian's /usr/bin/python3).
 The parts live beside it: st_common (addresses, helpers), st_world (the world), st_matrix (1), st_checks (2),
-st_attacks (3) and st_stall (4).
+st_attacks (3), st_stall (4), st_ftps_world (the FTPS part of the world), st_ftps (5) and st_ftps_attacks (6).
+The order of a run: 1, 2, 5, 4, 3, 6.
 """
 import argparse
 import json
