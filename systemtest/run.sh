@@ -6,7 +6,8 @@
 #   sudo systemtest/run.sh                      # the whole test (about 10 minutes on 2 cores)
 #   sudo systemtest/run.sh --only 'curl-.*-rev' --skip-attacks      # a part of the matrix
 #   sudo ST_BIG_MIB=5 systemtest/run.sh         # smaller large file
-#   sudo systemtest/run.sh --skip-matrix --skip-attacks               # the curl stall check alone
+#   sudo systemtest/run.sh --skip-matrix --skip-ftps --skip-attacks   # the curl stall check alone
+#   sudo systemtest/run.sh --only ftps- --skip-attacks --skip-stall   # the FTPS cells alone
 set -uo pipefail
 
 here="$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,14 +19,14 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 missing=()
-for tool in ip nft tcpdump curl lftp tnftp nmap java javac taskset chrt; do
+for tool in ip nft tcpdump curl lftp tnftp nmap java javac taskset chrt openssl; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 [ -x /usr/sbin/vsftpd ] || missing+=(vsftpd)
 /usr/bin/python3 -c 'import pyftpdlib' >/dev/null 2>&1 || missing+=(python3-pyftpdlib)
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "systemtest/run.sh: missing: ${missing[*]}" >&2
-    echo "  install: apt-get install -y vsftpd python3-pyftpdlib curl lftp tnftp nmap nftables iproute2 tcpdump" >&2
+    echo "  install: apt-get install -y vsftpd python3-pyftpdlib curl lftp tnftp nmap nftables iproute2 tcpdump openssl" >&2
     exit 2
 fi
 

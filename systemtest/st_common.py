@@ -2,6 +2,7 @@
 (logging, commands in namespaces, processes, waiting, reading packet captures). Stdlib only."""
 import hashlib
 import os
+import re
 import signal
 import struct
 import subprocess
@@ -83,6 +84,26 @@ def sha256(path):
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def tally(results):
+    """Cell results: the count per status, the failed ones and those that passed on a retry (pass*)."""
+    counts = {}
+    for r in results.values():
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    by_id = sorted(results.values(), key=lambda r: r["id"])
+    return counts, [r for r in by_id if r["status"] == "FAIL"], [r for r in by_id if r["status"] == "pass*"]
+
+
+def check_lines(checks):
+    """The summary's text of (name, observed, ok) checks."""
+    return "\n".join("%-4s %s\n     %s" % ("ok" if ok else "FAIL", name, obs) for name, obs, ok in checks)
+
+
+def scenario_lines(rows):
+    """The summary's text of (scenario, run, expected, observed, ok) rows."""
+    return "\n".join("%-4s %s / %s\n     expected: %s\n     observed: %s" % ("ok" if ok else "FAIL", s, run, exp, obs)
+                     for s, run, exp, obs, ok in rows)
 
 
 def sh(argv, timeout=60, check=False, **kw):
@@ -187,3 +208,24 @@ def read_pcap(path):
         sport, dport = struct.unpack("!HH", tcp[:4])
         doff = (tcp[12] >> 4) * 4
         yield src, dst, sport, dport, tcp[13], tcp[doff:]
+
+
+def commons_net_classpath():
+    repo = os.environ.get("MAVEN_REPO", os.path.expanduser("~/.m2/repository"))
+    pom = open(os.path.join(REPO, "pom.xml")).read()
+    m = re.search(r"<artifactId>commons-net</artifactId>\s*<version>([^<]+)</version>", pom)
+    version = m.group(1) if m else None
+    base = os.path.join(repo, "commons-net", "commons-net")
+    if not version or not os.path.isdir(os.path.join(base, version)):
+        raise RuntimeError("commons-net not found in %s: run 'mvn -B verify' first" % base)
+    jar = os.path.join(base, version, "commons-net-%s.jar" % version)
+    npom = open(os.path.join(base, version, "commons-net-%s.pom" % version)).read()
+    m = re.search(r"<artifactId>commons-io</artifactId>\s*<version>([^<]+)</version>", npom)
+    io_base = os.path.join(repo, "commons-io", "commons-io")
+    io_version = m.group(1) if m and os.path.isdir(os.path.join(io_base, m.group(1))) else None
+    if io_version is None:
+        versions = [v for v in os.listdir(io_base) if os.path.exists(os.path.join(io_base, v, "commons-io-%s.jar" % v))]
+        if not versions:
+            raise RuntimeError("commons-io (needed by commons-net) not found in " + io_base)
+        io_version = max(versions, key=lambda v: [int(x) if x.isdigit() else 0 for x in v.split(".")])
+    return jar + ":" + os.path.join(io_base, io_version, "commons-io-%s.jar" % io_version)

@@ -8,20 +8,8 @@ import subprocess
 import time
 import urllib.parse
 
-from st_common import (
-    A,
-    CLIENTS,
-    MODES,
-    NOT_APPLICABLE,
-    PLACEMENTS,
-    SERVERS,
-    UPSTREAMS,
-    VERB,
-    _lock,
-    hostport,
-    log,
-    sha256,
-)
+from st_common import (A, CLIENTS, MODES, NOT_APPLICABLE, PLACEMENTS, SERVERS, UPSTREAMS, VERB, _lock, hostport, log,
+                       sha256)
 from st_world import gw_port
 
 
@@ -33,12 +21,15 @@ SERVER_ACCOUNT = {  # user, password, base directory (relative to the login dire
 
 
 class Cell:
+    # An FTPS cell (st_ftps.FtpsCell) names itself with a prefix, and adds TLS options and the ftps:// scheme.
+    prefix, scheme, curl_tls, lftp_tls = "", "ftp", (), ()
+
     def __init__(self, world, client, mode, server, placement, upstream):
         self.w, self.client, self.mode, self.server = world, client, mode, server
         self.placement, self.upstream = placement, upstream
         self.fam = mode[-1]
         self.verb = VERB[mode[:-1]]
-        self.id = "%s-%s-%s-%s-%s" % (client, mode, server, placement, upstream)
+        self.id = self.prefix + "%s-%s-%s-%s-%s" % (client, mode, server, placement, upstream)
         user, pw, base, disk, mlsd = SERVER_ACCOUNT[server]
         self.pw, self.base, self.mlsd = pw, base, mlsd
         self.disk = os.path.join(world.work, disk, self.id)
@@ -102,12 +93,12 @@ class Cell:
 
     # -- clients
     def run_curl(self, reasons):
-        opts = ["curl", "-sS", "-v", "--connect-timeout", "15", "--max-time", "200"]
+        opts = ["curl", "-sS", "-v", "--connect-timeout", "15", "--max-time", "200"] + list(self.curl_tls)
         opts += {"pasv": ["--disable-epsv"], "epsv": [], "port": ["-P", "-", "--disable-eprt"],
                  "eprt": ["-P", "-"]}[self.mode[:-1]]
         host = "[%s]" % self.host if ":" in self.host else self.host
-        url = "ftp://%s:%s@%s:%d/%s/" % (urllib.parse.quote(self.user, safe=""), urllib.parse.quote(self.pw, safe=""),
-                                         host, self.port, self.remote)
+        url = "%s://%s:%s@%s:%d/%s/" % (self.scheme, urllib.parse.quote(self.user, safe=""),
+                                        urllib.parse.quote(self.pw, safe=""), host, self.port, self.remote)
         names = sorted(self.w.small)
         glob = "{" + ",".join(names) + "}"
         steps = [("upload big", opts + ["--ftp-create-dirs", "-T", self.w.big, url + "big.bin"], None),
@@ -130,8 +121,8 @@ class Cell:
             "set cmd:fail-exit yes", "set net:max-retries 2", "set net:timeout 30", "set net:reconnect-interval-base 1",
             "set xfer:clobber on", "set ftp:passive-mode %s" % ("on" if passive else "off"),
             "set ftp:prefer-epsv %s" % ("yes" if self.mode[:-1] == "epsv" else "no"),
-            "set mirror:parallel-transfer-count 1",
-            'open -u "%s","%s" ftp://%s:%d' % (self.user, self.pw, host, self.port),
+            "set mirror:parallel-transfer-count 1", *self.lftp_tls,
+            'open -u "%s","%s" %s://%s:%d' % (self.user, self.pw, self.scheme, host, self.port),
             "cd %s" % (self.base or "."),
             "mkdir %s" % self.id, "cd %s" % self.id,
             "put %s -o big.bin" % self.w.big,
@@ -245,6 +236,11 @@ def run_matrix(world, jobs, only):
              for u in UPSTREAMS]
     if only:
         cells = [c for c in cells if re.search(only, c.id)]
+    return cells, run_cells(cells, jobs, "matrix")
+
+
+def run_cells(cells, jobs, title):
+    """Runs cells in parallel with retries; returns their results by id."""
     results = {}
     done = [0]
     t0 = time.time()
@@ -270,14 +266,14 @@ def run_matrix(world, jobs, only):
             results[cell.id] = r
             n = done[0]
         if r["status"] == "FAIL" or n % 24 == 0 or n == len(cells):
-            log("matrix %d/%d (%.0fs) %s %s %s" % (n, len(cells), time.time() - t0, r["id"], r["status"],
+            log("%s %d/%d (%.0fs) %s %s %s" % (title, n, len(cells), time.time() - t0, r["id"], r["status"],
                                                    "; ".join(r["reasons"])[:300]))
         return r
 
     # Interleave the clients so that the JVM-heavy Commons Net cells spread over the run.
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(one, cells))
-    return cells, results
+    return results
 
 
 def matrix_table(cells, results):

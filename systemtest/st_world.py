@@ -1,7 +1,6 @@
 """System test: the world (namespaces from world.sh, the servers, the victim's recorders, one ftpgate process
 with every listener of the test) and where each listener listens."""
 import os
-import re
 import signal
 import time
 
@@ -13,10 +12,10 @@ from st_common import (
     PUBLIC_PORT,
     PY,
     Procs,
-    REPO,
     SERVERS,
     STALL_CONTROL_PORT,
     UPSTREAMS,
+    commons_net_classpath,
     hostport,
     listening,
     nsrun,
@@ -36,6 +35,7 @@ class World:
         self.mina_ports = {}
         self.captures = []
         self.loose_orig = None
+        self.extra_listeners = []  # keyword arguments of start_gateway's listener(), added by st_ftps_world
 
     # -- setup
     def up(self):
@@ -153,7 +153,7 @@ class World:
                  "listeners:"]
 
         def listener(name, listen, mode, upstream=None, public=None, clients=None, dests=None, anon_write=True,
-                     early=True):
+                     early=True, tls=None):
             lines.append("  - name: %s" % name)
             lines.append('    listen: "%s"' % listen)
             if not early:
@@ -172,6 +172,7 @@ class World:
                 lines.append("    allow-client: [%s]" % ", ".join('"%s"' % c for c in clients))
             if dests:
                 lines.append("    allow-destination: [%s]" % ", ".join('"%s"' % c for c in dests))
+            lines.extend("    %s: %s" % kv for kv in (tls or {}).items())
 
         for fam in "46":
             public = A["out4"] if fam == "4" else None
@@ -189,6 +190,8 @@ class World:
         for mode in UPSTREAMS:
             listener("fwd-inside-%s" % mode, hostport(A["in4"], FWD_INSIDE_PORT + UPSTREAMS.index(mode)), mode,
                      clients=["198.51.100.0/24"], dests=["203.0.113.0/24"], anon_write=False)
+        for spec in self.extra_listeners:
+            listener(**spec)
         conf = os.path.join(self.work, "ftpgate.yaml")
         with open(conf, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -273,24 +276,3 @@ def gw_port(kind, server, fam, mode):
     if kind == "public":
         return 2400 + f + m
     return 2000 + (SERVERS.index(server) + 1) * 100 + f + m
-
-
-def commons_net_classpath():
-    repo = os.environ.get("MAVEN_REPO", os.path.expanduser("~/.m2/repository"))
-    pom = open(os.path.join(REPO, "pom.xml")).read()
-    m = re.search(r"<artifactId>commons-net</artifactId>\s*<version>([^<]+)</version>", pom)
-    version = m.group(1) if m else None
-    base = os.path.join(repo, "commons-net", "commons-net")
-    if not version or not os.path.isdir(os.path.join(base, version)):
-        raise RuntimeError("commons-net not found in %s: run 'mvn -B verify' first" % base)
-    jar = os.path.join(base, version, "commons-net-%s.jar" % version)
-    npom = open(os.path.join(base, version, "commons-net-%s.pom" % version)).read()
-    m = re.search(r"<artifactId>commons-io</artifactId>\s*<version>([^<]+)</version>", npom)
-    io_base = os.path.join(repo, "commons-io", "commons-io")
-    io_version = m.group(1) if m and os.path.isdir(os.path.join(io_base, m.group(1))) else None
-    if io_version is None:
-        versions = [v for v in os.listdir(io_base) if os.path.exists(os.path.join(io_base, v, "commons-io-%s.jar" % v))]
-        if not versions:
-            raise RuntimeError("commons-io (needed by commons-net) not found in " + io_base)
-        io_version = max(versions, key=lambda v: [int(x) if x.isdigit() else 0 for x in v.split(".")])
-    return jar + ":" + os.path.join(io_base, io_version, "commons-io-%s.jar" % io_version)

