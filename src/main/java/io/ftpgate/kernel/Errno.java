@@ -19,8 +19,11 @@ final class Errno {
             EPERM, "EPERM", ENOENT, "ENOENT", EINTR, "EINTR", EAGAIN, "EAGAIN", EEXIST, "EEXIST",
             EINVAL, "EINVAL", EPROTONOSUPPORT, "EPROTONOSUPPORT", EAFNOSUPPORT, "EAFNOSUPPORT");
 
+    /** What a missing capability means here, for every place that meets it. */
+    static final String NEEDS_NET_ADMIN = "ftpgate needs CAP_NET_ADMIN for the kernel data path";
+
     private static final Map<Integer, String> HINTS = Map.of(
-            EPERM, "ftpgate needs CAP_NET_ADMIN for the kernel data path",
+            EPERM, NEEDS_NET_ADMIN,
             EPROTONOSUPPORT, "the kernel has no nfnetlink (nf_tables not built or not loaded)",
             EAFNOSUPPORT, "the kernel has no netlink sockets",
             ENOENT, "the table, set or element is missing (was ftpgate's table removed?)",

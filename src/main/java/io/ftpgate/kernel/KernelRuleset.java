@@ -139,9 +139,10 @@ public record KernelRuleset(String table, PortRange pinholes, List<Sides> sides)
             }
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (p.exitValue() != 0) {
-                throw new NetlinkException("nft -f failed (exit " + p.exitValue() + "): "
-                        + output.lines().filter(l -> l.contains("Error")).findFirst()
-                                .orElse(output.isEmpty() ? "no output" : output.lines().findFirst().orElseThrow()));
+                String error = output.lines().filter(l -> l.contains("Error")).findFirst()
+                        .orElse(output.isEmpty() ? "no output" : output.lines().findFirst().orElseThrow());
+                throw new NetlinkException("nft -f failed (exit " + p.exitValue() + "): " + error
+                        + (error.contains("Operation not permitted") ? "; " + Errno.NEEDS_NET_ADMIN : ""));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

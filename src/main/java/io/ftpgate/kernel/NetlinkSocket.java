@@ -96,6 +96,12 @@ public final class NetlinkSocket implements AutoCloseable {
         while (answered < batch.elementMessages()) {
             for (NetlinkReplies.Ack ack : NetlinkReplies.parse(receiveBuffer, receive())) {
                 int index = ack.seq() - first;
+                if (index == -1 && !ack.ok()) {
+                    // An error to the batch begin: the kernel refused the batch as a whole (nfnetlink checks
+                    // CAP_NET_ADMIN there) and answers nothing else.
+                    throw new NetlinkException(Errno.describe("nf_tables refused the transaction", ack.errno()),
+                            ack.errno());
+                }
                 if (index < 0 || index >= batch.elementMessages()) {
                     continue; // a late answer to an earlier transaction
                 }

@@ -163,6 +163,27 @@ class KernelPinholeIT {
                 .isInstanceOf(NetlinkException.class).hasMessageContaining("(ENOENT)");
     }
 
+    @Test
+    void withoutCapNetAdminTheKernelRefusesInOneLine() throws Exception {
+        String refusal = NetNs.runWithoutNetAdmin(GW, () -> {
+            try (NetlinkSocket unprivileged = NetlinkSocket.open(Duration.ofSeconds(1))) {
+                new KernelPinholes(unprivileged, TABLE)
+                        .arm(ip("10.77.1.2"), 40008, new InetSocketAddress("10.77.2.2", SERVER_PORT), TIMEOUT);
+                return "armed";
+            } catch (NetlinkException e) {
+                return e.getMessage();
+            }
+        });
+        assertThat(refusal).isEqualTo("nf_tables refused the transaction: Operation not permitted (EPERM);"
+                + " ftpgate needs CAP_NET_ADMIN for the kernel data path");
+        assertThat(elements("armed4")).doesNotContain("40008");
+        assertThatThrownBy(() -> KernelRuleset.apply(NetNs.exec(GW, "setpriv", "--inh-caps=-net_admin",
+                "--bounding-set=-net_admin", "nft"), ruleset().installScript()))
+                .isInstanceOf(NetlinkException.class)
+                .hasMessageStartingWith("nft -f failed (exit 1): ")
+                .hasMessageEndingWith("Operation not permitted; ftpgate needs CAP_NET_ADMIN for the kernel data path");
+    }
+
     /**
      * Not a test of speed (nothing is asserted): the time to arm a pinhole through the Java netlink path, one
      * acknowledged transaction each, printed for docs/data-paths.md.

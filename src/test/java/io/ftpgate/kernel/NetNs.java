@@ -33,8 +33,39 @@ final class NetNs {
 
     private static native int close(int fd) throws LastErrorException;
 
+    private static native int capget(int[] header, int[] data) throws LastErrorException;
+
+    private static native int capset(int[] header, int[] data) throws LastErrorException;
+
+    /** {@code _LINUX_CAPABILITY_VERSION_3} (linux/capability.h): two 32-bit words per set. */
+    private static final int CAPABILITY_V3 = 0x20080522;
+    /** {@code CAP_NET_ADMIN} (linux/capability.h). */
+    private static final int CAP_NET_ADMIN = 12;
+
     /** Runs {@code work} in namespace {@code ns} (made by {@code ip netns add}) and returns its result. */
     static <T> T run(String ns, Callable<T> work) throws Exception {
+        return run(ns, false, work);
+    }
+
+    /**
+     * As {@link #run}, with CAP_NET_ADMIN dropped from the thread first (capabilities are per thread), as a
+     * gateway started without it would be.
+     */
+    static <T> T runWithoutNetAdmin(String ns, Callable<T> work) throws Exception {
+        return run(ns, true, work);
+    }
+
+    private static void dropNetAdmin() {
+        int[] header = {CAPABILITY_V3, 0};
+        int[] data = new int[6]; // {effective, permitted, inheritable} for capabilities 0-31, then 32-63
+        capget(header, data);
+        for (int set = 0; set < 3; set++) {
+            data[set] &= ~(1 << CAP_NET_ADMIN);
+        }
+        capset(header, data);
+    }
+
+    private static <T> T run(String ns, boolean withoutNetAdmin, Callable<T> work) throws Exception {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
@@ -44,6 +75,9 @@ final class NetNs {
                     setns(fd, CLONE_NEWNET);
                 } finally {
                     close(fd);
+                }
+                if (withoutNetAdmin) {
+                    dropNetAdmin();
                 }
                 result.set(work.call());
             } catch (Exception e) {
