@@ -37,6 +37,27 @@ capture_reply() {   # capture_reply NAME NFT-COMMAND...
     } > "$name.hex"
     rm -f "$trace"
 }
+# A query outside a batch (nft get element): the last request nft sends and every answer after it.
+capture_query() {   # capture_query NAME NFT-COMMAND...: NAME.hex (request) and NAME-reply.hex (answers)
+    local name=$1; shift
+    local trace; trace=$(mktemp)
+    ip netns exec "$NS" strace -e trace=sendto,recvmsg -e write=all -e read=all -x -s 0 -o "$trace" nft "$@" >/dev/null
+    awk -v req="$name.req" -v rep="$name.rep" '
+        /^[0-9]*[ ]*sendto\(/ { mode = "req"; n = 0; m = 0; delete q; delete r; next }
+        /^[0-9]*[ ]*recvmsg\(/ { if (mode != "") mode = "rep"; next }
+        /^ \| [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]  / { if (mode == "req") q[n++] = $0; else if (mode == "rep") r[m++] = $0 }
+        END { for (i = 0; i < n; i++) print q[i] > req; for (i = 0; i < m; i++) print r[i] > rep }' "$trace"
+    for part in req rep; do
+        {
+            if [ "$part" = req ]; then echo "# $(nft --version), kernel $(uname -r): the query nft sends for"
+            else echo "# $(nft --version), kernel $(uname -r): the kernel's answers to"; fi
+            echo "# nft $*"
+            cut -c11-58 "$name.$part" | tr -s ' ' | sed 's/^ //; s/ $//'
+        } > "$name$([ "$part" = rep ] && echo -reply).hex"
+        rm -f "$name.$part"
+    done
+    rm -f "$trace"
+}
 capture add-armed4 add element inet ftpgate_t armed4 '{ 10.77.1.2 . 40000 timeout 30s }'
 capture add-target4 add element inet ftpgate_t target4 '{ 10.77.1.2 . 40000 timeout 30s : 10.77.2.2 . 9000 }'
 capture add-pinhole4 add element inet ftpgate_t armed4 '{ 10.77.1.2 . 40001 timeout 2500ms }' \; \
@@ -48,3 +69,6 @@ capture delete-pinhole4 delete element inet ftpgate_t armed4 '{ 10.77.1.2 . 4000
 capture delete-pinhole6 delete element inet ftpgate_t armed6 '{ fd77:1::2 . 40002 }' \; \
     delete element inet ftpgate_t target6 '{ fd77:1::2 . 40002 }'
 capture_reply reply-delete-missing delete element inet ftpgate_t armed4 '{ 10.77.1.2 . 40001 }'
+# A flow's counter, as the count chain would have made it (the values are set by hand here).
+ip netns exec "$NS" nft add element inet ftpgate_t flows4 '{ 10.77.1.2 . 40000 . original counter packets 5 bytes 1268 }'
+capture_query get-flow4 get element inet ftpgate_t flows4 '{ 10.77.1.2 . 40000 . original }'

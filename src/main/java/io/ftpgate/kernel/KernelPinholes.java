@@ -1,17 +1,32 @@
 package io.ftpgate.kernel;
 
 import io.ftpgate.kernel.NftBatch.Family;
+import io.ftpgate.kernel.NftFlowCounter.Counter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * The per-transfer work of the kernel data path: arming a pinhole is one acknowledged netlink transaction
- * that adds {@code (peer . port)} to {@code armedN} and {@code (peer . port) : (target . port)} to
- * {@code targetN} of the instance's table ({@link KernelRuleset}); disarming removes what is left. The kernel
- * applies a transaction whole or not at all, so a failure never leaves half a pinhole.
+ * The per-transfer work of the kernel data path. {@link #arm} is one acknowledged netlink transaction that
+ * adds {@code (peer . port)} to {@code armedN} and {@code (peer . port) : (target . port)} to {@code targetN}
+ * of the instance's table ({@link KernelRuleset}); {@link #release} reads the connection's counters and
+ * removes whatever is left. The kernel applies a transaction whole or not at all, so a failure never leaves
+ * half a pinhole.
  */
 public final class KernelPinholes {
+
+    /** {@code IP_CT_DIR_ORIGINAL} and {@code IP_CT_DIR_REPLY} (linux/netfilter/nf_conntrack_tuple_common.h). */
+    static final byte CT_DIR_ORIGINAL = 0;
+    static final byte CT_DIR_REPLY = 1;
+    /**
+     * How often {@link #release} re-reads and retries when an element expired between its reads and its
+     * delete (the kernel refuses the whole transaction then, with {@code ENOENT}).
+     */
+    private static final int RELEASE_ATTEMPTS = 3;
 
     private final NetlinkSocket socket;
     private final String table;
@@ -41,30 +56,83 @@ public final class KernelPinholes {
     }
 
     /**
-     * Removes what is left of a pinhole: its mapping, and its armed element if no connection consumed it.
-     * Returns whether it was still armed (no connection came). Two transactions, since the kernel refuses a
-     * whole transaction when one element is missing.
+     * What a released pinhole leaves to report.
+     *
+     * @param unused true when no connection came (the armed element was still there)
+     * @param fromPeer what was counted from the peer that connected (the connection's original direction)
+     * @param toPeer what was counted toward it
      */
-    public boolean disarm(InetAddress peer, int pinholePort) {
-        byte[] key = NftBatch.addressPort(peer, pinholePort);
-        String v = NftBatch.suffix(peer);
-        boolean armed = deleteIfPresent("armed" + v, key);
-        deleteIfPresent("target" + v, key);
-        return armed;
+    public record Released(boolean unused, Counter fromPeer, Counter toPeer) {
     }
 
-    private boolean deleteIfPresent(String set, byte[] key) {
-        try {
-            synchronized (socket) {
-                socket.transact(NftBatch.begin(socket.nextSeq(), Family.INET, table).acknowledged()
-                        .delete(set, key).end());
+    /**
+     * Ends a pinhole: reads its connection's counters, then removes in one transaction exactly the elements
+     * still there (its mapping, its armed element if unused, its counters). Only what exists is deleted: a
+     * transaction the kernel refuses costs it a grace period (milliseconds, measured), so the reads come
+     * first; they are cheap.
+     */
+    public Released release(InetAddress peer, int pinholePort) {
+        byte[] key = NftBatch.addressPort(peer, pinholePort);
+        String v = NftBatch.suffix(peer);
+        byte[] original = flowKey(peer, pinholePort, CT_DIR_ORIGINAL);
+        byte[] reply = flowKey(peer, pinholePort, CT_DIR_REPLY);
+        synchronized (socket) {
+            for (int attempt = 1;; attempt++) {
+                boolean armed = read("armed" + v, key).isPresent();
+                boolean mapped = read("target" + v, key).isPresent();
+                Optional<Counter> from = read("flows" + v, original);
+                Optional<Counter> to = read("flows" + v, reply);
+                List<String> sets = new ArrayList<>();
+                List<byte[]> keys = new ArrayList<>();
+                present(armed, "armed" + v, key, sets, keys);
+                present(mapped, "target" + v, key, sets, keys);
+                present(from.isPresent(), "flows" + v, original, sets, keys);
+                present(to.isPresent(), "flows" + v, reply, sets, keys);
+                try {
+                    if (!sets.isEmpty()) {
+                        NftBatch batch = NftBatch.begin(socket.nextSeq(), Family.INET, table).acknowledged();
+                        for (int i = 0; i < sets.size(); i++) {
+                            batch.delete(sets.get(i), keys.get(i));
+                        }
+                        socket.transact(batch.end());
+                    }
+                    return new Released(armed, from.orElse(Counter.NONE), to.orElse(Counter.NONE));
+                } catch (NetlinkException e) {
+                    if (e.errno() != Errno.ENOENT || attempt == RELEASE_ATTEMPTS) {
+                        throw e;
+                    }
+                    // An element expired between the reads and the delete: read again.
+                }
             }
-            return true;
+        }
+    }
+
+    private static void present(boolean there, String set, byte[] key, List<String> sets, List<byte[]> keys) {
+        if (there) {
+            sets.add(set);
+            keys.add(key);
+        }
+    }
+
+    /** The element's counter (NONE for an element without one), or empty when it is not there. */
+    private Optional<Counter> read(String set, byte[] key) {
+        int seq = socket.nextSeq();
+        try {
+            byte[] answers = socket.query(NftFlowCounter.request(seq, Family.INET, table, set, key), seq);
+            return Optional.of(NftFlowCounter.parse(answers, answers.length).orElse(Counter.NONE));
         } catch (NetlinkException e) {
             if (e.errno() == Errno.ENOENT) {
-                return false; // consumed by the first connection, or timed out
+                return Optional.empty();
             }
             throw e;
         }
+    }
+
+    /** The key {@code address . port . ct direction} of the {@code flowsN} sets; ct_dir is one byte. */
+    static byte[] flowKey(InetAddress peer, int pinholePort, byte direction) {
+        byte[] addressPort = NftBatch.addressPort(peer, pinholePort);
+        byte[] key = Arrays.copyOf(addressPort, addressPort.length + Integer.BYTES);
+        key[addressPort.length] = direction;
+        return key;
     }
 }

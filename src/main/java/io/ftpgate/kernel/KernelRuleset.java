@@ -33,6 +33,11 @@ public record KernelRuleset(String table, PortRange pinholes, List<Sides> sides)
     /** nftables identifiers: a letter, then letters, digits, '_' (nft's scanner accepts more; ftpgate needs no more). */
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_]");
+    /**
+     * How long a connection's counters outlive its last packet when ftpgate does not remove them (it reads and
+     * removes them when the transfer ends): longer than any data-idle timeout, so a slow transfer keeps its own.
+     */
+    private static final String FLOW_TIMEOUT = "1h";
     /** How long {@code nft -f} may take to install or remove the table before ftpgate gives up on it. */
     private static final long NFT_TIMEOUT_SECONDS = 10;
 
@@ -81,6 +86,12 @@ public record KernelRuleset(String table, PortRange pinholes, List<Sides> sides)
             s.append("  map target").append(v).append(" { type ").append(type).append(" . inet_service : ")
                     .append(type).append(" . inet_service; flags timeout; }\n");
         }
+        for (String v : List.of("4", "6")) {
+            String type = v.equals("4") ? "ipv4_addr" : "ipv6_addr";
+            s.append("  set flows").append(v).append(" { type ").append(type)
+                    .append(" . inet_service . ct_dir; flags dynamic, timeout; timeout ").append(FLOW_TIMEOUT)
+                    .append("; counter; }\n");
+        }
         s.append("  counter impostors { }\n");
         s.append("  chain pre {\n    type nat hook prerouting priority dstnat - 1; policy accept;\n");
         for (String ip : List.of("ip", "ip6")) {
@@ -91,6 +102,13 @@ public record KernelRuleset(String table, PortRange pinholes, List<Sides> sides)
                     .append(" map @target").append(v).append('\n');
         }
         s.append("    ct state new fib daddr type local tcp dport ").append(range).append(" counter name impostors\n");
+        s.append("  }\n");
+        s.append("  chain count {\n    type filter hook forward priority filter - 1; policy accept;\n");
+        for (String ip : List.of("ip", "ip6")) {
+            s.append("    ct status dnat meta l4proto tcp ct original proto-dst ").append(range).append(" update @flows")
+                    .append(ip.equals("ip") ? "4" : "6").append(" { ct original ").append(ip)
+                    .append(" saddr . ct original proto-dst . ct direction }\n");
+        }
         s.append("  }\n");
         s.append("  chain post {\n    type nat hook postrouting priority srcnat - 1; policy accept;\n");
         for (Sides pair : sides) {

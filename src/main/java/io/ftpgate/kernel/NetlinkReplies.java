@@ -1,5 +1,6 @@
 package io.ftpgate.kernel;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -32,6 +33,23 @@ public final class NetlinkReplies {
 
         public boolean ok() {
             return errno == 0;
+        }
+    }
+
+    /** Copies the messages in {@code buf[0, len)} that carry sequence number {@code seq} to {@code out}. */
+    static void copyMessages(byte[] buf, int len, int seq, ByteArrayOutputStream out) {
+        ByteBuffer b = ByteBuffer.wrap(buf, 0, len).order(ByteOrder.LITTLE_ENDIAN);
+        int off = 0;
+        while (off + NetlinkWriter.NLMSG_HDRLEN <= len) {
+            int length = b.getInt(off);
+            if (length < NetlinkWriter.NLMSG_HDRLEN || off + length > len) {
+                throw new NetlinkException("malformed netlink answer: a message of " + length + " bytes at offset "
+                        + off + " of " + len);
+            }
+            if (b.getInt(off + 8) == seq) {
+                out.write(buf, off, (length + ALIGN - 1) & -ALIGN);
+            }
+            off += (length + ALIGN - 1) & -ALIGN;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ftpgate.kernel;
 
 import com.sun.jna.LastErrorException;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -114,6 +115,32 @@ public final class NetlinkSocket implements AutoCloseable {
         }
         if (refused != null) {
             throw refused;
+        }
+    }
+
+    /**
+     * Sends one request outside a batch ({@code NLM_F_ACK} set, sequence number {@code seq}) and returns the
+     * kernel's answers to it, up to and including its acknowledgement; a refusal is a {@link NetlinkException}.
+     */
+    public synchronized byte[] query(byte[] request, int seq) {
+        nextSeq = seq + 1;
+        long sent = call("cannot send to the netlink socket", () -> LibC.send(fd, request, request.length, 0));
+        if (sent != request.length) {
+            throw new NetlinkException("netlink send was cut short: " + sent + " of " + request.length + " bytes");
+        }
+        ByteArrayOutputStream answers = new ByteArrayOutputStream();
+        while (true) {
+            int len = receive();
+            NetlinkReplies.copyMessages(receiveBuffer, len, seq, answers);
+            for (NetlinkReplies.Ack ack : NetlinkReplies.parse(receiveBuffer, len)) {
+                if (ack.seq() != seq) {
+                    continue; // a late answer to an earlier request
+                }
+                if (!ack.ok()) {
+                    throw new NetlinkException(Errno.describe("nf_tables refused the query", ack.errno()), ack.errno());
+                }
+                return answers.toByteArray();
+            }
         }
     }
 

@@ -32,6 +32,8 @@ class KernelRulesetTest {
                 "ct state new ip saddr . tcp dport @armed4 delete @armed4 { ip saddr . tcp dport }"
                         + " dnat ip to ip saddr . tcp dport map @target4",
                 "ct state new fib daddr type local tcp dport 40000-40999 counter name impostors",
+                "ct status dnat meta l4proto tcp ct original proto-dst 40000-40999 update @flows4"
+                        + " { ct original ip saddr . ct original proto-dst . ct direction }",
                 "ct status dnat meta l4proto tcp ct original proto-dst 40000-40999 ct original ip daddr 192.0.2.1"
                         + " snat ip to 10.0.0.1",
                 "ct status dnat meta l4proto tcp ct original proto-dst 40000-40999 ct original ip daddr 10.0.0.1"

@@ -1,0 +1,36 @@
+package io.ftpgate.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ftpgate.kernel.NftBatch.Family;
+import io.ftpgate.kernel.NftFlowCounter.Counter;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** The counter query against what nft sends for {@code nft get element} and what the kernel answered. */
+class NftFlowCounterTest {
+
+    @Test
+    void asksAsNftAsks() throws Exception {
+        byte[] key = KernelPinholes.flowKey(InetAddress.getByName("10.77.1.2"), 40000, KernelPinholes.CT_DIR_ORIGINAL);
+        assertThat(HexFormat.ofDelimiter(" ").formatHex(NftFlowCounter.request(1, Family.INET, "ftpgate_t", "flows4", key)))
+                .isEqualTo(HexFormat.ofDelimiter(" ").formatHex(NftBatchTest.read("get-flow4")));
+    }
+
+    @Test
+    void readsTheCounterOutOfTheKernelsAnswer() throws Exception {
+        byte[] answers = NftBatchTest.read("get-flow4-reply"); // the element (counter packets 5 bytes 1268), then the ack
+        assertThat(NftFlowCounter.parse(answers, answers.length)).contains(new Counter(1268, 5));
+        assertThat(NetlinkReplies.parse(answers, answers.length)).containsExactly(new NetlinkReplies.Ack(1, 0));
+    }
+
+    @Test
+    void anAnswerWithoutAnElementHasNoCounter() throws Exception {
+        byte[] answers = NftBatchTest.read("get-flow4-reply");
+        int elementLength = 0x84; // the first message; the acknowledgement follows it
+        byte[] ackOnly = Arrays.copyOfRange(answers, elementLength, answers.length);
+        assertThat(NftFlowCounter.parse(ackOnly, ackOnly.length)).isEmpty();
+    }
+}
