@@ -68,8 +68,8 @@ public final class KernelPinholes {
     /**
      * Ends a pinhole: reads its connection's counters, then removes in one transaction exactly the elements
      * still there (its mapping, its armed element if unused, its counters). Only what exists is deleted: a
-     * transaction the kernel refuses costs it a grace period (milliseconds, measured), so the reads come
-     * first; they are cheap.
+     * transaction the kernel refuses costs it a grace period (milliseconds, measured), so the four reads come
+     * first, sent together.
      */
     public Released release(InetAddress peer, int pinholePort) {
         byte[] key = NftBatch.addressPort(peer, pinholePort);
@@ -78,10 +78,16 @@ public final class KernelPinholes {
         byte[] reply = flowKey(peer, pinholePort, CT_DIR_REPLY);
         synchronized (socket) {
             for (int attempt = 1;; attempt++) {
-                boolean armed = read("armed" + v, key).isPresent();
-                boolean mapped = read("target" + v, key).isPresent();
-                Optional<Counter> from = read("flows" + v, original);
-                Optional<Counter> to = read("flows" + v, reply);
+                int seq = socket.nextSeq();
+                List<Optional<byte[]>> found = socket.queryAll(List.of(
+                        NftFlowCounter.request(seq, Family.INET, table, "armed" + v, key),
+                        NftFlowCounter.request(seq + 1, Family.INET, table, "target" + v, key),
+                        NftFlowCounter.request(seq + 2, Family.INET, table, "flows" + v, original),
+                        NftFlowCounter.request(seq + 3, Family.INET, table, "flows" + v, reply)), seq);
+                boolean armed = found.get(0).isPresent();
+                boolean mapped = found.get(1).isPresent();
+                Optional<Counter> from = found.get(2).map(KernelPinholes::counter);
+                Optional<Counter> to = found.get(3).map(KernelPinholes::counter);
                 List<String> sets = new ArrayList<>();
                 List<byte[]> keys = new ArrayList<>();
                 present(armed, "armed" + v, key, sets, keys);
@@ -114,18 +120,9 @@ public final class KernelPinholes {
         }
     }
 
-    /** The element's counter (NONE for an element without one), or empty when it is not there. */
-    private Optional<Counter> read(String set, byte[] key) {
-        int seq = socket.nextSeq();
-        try {
-            byte[] answers = socket.query(NftFlowCounter.request(seq, Family.INET, table, set, key), seq);
-            return Optional.of(NftFlowCounter.parse(answers, answers.length).orElse(Counter.NONE));
-        } catch (NetlinkException e) {
-            if (e.errno() == Errno.ENOENT) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+    /** The counter in an element's answer; NONE for an element without one. */
+    private static Counter counter(byte[] answers) {
+        return NftFlowCounter.parse(answers, answers.length).orElse(Counter.NONE);
     }
 
     /** The key {@code address . port . ct direction} of the {@code flowsN} sets; ct_dir is one byte. */

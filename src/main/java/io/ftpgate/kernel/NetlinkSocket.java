@@ -5,7 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An {@code AF_NETLINK}/{@code NETLINK_NETFILTER} socket, opened in the network namespace of the calling
@@ -119,29 +121,46 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
-     * Sends one request outside a batch ({@code NLM_F_ACK} set, sequence number {@code seq}) and returns the
-     * kernel's answers to it, up to and including its acknowledgement; a refusal is a {@link NetlinkException}.
+     * Sends requests outside a batch in one {@code send} ({@code NLM_F_ACK} set on each, sequence numbers
+     * {@code firstSeq}, {@code firstSeq + 1}, ...) and returns the kernel's answers to each, in order: empty
+     * where it answered {@code ENOENT} (no such element), the answer's messages otherwise. Any other refusal
+     * is a {@link NetlinkException}.
      */
-    public synchronized byte[] query(byte[] request, int seq) {
-        nextSeq = seq + 1;
-        long sent = call("cannot send to the netlink socket", () -> LibC.send(fd, request, request.length, 0));
-        if (sent != request.length) {
-            throw new NetlinkException("netlink send was cut short: " + sent + " of " + request.length + " bytes");
+    public synchronized List<Optional<byte[]>> queryAll(List<byte[]> requests, int firstSeq) {
+        int n = requests.size();
+        nextSeq = firstSeq + n;
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        requests.forEach(all::writeBytes);
+        byte[] bytes = all.toByteArray();
+        long sent = call("cannot send to the netlink socket", () -> LibC.send(fd, bytes, bytes.length, 0));
+        if (sent != bytes.length) {
+            throw new NetlinkException("netlink send was cut short: " + sent + " of " + bytes.length + " bytes");
         }
-        ByteArrayOutputStream answers = new ByteArrayOutputStream();
-        while (true) {
+        List<ByteArrayOutputStream> answers = new ArrayList<>();
+        List<Optional<byte[]>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            answers.add(new ByteArrayOutputStream());
+            results.add(null);
+        }
+        int answered = 0;
+        while (answered < n) {
             int len = receive();
-            NetlinkReplies.copyMessages(receiveBuffer, len, seq, answers);
+            for (int i = 0; i < n; i++) {
+                NetlinkReplies.copyMessages(receiveBuffer, len, firstSeq + i, answers.get(i));
+            }
             for (NetlinkReplies.Ack ack : NetlinkReplies.parse(receiveBuffer, len)) {
-                if (ack.seq() != seq) {
+                int i = ack.seq() - firstSeq;
+                if (i < 0 || i >= n || results.get(i) != null) {
                     continue; // a late answer to an earlier request
                 }
-                if (!ack.ok()) {
-                    throw new NetlinkException(Errno.describe("nf_tables refused the query", ack.errno()), ack.errno());
+                if (!ack.ok() && ack.errno() != Errno.ENOENT) {
+                    throw new NetlinkException(Errno.describe("nf_tables refused a query", ack.errno()), ack.errno());
                 }
-                return answers.toByteArray();
+                results.set(i, ack.ok() ? Optional.of(answers.get(i).toByteArray()) : Optional.empty());
+                answered++;
             }
         }
+        return results;
     }
 
     private int receive() {
