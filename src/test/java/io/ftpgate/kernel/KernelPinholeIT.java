@@ -14,6 +14,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -162,6 +165,59 @@ class KernelPinholeIT {
         KernelRuleset.apply(NetNs.exec(GW, "nft"), ruleset().installScript());
         assertThat(elements("armed4") + elements("target4")).isEmpty();
         assertThat(connect("10.77.1.2", "10.77.1.1", 40006)).isEqualTo("refused");
+    }
+
+    /**
+     * The single-use rule against two SYNs sent back to back from the bound peer (two sockets, non-blocking
+     * connects one after the other, so both are in flight together): in every round at most one connects.
+     */
+    @Test
+    void twoConnectionsInFlightTogetherGetOnePinholeOnce() throws Exception {
+        int rounds = 200;
+        int bothConnected = 0;
+        int oneConnected = 0;
+        for (int round = 0; round < rounds; round++) {
+            int port = 40300 + round;
+            pinholes.arm(ip("10.77.1.2"), port, new InetSocketAddress("10.77.2.2", SERVER_PORT), TIMEOUT);
+            int connected = NetNs.run(CLI, () -> racePair(port));
+            bothConnected += connected == 2 ? 1 : 0;
+            oneConnected += connected == 1 ? 1 : 0;
+            pinholes.release(ip("10.77.1.2"), port);
+        }
+        System.out.printf("race: %d rounds, one connected in %d, both in %d%n", rounds, oneConnected, bothConnected);
+        assertThat(bothConnected).isZero();
+        assertThat(oneConnected).isEqualTo(rounds);
+    }
+
+    /** Two non-blocking connects from 10.77.1.2 to the gateway's pinhole, sent together; how many succeed. */
+    private static int racePair(int port) throws IOException {
+        InetSocketAddress gateway = new InetSocketAddress("10.77.1.1", port);
+        try (SocketChannel a = SocketChannel.open(); SocketChannel b = SocketChannel.open();
+                Selector selector = Selector.open()) {
+            for (SocketChannel c : List.of(a, b)) {
+                c.bind(new InetSocketAddress("10.77.1.2", 0));
+                c.configureBlocking(false);
+            }
+            a.connect(gateway);
+            b.connect(gateway);
+            a.register(selector, SelectionKey.OP_CONNECT);
+            b.register(selector, SelectionKey.OP_CONNECT);
+            int connected = 0;
+            int settled = 0;
+            while (settled < 2 && selector.select(CONNECT_MILLIS) > 0) {
+                for (SelectionKey key : selector.selectedKeys()) {
+                    try {
+                        connected += ((SocketChannel) key.channel()).finishConnect() ? 1 : 0;
+                    } catch (IOException refused) {
+                        // the expected fate of the second
+                    }
+                    key.cancel();
+                    settled++;
+                }
+                selector.selectedKeys().clear();
+            }
+            return connected;
+        }
     }
 
     @Test
