@@ -1,7 +1,7 @@
 package io.ftpgate.kernel;
 
 import io.ftpgate.kernel.NftBatch.Family;
-import io.ftpgate.kernel.NftFlowCounter.Counter;
+import io.ftpgate.kernel.NftCounters.Counter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -80,10 +80,10 @@ public final class KernelPinholes {
             for (int attempt = 1;; attempt++) {
                 int seq = socket.nextSeq();
                 List<Optional<byte[]>> found = socket.queryAll(List.of(
-                        NftFlowCounter.request(seq, Family.INET, table, "armed" + v, key),
-                        NftFlowCounter.request(seq + 1, Family.INET, table, "target" + v, key),
-                        NftFlowCounter.request(seq + 2, Family.INET, table, "flows" + v, original),
-                        NftFlowCounter.request(seq + 3, Family.INET, table, "flows" + v, reply)), seq);
+                        NftCounters.elementRequest(seq, Family.INET, table, "armed" + v, key),
+                        NftCounters.elementRequest(seq + 1, Family.INET, table, "target" + v, key),
+                        NftCounters.elementRequest(seq + 2, Family.INET, table, "flows" + v, original),
+                        NftCounters.elementRequest(seq + 3, Family.INET, table, "flows" + v, reply)), seq);
                 boolean armed = found.get(0).isPresent();
                 boolean mapped = found.get(1).isPresent();
                 Optional<Counter> from = found.get(2).map(KernelPinholes::counter);
@@ -120,9 +120,25 @@ public final class KernelPinholes {
         }
     }
 
+    /**
+     * How many connections to the pinhole range matched no pinhole since the last call (the table's
+     * {@code impostors} counter, read and zeroed in one step): other addresses, second connections, late ones,
+     * scans. The kernel refuses them itself, so ftpgate learns of them only here.
+     */
+    public long impostors() {
+        synchronized (socket) {
+            int seq = socket.nextSeq();
+            Optional<byte[]> answer = socket.queryAll(List.of(
+                    NftCounters.resetObjectRequest(seq, Family.INET, table, KernelRuleset.IMPOSTORS)), seq).get(0);
+            byte[] bytes = answer.orElseThrow(() -> new NetlinkException("the kernel data path's table " + table
+                    + " or its " + KernelRuleset.IMPOSTORS + " counter is missing (removed by hand?)", Errno.ENOENT));
+            return NftCounters.parseObject(bytes, bytes.length).orElse(Counter.NONE).packets();
+        }
+    }
+
     /** The counter in an element's answer; NONE for an element without one. */
     private static Counter counter(byte[] answers) {
-        return NftFlowCounter.parse(answers, answers.length).orElse(Counter.NONE);
+        return NftCounters.parseElement(answers, answers.length).orElse(Counter.NONE);
     }
 
     /** The key {@code address . port . ct direction} of the {@code flowsN} sets; ct_dir is one byte. */

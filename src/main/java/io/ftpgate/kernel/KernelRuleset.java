@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  */
 public record KernelRuleset(String table, PortRange pinholes, List<Sides> sides) {
 
+    /** The named counter of connections to the pinhole range that matched no pinhole. */
+    static final String IMPOSTORS = "impostors";
     /** nftables identifiers: a letter, then letters, digits, '_' (nft's scanner accepts more; ftpgate needs no more). */
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_]");
@@ -92,7 +94,7 @@ public record KernelRuleset(String table, PortRange pinholes, List<Sides> sides)
                     .append(" . inet_service . ct_dir; flags dynamic, timeout; timeout ").append(FLOW_TIMEOUT)
                     .append("; counter; }\n");
         }
-        s.append("  counter impostors { }\n");
+        s.append("  counter ").append(IMPOSTORS).append(" { }\n");
         s.append("  chain pre {\n    type nat hook prerouting priority dstnat - 1; policy accept;\n");
         for (String ip : List.of("ip", "ip6")) {
             String v = ip.equals("ip") ? "4" : "6";
@@ -101,7 +103,8 @@ public record KernelRuleset(String table, PortRange pinholes, List<Sides> sides)
                     .append(" { ").append(key).append(" } dnat ").append(ip).append(" to ").append(key)
                     .append(" map @target").append(v).append('\n');
         }
-        s.append("    ct state new fib daddr type local tcp dport ").append(range).append(" counter name impostors\n");
+        s.append("    ct state new fib daddr type local tcp dport ").append(range)
+                .append(" counter name ").append(IMPOSTORS).append('\n');
         s.append("  }\n");
         s.append("  chain count {\n    type filter hook forward priority filter - 1; policy accept;\n");
         for (String ip : List.of("ip", "ip6")) {

@@ -6,12 +6,13 @@ import java.nio.ByteOrder;
 import java.util.Optional;
 
 /**
- * Reads one element's counter: the request {@code nft get element} sends ({@code NFT_MSG_GETSETELEM} with a
- * key, outside a batch) and the counter in the kernel's answer ({@code NFTA_SET_ELEM_EXPR} holding a
- * {@code counter} expression). The kernel data path counts each translated connection this way, per direction
- * ({@link KernelRuleset}'s {@code flowsN} sets). Pure: no I/O.
+ * Reads nftables counters, outside a batch. An element's: the request {@code nft get element} sends
+ * ({@code NFT_MSG_GETSETELEM} with a key) and the counter in the kernel's answer ({@code NFTA_SET_ELEM_EXPR}
+ * holding a {@code counter} expression); the kernel data path counts each translated connection this way, per
+ * direction ({@link KernelRuleset}'s {@code flowsN} sets). A named counter's ({@code impostors}): read and
+ * zeroed as {@code nft reset counter} does. Pure: no I/O.
  */
-public final class NftFlowCounter {
+public final class NftCounters {
 
     /** {@code NFT_MSG_GETSETELEM} (linux/netfilter/nf_tables.h). */
     static final int NFT_MSG_GETSETELEM = 13;
@@ -31,10 +32,18 @@ public final class NftFlowCounter {
     private static final int EXPR_DATA = 2;
     private static final int COUNTER_BYTES = 1;
     private static final int COUNTER_PACKETS = 2;
+    // enum nf_tables_msg_types, nft_object_attributes; NFT_OBJECT_COUNTER (linux/netfilter/nf_tables.h)
+    private static final int NFT_MSG_NEWOBJ = 18;
+    private static final int NFT_MSG_GETOBJ_RESET = 21;
+    private static final int OBJ_TABLE = 1;
+    private static final int OBJ_NAME = 2;
+    private static final int OBJ_TYPE = 3;
+    private static final int OBJ_DATA = 4;
+    private static final int NFT_OBJECT_COUNTER = 1;
     /** The attribute type without {@code NLA_F_NESTED} and {@code NLA_F_NET_BYTEORDER} (linux/netlink.h). */
     private static final int NLA_TYPE_MASK = 0x3fff;
 
-    private NftFlowCounter() {
+    private NftCounters() {
     }
 
     /**
@@ -48,7 +57,7 @@ public final class NftFlowCounter {
     }
 
     /** The request for the element with {@code key} in {@code set}, in {@code nft}'s attribute order. */
-    public static byte[] request(int seq, Family family, String table, String set, byte[] key) {
+    public static byte[] elementRequest(int seq, Family family, String table, String set, byte[] key) {
         NetlinkWriter w = new NetlinkWriter();
         w.beginMessage(NftBatch.NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETSETELEM,
                 NftBatch.NLM_F_REQUEST | NftBatch.NLM_F_ACK, seq, family.code, 0);
@@ -58,8 +67,39 @@ public final class NftFlowCounter {
         return w.toByteArray();
     }
 
+    /**
+     * The request that reads and zeroes the named counter {@code name} in one step
+     * ({@code NFT_MSG_GETOBJ_RESET}), as {@code nft reset counter} sends it: each read says what was counted
+     * since the one before.
+     */
+    public static byte[] resetObjectRequest(int seq, Family family, String table, String name) {
+        NetlinkWriter w = new NetlinkWriter();
+        w.beginMessage(NftBatch.NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETOBJ_RESET,
+                NftBatch.NLM_F_REQUEST | NftBatch.NLM_F_ACK, seq, family.code, 0);
+        w.attrString(OBJ_TABLE, table).attrString(OBJ_NAME, name).attrBe32(OBJ_TYPE, NFT_OBJECT_COUNTER);
+        w.beginNest(OBJ_DATA).endNest().endMessage();
+        return w.toByteArray();
+    }
+
     /** The counter of the first element in the answers {@code buf[0, len)}, if there is one. */
-    public static Optional<Counter> parse(byte[] buf, int len) {
+    public static Optional<Counter> parseElement(byte[] buf, int len) {
+        return firstOf(buf, len, NFT_MSG_NEWSETELEM, NftCounters::elementCounter);
+    }
+
+    /** The value of the named counter in the answers {@code buf[0, len)}, if there is one. */
+    public static Optional<Counter> parseObject(byte[] buf, int len) {
+        return firstOf(buf, len, NFT_MSG_NEWOBJ, (b, start, end) -> {
+            int[] data = find(b, start, end, OBJ_DATA);
+            return data == null ? Optional.empty() : counterData(b, data);
+        });
+    }
+
+    private interface AttributeReader {
+        Optional<Counter> read(ByteBuffer b, int start, int end);
+    }
+
+    /** Applies {@code reader} to the attributes of each nf_tables message of type {@code message}. */
+    private static Optional<Counter> firstOf(byte[] buf, int len, int message, AttributeReader reader) {
         ByteBuffer b = ByteBuffer.wrap(buf, 0, len).order(ByteOrder.LITTLE_ENDIAN);
         int off = 0;
         while (off + NetlinkWriter.NLMSG_HDRLEN <= len) {
@@ -68,9 +108,9 @@ public final class NftFlowCounter {
                 throw new NetlinkException("malformed netlink answer: a message of " + length + " bytes");
             }
             int type = Short.toUnsignedInt(b.getShort(off + 4));
-            if (type == (NftBatch.NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWSETELEM)) {
+            if (type == (NftBatch.NFNL_SUBSYS_NFTABLES << 8 | message)) {
                 int attrs = off + NetlinkWriter.NLMSG_HDRLEN + NetlinkWriter.NFGENMSG_LEN;
-                Optional<Counter> c = counter(b, attrs, off + length);
+                Optional<Counter> c = reader.read(b, attrs, off + length);
                 if (c.isPresent()) {
                     return c;
                 }
@@ -80,7 +120,7 @@ public final class NftFlowCounter {
         return Optional.empty();
     }
 
-    private static Optional<Counter> counter(ByteBuffer b, int start, int end) {
+    private static Optional<Counter> elementCounter(ByteBuffer b, int start, int end) {
         int[] elements = find(b, start, end, LIST_ELEMENTS);
         int[] elem = elements == null ? null : find(b, elements[0], elements[1], LIST_ELEM);
         if (elem == null) {
@@ -108,6 +148,11 @@ public final class NftFlowCounter {
         if (name == null || data == null || !"counter".equals(string(b, name))) {
             return Optional.empty();
         }
+        return counterData(b, data);
+    }
+
+    /** A counter's attributes: bytes and packets, each a 64-bit number in network order. */
+    private static Optional<Counter> counterData(ByteBuffer b, int[] data) {
         int[] bytes = find(b, data[0], data[1], COUNTER_BYTES);
         int[] packets = find(b, data[0], data[1], COUNTER_PACKETS);
         if (bytes == null || packets == null) {
