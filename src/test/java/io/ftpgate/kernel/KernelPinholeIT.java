@@ -51,6 +51,7 @@ class KernelPinholeIT {
     private static final int CONNECT_MILLIS = 3000;
     private static final byte[] PAYLOAD = new byte[1 << 20];
 
+    private static KernelTable table;
     private static NetlinkSocket socket;
     private static KernelPinholes pinholes;
     private static final List<ServerSocket> servers = new ArrayList<>();
@@ -72,19 +73,23 @@ class KernelPinholeIT {
         NetNs.sh("ip", "-n", CLI, "-6", "route", "add", "default", "via", "fd77:1::1");
         NetNs.sh("ip", "netns", "exec", GW, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1",
                 "net.ipv6.conf.all.forwarding=1");
-        KernelRuleset.apply(NetNs.exec(GW, "nft"), ruleset().installScript());
         for (String server : List.of("10.77.2.2", "fd77:2::2")) {
             servers.add(NetNs.run(SRV, () -> new ServerSocket(SERVER_PORT, 50, InetAddress.getByName(server))));
         }
         servers.forEach(KernelPinholeIT::serve);
-        socket = NetNs.run(GW, () -> NetlinkSocket.open(Duration.ofSeconds(1)));
-        pinholes = new KernelPinholes(socket, TABLE);
+        table = NetNs.run(GW, () -> KernelTable.install(NetNs.exec(GW, "nft"), ruleset(), Duration.ofSeconds(1)));
+        pinholes = table.pinholes();
+        socket = NetNs.run(GW, () -> NetlinkSocket.open(Duration.ofSeconds(1))); // for the tests' own requests
     }
 
     @AfterAll
     static void teardown() throws Exception {
         if (socket != null) {
             socket.close();
+        }
+        if (table != null) {
+            table.close();
+            table = null;
         }
         for (ServerSocket s : servers) {
             s.close();
@@ -217,6 +222,33 @@ class KernelPinholeIT {
             }
             return connected;
         }
+    }
+
+    @Test
+    void anInstanceRemovesItsTableAtACleanExitAndLeavesTheOthers() throws Exception {
+        KernelRuleset other = new KernelRuleset(KernelRuleset.tableName("kp-other"), PINHOLES, List.of(
+                new Sides(ip("10.77.1.1"), ip("10.77.2.1"))));
+        KernelTable second = NetNs.run(GW, () -> KernelTable.install(NetNs.exec(GW, "nft"), other, TIMEOUT));
+        assertThat(NetNs.sh("ip", "netns", "exec", GW, "nft", "list", "tables"))
+                .contains("table inet ftpgate_kp_other", "table inet " + TABLE);
+        second.close();
+        assertThat(NetNs.sh("ip", "netns", "exec", GW, "nft", "list", "tables"))
+                .doesNotContain("ftpgate_kp_other").contains("table inet " + TABLE);
+    }
+
+    @Test
+    void withForwardingOffTheTableIsNotInstalledAndOneLineSaysWhy() throws Exception {
+        KernelRuleset other = new KernelRuleset(KernelRuleset.tableName("kp-other"), PINHOLES, List.of(
+                new Sides(ip("10.77.1.1"), ip("10.77.2.1"))));
+        NetNs.sh("ip", "netns", "exec", GW, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
+        try {
+            assertThatThrownBy(() -> NetNs.run(GW, () -> KernelTable.install(NetNs.exec(GW, "nft"), other, TIMEOUT)))
+                    .isInstanceOf(NetlinkException.class).hasMessage("net.ipv4.ip_forward is 0: the kernel data path"
+                            + " forwards each data connection, so it needs net.ipv4.ip_forward=1");
+        } finally {
+            NetNs.sh("ip", "netns", "exec", GW, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        }
+        assertThat(NetNs.sh("ip", "netns", "exec", GW, "nft", "list", "tables")).doesNotContain("ftpgate_kp_other");
     }
 
     @Test
