@@ -71,8 +71,8 @@ class KernelPinholeIT {
         NetNs.sh("ip", "-n", CLI, "addr", "add", "10.77.1.3/24", "dev", "kpc0"); // the impostor's address
         NetNs.sh("ip", "-n", CLI, "route", "add", "default", "via", "10.77.1.1");
         NetNs.sh("ip", "-n", CLI, "-6", "route", "add", "default", "via", "fd77:1::1");
-        NetNs.sh("ip", "netns", "exec", GW, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1",
-                "net.ipv6.conf.all.forwarding=1");
+        forwarding("ipv4/ip_forward", 1);
+        forwarding("ipv6/conf/all/forwarding", 1);
         for (String server : List.of("10.77.2.2", "fd77:2::2")) {
             servers.add(NetNs.run(SRV, () -> new ServerSocket(SERVER_PORT, 50, InetAddress.getByName(server))));
         }
@@ -240,13 +240,13 @@ class KernelPinholeIT {
     void withForwardingOffTheTableIsNotInstalledAndOneLineSaysWhy() throws Exception {
         KernelRuleset other = new KernelRuleset(KernelRuleset.tableName("kp-other"), PINHOLES, List.of(
                 new Sides(ip("10.77.1.1"), ip("10.77.2.1"))));
-        NetNs.sh("ip", "netns", "exec", GW, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
+        forwarding("ipv4/ip_forward", 0);
         try {
             assertThatThrownBy(() -> NetNs.run(GW, () -> KernelTable.install(NetNs.exec(GW, "nft"), other, TIMEOUT)))
                     .isInstanceOf(NetlinkException.class).hasMessage("net.ipv4.ip_forward is 0: the kernel data path"
                             + " forwards each data connection, so it needs net.ipv4.ip_forward=1");
         } finally {
-            NetNs.sh("ip", "netns", "exec", GW, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            forwarding("ipv4/ip_forward", 1);
         }
         assertThat(NetNs.sh("ip", "netns", "exec", GW, "nft", "list", "tables")).doesNotContain("ftpgate_kp_other");
     }
@@ -280,15 +280,19 @@ class KernelPinholeIT {
     }
 
     /**
-     * A counter counts whole IP packets: the payload plus, per packet, an IP header (IPv4: 20 to 60 bytes; IPv6:
-     * 40, no extension headers on this path) and a TCP header (20 to 60 bytes). So the payload is pinned between
-     * the two bounds, whatever GRO aggregated.
+     * A counter counts whole IP packets as they pass: the payload plus, per packet, an IP header (IPv4: 20 to
+     * 60 bytes; IPv6: 40, no extension headers on this path) and a TCP header (20 to 60 bytes), and a
+     * retransmitted segment again. So every byte sent is in the count at least once: the lower bound holds
+     * always. The upper bound, {@code payload + packets * most}, only without retransmissions, which a loaded
+     * machine does cause (a full run of `mvn verify` once counted 1,080,760 bytes in 34 packets for 1 MiB),
+     * so it is printed, not asserted.
      */
     private static void assertCounts(NftCounters.Counter c, long payload, boolean ipv6) {
-        System.out.printf("counted %d bytes in %d packets for %d bytes of payload%n", c.bytes(), c.packets(), payload);
         long least = ipv6 ? 40 + 20 : 20 + 20;
         long most = ipv6 ? 40 + 60 : 60 + 60;
-        assertThat(c.bytes()).isBetween(payload + c.packets() * least, payload + c.packets() * most);
+        System.out.printf("counted %d bytes in %d packets for %d bytes of payload (%s)%n", c.bytes(), c.packets(),
+                payload, c.bytes() <= payload + c.packets() * most ? "no retransmission" : "retransmissions counted");
+        assertThat(c.bytes()).isGreaterThanOrEqualTo(payload + c.packets() * least);
     }
 
     /**
@@ -330,6 +334,11 @@ class KernelPinholeIT {
     private static KernelRuleset ruleset() throws IOException {
         return new KernelRuleset(TABLE, PINHOLES, List.of(new Sides(ip("10.77.1.1"), ip("10.77.2.1")),
                 new Sides(ip("fd77:1::1"), ip("fd77:2::1"))));
+    }
+
+    /** Writes a forwarding sysctl of the gateway namespace (through /proc: procps need not be installed). */
+    private static void forwarding(String sysctl, int value) throws Exception {
+        NetNs.sh("ip", "netns", "exec", GW, "sh", "-c", "echo " + value + " > /proc/sys/net/" + sysctl);
     }
 
     private static void link(String nsA, String a, String a4, String a6, String nsB, String b, String b4, String b6)
