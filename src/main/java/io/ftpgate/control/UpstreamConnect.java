@@ -1,0 +1,117 @@
+package io.ftpgate.control;
+
+import io.ftpgate.event.Reason;
+import io.ftpgate.policy.UpstreamPool;
+import io.ftpgate.policy.UpstreamPool.Member;
+import io.ftpgate.protocol.FtpReply;
+import java.util.List;
+
+/**
+ * Connects a session's server side to the first of its candidate servers that accepts the connection and
+ * greets with 220, in the order the pool gave ({@link UpstreamPool#candidates}). Every way in is here: reverse
+ * placement as the client connects, and the deferred login (forward placement, per-user pools) at USER.
+ *
+ * <p>Failover happens only at connect time, before the session has used the server: a refused or timed-out
+ * connection, or a greeting other than 220 (421 "too many users", 530, ...), marks the server down
+ * ({@link io.ftpgate.policy.UpstreamHealth}), is recorded as {@code upstream-failover} naming it, and the next
+ * candidate is tried. Once a server has greeted, the session stays with it: a server lost mid-session ends
+ * that session only, as before.
+ *
+ * <p>The session's local-work mark is held from the first attempt to the outcome, so client commands wait.
+ */
+final class UpstreamConnect {
+
+    /** What becomes of the attempt; exactly one of the final three is called. */
+    interface Outcome {
+        /** A preliminary greeting (120) from the server being tried. */
+        default void preliminary(FtpReply reply) {
+        }
+
+        /** A server greeted with 220; {@code Session.server()} is connected to it. */
+        void greeted(FtpReply greeting);
+
+        /** The last candidate greeted with {@code greeting}, not 220 (it is still connected). */
+        void refused(FtpReply greeting);
+
+        /** No candidate could be reached; {@code tried} names them for the audit record. */
+        void unreachable(String tried);
+    }
+
+    private final Session s;
+    private final List<Member> candidates;
+    private final UpstreamPool pool;
+    private final Outcome outcome;
+    private int next;
+
+    /** {@code pool} may be null (forward placement): then servers are neither counted nor marked down. */
+    UpstreamConnect(Session session, List<Member> candidates, UpstreamPool pool, Outcome outcome) {
+        this.s = session;
+        this.candidates = candidates;
+        this.pool = pool;
+        this.outcome = outcome;
+    }
+
+    /** Tries the candidates in order. */
+    void start() {
+        s.beginLocal();
+        tryNext();
+    }
+
+    private void tryNext() {
+        Member m = candidates.get(next++);
+        ServerControl server = s.server();
+        server.setChosen(pool == null ? null : m);
+        server.setDestinationHost(m.address().getHostString()); // for SNI and the server certificate check
+        if (pool != null) {
+            pool.health().opened(m.address());
+            server.lease(() -> pool.health().closed(m.address()));
+        }
+        server.connect(m.address(), failure -> {
+            if (failure != null) {
+                failed(m, failure.getMessage(), null);
+            } else {
+                server.expect(reply -> onGreeting(m, reply));
+            }
+        });
+    }
+
+    private boolean onGreeting(Member m, FtpReply reply) {
+        if (reply.isPreliminary()) {
+            outcome.preliminary(reply);
+            return false;
+        }
+        if (reply.code() == 220) {
+            if (pool != null) {
+                pool.health().succeeded(m.address());
+            }
+            outcome.greeted(reply);
+            s.endLocal();
+        } else {
+            failed(m, "greeted " + reply.code(), reply);
+        }
+        return true;
+    }
+
+    /** {@code greeting}: the non-220 greeting, or null when the connection failed. */
+    private void failed(Member m, String why, FtpReply greeting) {
+        if (pool != null) {
+            pool.health().failed(m.address());
+        }
+        if (next < candidates.size()) {
+            s.refuse(Reason.UPSTREAM_FAILOVER, m.name() + " (" + why + "); trying " + candidates.get(next).name(),
+                    null);
+            s.server().abandon();
+            tryNext();
+            return;
+        }
+        if (greeting != null) {
+            outcome.refused(greeting);
+        } else {
+            s.server().lease(null);
+            outcome.unreachable(candidates.size() == 1 ? m.name() + " (" + why + ")"
+                    : "every server of the pool (" + candidates.stream().map(Member::name).toList() + "); last: "
+                    + m.name() + " (" + why + ")");
+        }
+        s.endLocal();
+    }
+}
