@@ -4,6 +4,7 @@ import io.ftpgate.event.Reason;
 import io.ftpgate.policy.UpstreamPool;
 import io.ftpgate.policy.UpstreamPool.Member;
 import io.ftpgate.protocol.FtpReply;
+import io.netty.channel.ConnectTimeoutException;
 import java.util.List;
 
 /**
@@ -68,7 +69,7 @@ final class UpstreamConnect {
         }
         server.connect(m.address(), failure -> {
             if (failure != null) {
-                failed(m, failure.getMessage(), null);
+                failed(m, why(failure), null);
             } else {
                 server.expect(reply -> onGreeting(m, reply));
             }
@@ -90,6 +91,19 @@ final class UpstreamConnect {
             failed(m, "greeted " + reply.code(), reply);
         }
         return true;
+    }
+
+    /**
+     * The cause in the words of the system call ("Connection refused", "No route to host"), without the
+     * transport's decoration ("finishConnect(..) failed with error(-111): ...: /10.0.0.5:21"): the audit record
+     * names the server already.
+     */
+    static String why(Throwable failure) {
+        if (failure instanceof ConnectTimeoutException) {
+            return "no answer within the connect timeout";
+        }
+        String m = String.valueOf(failure.getMessage());
+        return m.replaceFirst("^.*error\\(-\\d+\\): ", "").replaceFirst(": /\\S+$", "");
     }
 
     /** {@code greeting}: the non-220 greeting, or null when the connection failed. */

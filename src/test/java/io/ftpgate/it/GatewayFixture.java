@@ -31,6 +31,11 @@ public final class GatewayFixture implements AutoCloseable {
                 EventBus.of(new AuditTrail(audit), events::add), RelayDataPath::new);
     }
 
+    /** Runs {@code listener} (any settings the builder below does not offer), with the default timeouts. */
+    public static GatewayFixture of(ListenerConfig listener) throws Exception {
+        return new GatewayFixture(listener, null);
+    }
+
     /** The control address to connect to. */
     public InetSocketAddress address() {
         return gateway.boundAddresses().get(0);
