@@ -4,8 +4,11 @@ import io.ftpgate.event.Reason;
 import io.ftpgate.policy.UpstreamPool;
 import io.ftpgate.policy.UpstreamPool.Member;
 import io.ftpgate.protocol.FtpReply;
+import io.netty.channel.Channel;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Connects a session's server side to the first of its candidate servers that accepts the connection and
@@ -43,6 +46,8 @@ final class UpstreamConnect {
     private final UpstreamPool pool;
     private final Outcome outcome;
     private int next;
+    /** Set once the outcome is known: later closes and timers of the connection are the session's business. */
+    private boolean settled;
 
     /** {@code pool} may be null (forward placement): then servers are neither counted nor marked down. */
     UpstreamConnect(Session session, List<Member> candidates, UpstreamPool pool, Outcome outcome) {
@@ -72,8 +77,28 @@ final class UpstreamConnect {
                 failed(m, why(failure), null);
             } else {
                 server.expect(reply -> onGreeting(m, reply));
+                awaitGreeting(m, server.channel());
             }
         });
+    }
+
+    /**
+     * A server that accepts and then hangs up, or says nothing for the connect timeout, is as unusable as one
+     * that refuses: the next candidate is tried (without this, the session would wait for its login timeout).
+     */
+    private void awaitGreeting(Member m, Channel ch) {
+        ch.closeFuture().addListener(f -> {
+            if (!settled && !s.isClosed() && s.server().channel() == ch) {
+                failed(m, "closed the connection before greeting", null);
+            }
+        });
+        long timeout = s.ctx().timeouts().connect().toMillis();
+        ScheduledFuture<?> timer = ch.eventLoop().schedule(() -> {
+            if (!settled && !s.isClosed() && s.server().channel() == ch) {
+                failed(m, "no greeting within the connect timeout", null);
+            }
+        }, timeout, TimeUnit.MILLISECONDS);
+        ch.closeFuture().addListener(f -> timer.cancel(false));
     }
 
     private boolean onGreeting(Member m, FtpReply reply) {
@@ -82,6 +107,7 @@ final class UpstreamConnect {
             return false;
         }
         if (reply.code() == 220) {
+            settled = true;
             if (pool != null) {
                 pool.health().succeeded(m.address());
             }
@@ -118,6 +144,7 @@ final class UpstreamConnect {
             tryNext();
             return;
         }
+        settled = true;
         if (greeting != null) {
             outcome.refused(greeting);
         } else {

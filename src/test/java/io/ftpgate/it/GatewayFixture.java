@@ -31,9 +31,9 @@ public final class GatewayFixture implements AutoCloseable {
                 EventBus.of(new AuditTrail(audit), events::add), RelayDataPath::new);
     }
 
-    /** Runs {@code listener} (any settings the builder below does not offer), with the default timeouts. */
-    public static GatewayFixture of(ListenerConfig listener) throws Exception {
-        return new GatewayFixture(listener, null);
+    /** Runs {@code listener} (any settings the builder below does not offer); null timeouts: the defaults. */
+    public static GatewayFixture of(ListenerConfig listener, Timeouts timeouts) throws Exception {
+        return new GatewayFixture(listener, timeouts);
     }
 
     /** The control address to connect to. */

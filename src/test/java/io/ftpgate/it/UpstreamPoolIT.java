@@ -86,7 +86,7 @@ class UpstreamPoolIT {
         return GatewayFixture.of(ListenerConfig.builder("pool").listen(new HostAndPort("127.0.0.1", 0))
                 .upstreams(List.of(HostAndPort.parse(minaName, 21), HostAndPort.parse(vsftpdName, 21)))
                 .upstreamPolicy(policy).clientDataPorts(new PortRange(65000, 65199))
-                .serverDataPorts(new PortRange(65200, 65399)).build());
+                .serverDataPorts(new PortRange(65200, 65399)).build(), null);
     }
 
     /** A logged-in anonymous session; returns the client. */
