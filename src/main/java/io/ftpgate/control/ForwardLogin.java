@@ -206,8 +206,9 @@ final class ForwardLogin {
             chosen = addresses[0]; // monitor mode: recorded, not enforced
         }
         InetSocketAddress target = new InetSocketAddress(chosen, t.port());
-        new UpstreamConnect(s, List.of(new UpstreamPool.Member(t.host() + ":" + t.port(), target)), null,
-                login(t.user(), FtpReply.of(530, "Cannot reach " + t.host() + ":" + t.port() + "."))).start();
+        String name = new HostAndPort(t.host(), t.port()).toString();
+        new UpstreamConnect(s, List.of(new UpstreamPool.Member(name, target)), null,
+                login(t.user(), FtpReply.of(530, "Cannot reach " + name + "."))).start();
         s.endLocal();
     }
 
