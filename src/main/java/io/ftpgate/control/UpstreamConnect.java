@@ -46,8 +46,9 @@ final class UpstreamConnect {
     private final UpstreamPool pool;
     private final Outcome outcome;
     private int next;
-    /** Set once the outcome is known: later closes and timers of the connection are the session's business. */
+    /** Set once the outcome is known (see {@link #settle}). */
     private boolean settled;
+    private ScheduledFuture<?> greetingTimer;
 
     /** {@code pool} may be null (forward placement): then servers are neither counted nor marked down. */
     UpstreamConnect(Session session, List<Member> candidates, UpstreamPool pool, Outcome outcome) {
@@ -98,7 +99,16 @@ final class UpstreamConnect {
                 failed(m, "no greeting within the connect timeout", null);
             }
         }, timeout, TimeUnit.MILLISECONDS);
+        greetingTimer = timer;
         ch.closeFuture().addListener(f -> timer.cancel(false));
+    }
+
+    /** The outcome is known: later closes and timers of the connection are the session's business. */
+    private void settle() {
+        settled = true;
+        if (greetingTimer != null) {
+            greetingTimer.cancel(false);
+        }
     }
 
     private boolean onGreeting(Member m, FtpReply reply) {
@@ -107,7 +117,7 @@ final class UpstreamConnect {
             return false;
         }
         if (reply.code() == 220) {
-            settled = true;
+            settle();
             if (pool != null) {
                 pool.health().succeeded(m.address());
             }
@@ -144,7 +154,7 @@ final class UpstreamConnect {
             tryNext();
             return;
         }
-        settled = true;
+        settle();
         if (greeting != null) {
             outcome.refused(greeting);
         } else {

@@ -8,7 +8,9 @@ import io.ftpgate.audit.AuditEvent;
 import io.ftpgate.auditor.it.ExternalServer;
 import io.ftpgate.auditor.it.VsftpdAuditIT;
 import io.ftpgate.cli.DemoUpstream;
+import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.config.ListenerConfig;
+import io.ftpgate.config.Timeouts;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.net.PortRange;
 import io.ftpgate.policy.UpstreamPolicy;
@@ -195,6 +197,27 @@ class UpstreamPoolIT {
                 assertThat((String) failovers.get(0).get("input")).startsWith(vsftpdName + " (")
                         .endsWith("trying " + minaName);
                 assertThat(session(gw)).isEqualTo(minaName);
+            });
+        }
+    }
+
+    /** SIGHUP's reload: a one-server listener becomes a pool for new sessions; the running session stays. */
+    @Test
+    void aReloadTurnsOneServerIntoAPool() throws Exception {
+        startVsftpd();
+        ListenerConfig one = ListenerConfig.builder("pool").listen(new HostAndPort("127.0.0.1", 0))
+                .upstream(HostAndPort.parse(minaName, 21)).clientDataPorts(new PortRange(65000, 65199)).build();
+        try (GatewayFixture gw = GatewayFixture.of(one, null)) {
+            withDiagnostics(() -> "audit:\n" + gw.audit.dump(), () -> {
+                FTPClient running = login(gw);
+                assertThat(session(gw)).isEqualTo(minaName);
+                ListenerConfig pool = one.toBuilder().listen(gw.listener.listen())
+                        .upstreams(List.of(HostAndPort.parse(vsftpdName, 21), HostAndPort.parse(minaName, 21)))
+                        .build();
+                gw.gateway.reload(new GatewayConfig(List.of(pool), Timeouts.DEFAULTS, null));
+                assertThat(List.of(session(gw), session(gw))).containsExactly(vsftpdName, minaName);
+                download(running);
+                quit(running);
             });
         }
     }
