@@ -45,7 +45,8 @@ public final class AuditTrail implements Consumer<SessionEvent> {
                     .with("transfers", e.transfers()).with("bytes", e.bytes());
         } else if (event instanceof Login e) {
             return start("login", e.origin()).with("user", e.user()).with("destination", e.destination())
-                    .with("outcome", e.outcome()).with("reply", e.reply()).with("profile", e.profile());
+                    .with("outcome", e.outcome()).with("reply", e.reply()).with("profile", e.profile())
+                    .with("upstream", e.upstream()).with("upstream-policy", e.upstreamPolicy());
         } else if (event instanceof Refused e) {
             return start("refused", e.origin()).with("reason", e.reason().code())
                     .with("side", e.side() == null ? null : e.side().text()).with("input", e.input())

@@ -5,6 +5,7 @@ import io.ftpgate.net.HostAndPort;
 import io.ftpgate.net.PortRange;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.net.Cidr;
+import io.ftpgate.policy.UpstreamPolicy;
 import java.time.Duration;
 import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
@@ -66,6 +67,13 @@ final class Converters {
         @Override
         public UpstreamMode convert(String value) {
             return Converters.convert(value, ConfigValues::upstreamMode);
+        }
+    }
+
+    static final class Policy implements ITypeConverter<UpstreamPolicy> {
+        @Override
+        public UpstreamPolicy convert(String value) {
+            return Converters.convert(value, UpstreamPolicy::parse);
         }
     }
 

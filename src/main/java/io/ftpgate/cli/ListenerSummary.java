@@ -14,6 +14,8 @@ import io.ftpgate.policy.DestinationRules;
 import io.ftpgate.policy.GatewayPolicy;
 import io.ftpgate.policy.Limits;
 import io.ftpgate.policy.ListenerPolicy;
+import io.ftpgate.policy.UpstreamHealth;
+import io.ftpgate.policy.UpstreamPolicy;
 import io.ftpgate.policy.UserRule;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,10 +38,22 @@ final class ListenerSummary {
 
     /** The headline of a listener: name, placement, addresses and where sessions go. */
     static String headline(ListenerConfig l) {
-        String where = l.placement() == Placement.REVERSE
+        String where = l.placement() != Placement.REVERSE ? "-> destination from USER user@host[:port]"
+                : l.upstreams().size() == 1 && l.upstreamPolicy() == UpstreamPolicy.ROUND_ROBIN
                 ? "-> upstream " + l.upstream()
-                : "-> destination from USER user@host[:port]";
+                : "-> upstream pool " + join(l.upstreams()) + " (" + pool(l) + ")";
         return "listener '" + l.name() + "' (" + placement(l) + "): " + join(l.listen()) + " " + where;
+    }
+
+    /** How a pool chooses and fails over, in words. */
+    private static String pool(ListenerConfig l) {
+        String how = switch (l.upstreamPolicy()) {
+            case ROUND_ROBIN -> "round-robin";
+            case LEAST_SESSIONS -> "least-sessions: the server with the fewest sessions";
+            case PER_USER -> "per-user: the same user always reaches the same server; connected at USER";
+        };
+        return how + "; failover at connect time, a failed server skipped for "
+                + ConfigValues.format(UpstreamHealth.DOWN_TIME);
     }
 
     /** Everything else about a listener, one item per entry. */

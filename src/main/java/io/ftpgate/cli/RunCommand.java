@@ -3,7 +3,6 @@ package io.ftpgate.cli;
 import io.ftpgate.admin.GatewayMetrics;
 import io.ftpgate.audit.AuditSink;
 import io.ftpgate.config.AdminConfig;
-import io.ftpgate.audit.JsonLinesAuditLog;
 import io.ftpgate.config.ConfigException;
 import io.ftpgate.config.ConfigLoader;
 import io.ftpgate.config.ConfigValues;
@@ -17,13 +16,13 @@ import io.ftpgate.control.Gateway;
 import io.ftpgate.control.GatewayStartException;
 import io.ftpgate.net.Cidr;
 import io.ftpgate.policy.GatewayPolicy;
+import io.ftpgate.policy.UpstreamPolicy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,9 +68,16 @@ final class RunCommand implements Callable<Integer> {
     private List<HostAndPort> listen;
 
     @Option(names = "--upstream", paramLabel = "HOST:PORT", converter = Converters.Upstream.class,
-            description = "Reverse placement: relay every session to this FTP server (port 21 if omitted)."
+            description = "Reverse placement: relay every session to this FTP server (port 21 if omitted);"
+                    + " repeatable: a pool of servers, chosen per --upstream-policy, with failover at connect time."
                     + " Without it: forward placement, the destination comes from USER user@host[:port].")
-    private HostAndPort upstream;
+    private List<HostAndPort> upstream;
+
+    @Option(names = "--upstream-policy", paramLabel = "POLICY", converter = Converters.Policy.class,
+            description = "How a session chooses among several --upstream servers: round-robin (default),"
+                    + " least-sessions, or per-user (the same user always reaches the same server; the"
+                    + " gateway greets the client and connects at USER).")
+    private UpstreamPolicy upstreamPolicy;
 
     @Option(names = "--public-address", paramLabel = "ADDR", converter = Converters.PublicAddress.class,
             description = "IP address advertised to clients in 227/229 replies (NAT). Default: the local"
@@ -230,17 +236,16 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "TLS flags: " + e.getMessage());
         }
-        ListenerConfig o = l.toBuilder().tls(listenerTls)
-                .listen(listen != null ? listen : l.listen())
-                .upstream(upstream != null ? upstream : l.upstream())
-                .publicAddress(publicAddress != null ? publicAddress : l.publicAddress())
-                .clientDataPorts(clientDataPorts != null ? clientDataPorts : l.clientDataPorts())
-                .serverDataPorts(serverDataPorts != null ? serverDataPorts : l.serverDataPorts())
-                .upstreamMode(upstreamMode != null ? upstreamMode : l.upstreamMode())
-                .allowClient(allowClient != null ? allowClient : l.allowClient())
-                .allowDestination(allowDestination != null ? allowDestination : l.allowDestination())
-                .earlyServerLeg(earlyServerLeg != null ? earlyServerLeg : l.earlyServerLeg())
-                .build();
+        ListenerConfig o;
+        try {
+            o = overridden(l, listenerTls);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (upstreamPolicy != null && o.upstreams().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--upstream-policy applies only to reverse listeners;"
+                    + " give the servers with --upstream" + (config == null ? "" : " or 'upstream' in " + config));
+        }
         String problem = ConfigValues.allowDestinationProblem(o);
         if (problem != null) {
             // The file was valid on its own, so the flag that made the listener inconsistent is to blame.
@@ -249,6 +254,22 @@ final class RunCommand implements Callable<Integer> {
                     + (config == null ? "" : " (from " + config + ")"));
         }
         return o;
+    }
+
+    /** {@code l} with every given flag applied; throws {@link IllegalArgumentException} for a bad combination. */
+    private ListenerConfig overridden(ListenerConfig l, io.ftpgate.config.ListenerTls listenerTls) {
+        return l.toBuilder().tls(listenerTls)
+                .listen(listen != null ? listen : l.listen())
+                .upstreams(upstream != null ? upstream : l.upstreams())
+                .upstreamPolicy(upstreamPolicy != null ? upstreamPolicy : l.upstreamPolicy())
+                .publicAddress(publicAddress != null ? publicAddress : l.publicAddress())
+                .clientDataPorts(clientDataPorts != null ? clientDataPorts : l.clientDataPorts())
+                .serverDataPorts(serverDataPorts != null ? serverDataPorts : l.serverDataPorts())
+                .upstreamMode(upstreamMode != null ? upstreamMode : l.upstreamMode())
+                .allowClient(allowClient != null ? allowClient : l.allowClient())
+                .allowDestination(allowDestination != null ? allowDestination : l.allowDestination())
+                .earlyServerLeg(earlyServerLeg != null ? earlyServerLeg : l.earlyServerLeg())
+                .build();
     }
 
     private static void warnAboutEphemeralPorts(GatewayConfig config) {

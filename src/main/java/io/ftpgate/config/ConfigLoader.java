@@ -74,7 +74,8 @@ public final class ConfigLoader {
     static final List<String> PROFILE_KEYS = List.of("allow", "deny", "reply");
     static final List<String> RULE_KEYS = List.of("user", "client", "destination", "client-certificate", "profile");
     static final List<String> TIMEOUT_KEYS = List.of("pinhole", "connect", "control-idle", "login", "data-idle");
-    static final List<String> LISTENER_KEYS = Stream.concat(Stream.of("name", "listen", "upstream", "public-address",
+    static final List<String> LISTENER_KEYS = Stream.concat(Stream.of("name", "listen", "upstream", "upstream-policy",
+            "public-address",
             "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",
             "deny-client", "anonymous", "anonymous-write", "default-profile", "rules", "deny-destination",
             "allow-destination-hosts", "deny-destination-hosts", "destination-ports", "anonymous-incoming", "fxp",

@@ -6,6 +6,7 @@ import io.ftpgate.net.PortRange;
 import io.ftpgate.policy.AddressPolicy;
 import io.ftpgate.policy.ListenerPolicy;
 import io.ftpgate.policy.Placement;
+import io.ftpgate.policy.UpstreamPolicy;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +19,9 @@ import java.util.Set;
  *
  * @param name              a label used in logs and audit events
  * @param listen            control addresses to bind (at least one)
- * @param upstream          the server for {@link Placement#REVERSE}; {@code null} means {@link Placement#FORWARD}
+ * @param upstreams         the servers for {@link Placement#REVERSE} (a pool when more than one); empty means
+ *                          {@link Placement#FORWARD}
+ * @param upstreamPolicy    how a session chooses among {@code upstreams}; default round-robin
  * @param publicAddress     address literal advertised to clients in 227/229 replies; {@code null} means the
  *                          local address of that client's control connection
  * @param clientDataPorts   range for pinholes the client connects to (client PASV/EPSV); unprivileged
@@ -37,7 +40,8 @@ import java.util.Set;
 public record ListenerConfig(
         String name,
         List<HostAndPort> listen,
-        HostAndPort upstream,
+        List<HostAndPort> upstreams,
+        UpstreamPolicy upstreamPolicy,
         String publicAddress,
         PortRange clientDataPorts,
         PortRange serverDataPorts,
@@ -66,6 +70,11 @@ public record ListenerConfig(
         if (listen.isEmpty()) {
             throw new IllegalArgumentException("listener '" + name + "' has no listen address");
         }
+        upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+        if (upstreams.stream().distinct().count() != upstreams.size()) {
+            throw new IllegalArgumentException("listener '" + name + "' names an upstream twice: " + upstreams);
+        }
+        upstreamPolicy = upstreamPolicy == null ? UpstreamPolicy.ROUND_ROBIN : upstreamPolicy;
         clientDataPorts = clientDataPorts == null ? DEFAULT_CLIENT_DATA_PORTS : clientDataPorts;
         serverDataPorts = serverDataPorts == null ? DEFAULT_SERVER_DATA_PORTS : serverDataPorts;
         for (PortRange r : List.of(clientDataPorts, serverDataPorts)) {
@@ -87,15 +96,21 @@ public record ListenerConfig(
 
     /** A builder holding this listener's settings, to change some of them. */
     public Builder toBuilder() {
-        return new Builder(name).listen(listen).upstream(upstream).publicAddress(publicAddress)
+        return new Builder(name).listen(listen).upstreams(upstreams).upstreamPolicy(upstreamPolicy)
+                .publicAddress(publicAddress)
                 .clientDataPorts(clientDataPorts).serverDataPorts(serverDataPorts).upstreamMode(upstreamMode)
                 .allowClient(allowClient).allowDestination(allowDestination).listenerPolicy(listenerPolicy)
                 .earlyServerLeg(earlyServerLeg).banner(banner).systReply(systReply).tls(tls);
     }
 
+    /** The first (or only) upstream server, or null for forward placement. */
+    public HostAndPort upstream() {
+        return upstreams.isEmpty() ? null : upstreams.get(0);
+    }
+
     /** Reverse when an upstream is configured, forward otherwise. */
     public Placement placement() {
-        return upstream == null ? Placement.FORWARD : Placement.REVERSE;
+        return upstream() == null ? Placement.FORWARD : Placement.REVERSE;
     }
 
     /**
@@ -113,7 +128,8 @@ public record ListenerConfig(
     public static final class Builder {
         private final String name;
         private List<HostAndPort> listen = List.of();
-        private HostAndPort upstream;
+        private List<HostAndPort> upstreams;
+        private UpstreamPolicy upstreamPolicy;
         private String publicAddress;
         private PortRange clientDataPorts;
         private PortRange serverDataPorts;
@@ -141,9 +157,20 @@ public record ListenerConfig(
             return listen(List.of(v));
         }
 
-        /** The server of a reverse listener; null for forward placement. */
+        /** The one server of a reverse listener; null for forward placement. */
         public Builder upstream(HostAndPort v) {
-            upstream = v;
+            return upstreams(v == null ? null : List.of(v));
+        }
+
+        /** The servers of a reverse listener (a pool when more than one); null or empty for forward placement. */
+        public Builder upstreams(List<HostAndPort> v) {
+            upstreams = v;
+            return this;
+        }
+
+        /** How a session chooses among the upstreams (default round-robin). */
+        public Builder upstreamPolicy(UpstreamPolicy v) {
+            upstreamPolicy = v;
             return this;
         }
 
@@ -215,8 +242,8 @@ public record ListenerConfig(
 
         /** The listener; throws {@link IllegalArgumentException} when a setting is invalid. */
         public ListenerConfig build() {
-            return new ListenerConfig(name, listen, upstream, publicAddress, clientDataPorts, serverDataPorts,
-                    upstreamMode, allowClient, allowDestination, listenerPolicy, earlyServerLeg, banner, systReply,
+            return new ListenerConfig(name, listen, upstreams, upstreamPolicy, publicAddress, clientDataPorts,
+                    serverDataPorts, upstreamMode, allowClient, allowDestination, listenerPolicy, earlyServerLeg, banner, systReply,
                     tls);
         }
     }

@@ -8,6 +8,8 @@ import io.ftpgate.config.YamlTree.Seq;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.net.PortRange;
 import io.ftpgate.policy.ListenerPolicy;
+import io.ftpgate.policy.UpstreamPolicy;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +51,9 @@ final class ListenerReader extends TreeReader {
             }
         }
         List<HostAndPort> listen = listen(m, path);
-        HostAndPort upstream = opt(e, "upstream", path, "HOST:PORT of the FTP server", ConfigValues::upstream);
+        List<HostAndPort> upstreams = upstreams(e, path);
+        UpstreamPolicy upstreamPolicy = opt(e, "upstream-policy", path, "round-robin, least-sessions or per-user",
+                UpstreamPolicy::parse);
         String publicAddress = opt(e, "public-address", path, "an IP address", ConfigValues::publicAddress);
         PortRange clientPorts = opt(e, "client-data-ports", path, "a port range LO-HI", ConfigValues::portRange);
         PortRange serverPorts = opt(e, "server-data-ports", path, "a port range LO-HI", ConfigValues::portRange);
@@ -65,7 +69,8 @@ final class ListenerReader extends TreeReader {
         }
         ListenerConfig l;
         try {
-            l = ListenerConfig.builder(name).listen(listen).upstream(upstream).publicAddress(publicAddress)
+            l = ListenerConfig.builder(name).listen(listen).upstreams(upstreams).upstreamPolicy(upstreamPolicy)
+                    .publicAddress(publicAddress)
                     .clientDataPorts(clientPorts).serverDataPorts(serverPorts).upstreamMode(mode)
                     .allowClient(allowClient).allowDestination(allowDest).listenerPolicy(listenerPolicy)
                     .earlyServerLeg(early == null || early).banner(banner).systReply(syst)
@@ -83,6 +88,46 @@ final class ListenerReader extends TreeReader {
         return l;
     }
 
+    /**
+     * {@code upstream}: one {@code HOST:PORT}, or a list of them (a pool). One key for both, as {@code listen}
+     * does it, rather than a second {@code upstreams} key: a file cannot then say both, and a one-server listener
+     * grows into a pool by turning its value into a list. A server named twice, or {@code upstream-policy}
+     * without an upstream, is a problem (recorded).
+     */
+    private List<HostAndPort> upstreams(Map<String, Entry> e, String path) {
+        Entry entry = e.get("upstream");
+        if (entry == null) {
+            if (e.containsKey("upstream-policy")) {
+                report(error(e.get("upstream-policy").keyPos(), path + ".upstream-policy",
+                        "applies only to reverse listeners; add 'upstream' with the servers to choose among"));
+            }
+            return null;
+        }
+        List<HostAndPort> items = addresses(entry, path + ".upstream", "HOST:PORT of the FTP server(s)",
+                ConfigValues::upstream);
+        List<HostAndPort> seen = new ArrayList<>();
+        for (int j = 0; j < items.size(); j++) {
+            HostAndPort hp = items.get(j);
+            if (hp != null && seen.contains(hp)) {
+                report(error(itemPos(entry.value(), j), path + ".upstream[" + j + "]", hp + " is listed twice"));
+            } else if (hp != null) {
+                seen.add(hp);
+            }
+        }
+        return seen;
+    }
+
+    /** One address or a list of them, with null for a bad item (recorded), and an empty list recorded too. */
+    private List<HostAndPort> addresses(Entry entry, String path, String what,
+            java.util.function.Function<String, HostAndPort> parser) {
+        int before = problemCount();
+        List<HostAndPort> items = items(entry.value(), path, what, parser);
+        if (items.isEmpty() && problemCount() == before) {
+            report(error(entry.value().pos(), path, "expected at least one HOST:PORT address, got an empty list"));
+        }
+        return items;
+    }
+
     /** The listener's good listen addresses (none when the key is missing or has no good one: recorded). */
     private List<HostAndPort> listen(MapNode m, String path) {
         Entry listen = m.entries().get("listen");
@@ -91,18 +136,13 @@ final class ListenerReader extends TreeReader {
                     + " control connections on, e.g. listen: \"0.0.0.0:21\""));
             return List.of();
         }
-        int before = problemCount();
-        List<HostAndPort> items = items(listen.value(), path + ".listen", "HOST:PORT addresses",
+        List<HostAndPort> items = addresses(listen, path + ".listen", "HOST:PORT addresses",
                 ConfigValues::listenAddress);
-        if (items.isEmpty() && problemCount() == before) {
-            report(error(listen.value().pos(), path + ".listen",
-                    "expected at least one HOST:PORT address, got an empty list"));
-        }
         for (int j = 0; j < items.size(); j++) {
             HostAndPort hp = items.get(j);
             String other = hp == null || hp.port() == 0 ? null : bound.putIfAbsent(hp, path + ".listen[" + j + "]");
             if (other != null) {
-                report(error(listenPos(listen.value(), j), path + ".listen[" + j + "]",
+                report(error(itemPos(listen.value(), j), path + ".listen[" + j + "]",
                         hp + " is already used by " + other));
             }
         }
@@ -133,7 +173,7 @@ final class ListenerReader extends TreeReader {
         }
     }
 
-    private static Pos listenPos(Node n, int j) {
+    private static Pos itemPos(Node n, int j) {
         return n instanceof Seq s ? s.items().get(j).pos() : n.pos();
     }
 

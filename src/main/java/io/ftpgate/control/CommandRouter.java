@@ -3,6 +3,7 @@ package io.ftpgate.control;
 import io.ftpgate.event.Reason;
 import io.ftpgate.event.SessionEvent;
 import io.ftpgate.policy.Placement;
+import io.ftpgate.policy.UpstreamPool;
 import io.ftpgate.protocol.Features;
 import io.ftpgate.protocol.FtpCommand;
 import io.ftpgate.protocol.FtpReply;
@@ -193,7 +194,9 @@ final class CommandRouter {
     }
 
     private void auditLogin(String outcome, FtpReply reply) {
+        UpstreamPool.Member chosen = s.server().chosen();
         s.publish(new SessionEvent.Login(s.origin(), s.user(), s.server().destination(), outcome, reply.code(),
-                s.isLoggedIn() ? s.sessionPolicy().profileName() : null));
+                s.isLoggedIn() ? s.sessionPolicy().profileName() : null, chosen == null ? null : chosen.name(),
+                chosen == null ? null : s.ctx().upstreams().policy().text()));
     }
 }

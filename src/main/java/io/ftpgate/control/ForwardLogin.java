@@ -3,18 +3,23 @@ package io.ftpgate.control;
 import io.ftpgate.event.Reason;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.policy.Placement;
+import io.ftpgate.policy.UpstreamPool;
 import io.ftpgate.protocol.FtpCommand;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.Verbs;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
- * Forward placement: the gateway greets the client itself and learns the destination from
- * {@code USER user@host[:port]}, the convention of SUSE ftp-proxy, frox and Squid.
+ * The deferred login: the gateway greets the client itself and connects to a server only once USER names the
+ * user. Forward placement learns the destination from {@code USER user@host[:port]}, the convention of SUSE
+ * ftp-proxy, frox and Squid; a reverse listener with a {@code per-user} pool chooses the pool's server for the
+ * user ({@link UpstreamPool#candidates}), as ProFTPD mod_proxy's {@code PerUser} policy does. Both connect
+ * through {@link UpstreamConnect} and log in the same way once the server greeted.
  *
  * <p>Wire form, client → gateway → server:
  * <pre>
@@ -39,11 +44,16 @@ final class ForwardLogin {
         this.s = session;
     }
 
-    /** A command before any server is connected (forward placement only). */
+    /** A command before any server is connected (forward placement, per-user pools). */
     void beforeConnect(FtpCommand cmd) {
         switch (cmd.verb()) {
             case Verbs.USER -> {
-                if (s.clientTls().permitsLogin(cmd.toLine())) {
+                if (!s.clientTls().permitsLogin(cmd.toLine())) {
+                    return;
+                }
+                if (s.ctx().upstreams() != null) {
+                    connectPerUser(cmd);
+                } else {
                     connect(cmd);
                 }
             }
@@ -54,11 +64,65 @@ final class ForwardLogin {
             case Verbs.NOOP -> s.reply(FtpReply.of(200, "NOOP ok."));
             // Like a server that wants a login first: the client asks again once connected and gets the
             // destination's real feature list (lftp never re-asks after a 211).
-            case Verbs.FEAT -> s.reply(FtpReply.of(530, "Log in with USER user@host[:port] first."));
+            case Verbs.FEAT -> s.reply(FtpReply.of(530, loginHint()));
             case Verbs.AUTH, Verbs.CCC, Verbs.PBSZ, Verbs.PROT -> s.clientTls().command(cmd, cmd.toLine());
-            default -> s.refuse(Reason.NOT_LOGGED_IN, cmd.toLine(),
-                    FtpReply.of(530, "Log in with USER user@host[:port] first."));
+            default -> s.refuse(Reason.NOT_LOGGED_IN, cmd.toLine(), FtpReply.of(530, loginHint()));
         }
+    }
+
+    private String loginHint() {
+        return s.ctx().upstreams() != null ? "Please log in with USER first."
+                : "Log in with USER user@host[:port] first.";
+    }
+
+    /** The gateway's own 220 greeting: the listener's banner, or one saying how to log in. */
+    void greet() {
+        String banner = s.ctx().config().banner();
+        s.reply(FtpReply.of(220, banner != null ? banner : s.ctx().upstreams() != null ? "ftpgate ready."
+                : "ftpgate forward gateway ready; log in as USER user@host[:port]."));
+    }
+
+    /**
+     * USER on a per-user pool: the user's server, or the next one when it fails. The name is checked (anonymous
+     * rule) before any server hears of it.
+     */
+    private void connectPerUser(FtpCommand cmd) {
+        String user = cmd.argument();
+        if (s.sessionPolicy().refusesUser(user, cmd.toLine())) {
+            return;
+        }
+        s.setUser(user);
+        UpstreamPool pool = s.ctx().upstreams();
+        new UpstreamConnect(s, pool.candidates(user), pool,
+                login(user, FtpReply.of(421, "Service not available: no server can be reached."))).start();
+    }
+
+    /**
+     * Logs {@code user} in once the server greeted. A server that refused the session ends it; one that cannot
+     * be reached is answered with {@code unreachable}: a 530 lets a forward client name another server, a 421
+     * ends a pool's session (every server was tried).
+     */
+    private UpstreamConnect.Outcome login(String user, FtpReply unreachable) {
+        return new UpstreamConnect.Outcome() {
+            @Override
+            public void greeted(FtpReply greeting) {
+                s.serverTls().afterGreeting(() -> s.relay(Verbs.USER + " " + user, Verbs.USER));
+            }
+
+            @Override
+            public void refused(FtpReply greeting) {
+                s.reply(FtpReply.of(421, "The server refused the session (" + greeting.code() + ")."));
+                s.closeAfterFlush("server-refused");
+            }
+
+            @Override
+            public void unreachable(String tried) {
+                s.refuse(Reason.UPSTREAM_UNREACHABLE, tried, unreachable);
+                if (unreachable.code() == 421) {
+                    s.closeAfterFlush("upstream-unreachable");
+                }
+            }
+        };
     }
 
     /** USER once a server is connected. */
@@ -141,29 +205,11 @@ final class ForwardLogin {
             }
             chosen = addresses[0]; // monitor mode: recorded, not enforced
         }
-        s.server().setDestinationHost(t.host());
-        s.server().connect(new InetSocketAddress(chosen, t.port()), failure -> {
-            if (failure != null) {
-                s.refuse(Reason.UPSTREAM_UNREACHABLE, cmd.toLine(),
-                        FtpReply.of(530, "Cannot reach " + t.host() + ":" + t.port() + "."));
-            } else {
-                s.server().expect(reply -> onGreeting(t, reply));
-            }
-            s.endLocal();
-        });
-    }
-
-    private boolean onGreeting(Target t, FtpReply reply) {
-        if (reply.isPreliminary()) {
-            return false;
-        }
-        if (reply.code() != 220) {
-            s.reply(FtpReply.of(421, "The server refused the session (" + reply.code() + ")."));
-            s.closeAfterFlush("server-refused");
-            return true;
-        }
-        s.serverTls().afterGreeting(() -> s.relay(Verbs.USER + " " + t.user(), Verbs.USER));
-        return true;
+        InetSocketAddress target = new InetSocketAddress(chosen, t.port());
+        String name = new HostAndPort(t.host(), t.port()).toString();
+        new UpstreamConnect(s, List.of(new UpstreamPool.Member(name, target)), null,
+                login(t.user(), FtpReply.of(530, "Cannot reach " + name + "."))).start();
+        s.endLocal();
     }
 
     /** The parts of {@code user@host[:port]}; the last '@' separates, so user names may contain '@'. */

@@ -12,6 +12,8 @@ import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.data.Transport;
 import io.ftpgate.policy.Admission;
+import io.ftpgate.policy.UpstreamHealth;
+import io.ftpgate.policy.UpstreamPool;
 import io.ftpgate.net.Cidr;
 import io.ftpgate.protocol.FtpReply;
 import io.netty.bootstrap.ServerBootstrap;
@@ -65,6 +67,8 @@ public final class Gateway implements AutoCloseable {
     private final List<AtomicReference<ListenerContext>> contexts = new ArrayList<>();
     private final Set<InetSocketAddress> own = new HashSet<>();
     private final ListenerContext.Shared shared;
+    /** Upstream servers' session counts and down marks, shared by the listeners' pools and kept across reloads. */
+    private final UpstreamHealth health = new UpstreamHealth(Clock.systemUTC());
     private GatewayConfig current;
 
     private Gateway(Transport transport, EventBus events, Function<Transport, DataPath> dataPath, Limits limits) {
@@ -141,18 +145,22 @@ public final class Gateway implements AutoCloseable {
     private List<ListenerContext> buildContexts(GatewayConfig config) throws GatewayStartException {
         List<ListenerContext> out = new ArrayList<>();
         for (ListenerConfig lc : config.listeners()) {
-            InetSocketAddress upstream = null;
-            if (lc.upstream() != null) {
-                upstream = new InetSocketAddress(resolve(lc.upstream().host(), "upstream of " + lc.name()),
-                        lc.upstream().port());
+            UpstreamPool upstreams = null;
+            if (!lc.upstreams().isEmpty()) {
+                List<UpstreamPool.Member> members = new ArrayList<>();
+                for (HostAndPort hp : lc.upstreams()) {
+                    members.add(new UpstreamPool.Member(hp.toString(), new InetSocketAddress(
+                            resolve(hp.host(), "upstream " + hp + " of " + lc.name()), hp.port())));
+                }
+                upstreams = new UpstreamPool(members, lc.upstreamPolicy(), health);
             }
             InetAddress pub = lc.publicAddress() == null ? null
                     : Cidr.canonical(literal(lc.publicAddress(), "public-address of " + lc.name()));
-            out.add(new ListenerContext(lc, upstream, new AddressTranslation(pub), lc.addressPolicy(own),
+            out.add(new ListenerContext(lc, upstreams, new AddressTranslation(pub), lc.addressPolicy(own),
                     config.gatewayPolicy(), config.timeouts(), TlsSetup.server(lc), TlsSetup.client(lc), shared));
             LOG.debug("listener {}: {} placement on {}, upstream {}, public address {}, client data ports {}, "
                     + "server data ports {}, upstream mode {}", lc.name(), lc.placement(), lc.listen(),
-                    lc.upstream() == null ? "USER user@host" : lc.upstream(),
+                    lc.upstream() == null ? "USER user@host" : lc.upstreams() + " " + lc.upstreamPolicy().text(),
                     pub == null ? "(control connection's local address)" : pub.getHostAddress(),
                     lc.clientDataPorts(), lc.serverDataPorts(), lc.upstreamMode());
         }

@@ -9,13 +9,13 @@ import io.ftpgate.nat.AddressTranslation;
 import io.ftpgate.policy.AddressPolicy;
 import io.ftpgate.policy.Admission;
 import io.ftpgate.policy.GatewayPolicy;
+import io.ftpgate.policy.UpstreamPool;
 import io.ftpgate.tls.ClientTls;
 import io.ftpgate.tls.ServerTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * sessions keep theirs).
  *
  * @param config        the listener's configuration
- * @param upstream      the resolved server of a reverse listener; null for forward placement
+ * @param upstreams     the resolved servers of a reverse listener and how one is chosen; null for forward
+ *                      placement
  * @param nat           the listener's address translation (227/229 and PORT/EPRT)
  * @param addressPolicy who may connect, and where a forward session may go
  * @param gatewayPolicy monitor mode, admission limits, command profiles
@@ -36,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param clientTls     ftpgate as TLS client toward the server (server-tls on), else null
  * @param shared        what the whole gateway shares
  */
-record ListenerContext(ListenerConfig config, InetSocketAddress upstream, AddressTranslation nat,
+record ListenerContext(ListenerConfig config, UpstreamPool upstreams, AddressTranslation nat,
         AddressPolicy addressPolicy, GatewayPolicy gatewayPolicy, Timeouts timeouts, ServerTls serverTls,
         ClientTls clientTls, Shared shared) {
 

@@ -3,6 +3,7 @@ package io.ftpgate.control;
 import io.ftpgate.event.Reason;
 import io.ftpgate.event.SessionEvent;
 import io.ftpgate.net.SocketAddresses;
+import io.ftpgate.policy.UpstreamPool;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.FtpSyntaxException;
 import io.ftpgate.protocol.ReplyAssembler;
@@ -37,7 +38,7 @@ final class ServerControl {
     }
 
     private final Session s;
-    private final ReplyAssembler assembler = new ReplyAssembler();
+    private ReplyAssembler assembler = new ReplyAssembler();
     private final ArrayDeque<Pending> awaiting = new ArrayDeque<>();
     // Null until connected.
     private Channel channel;
@@ -46,48 +47,56 @@ final class ServerControl {
     private String destination;
     private String destinationHost = "";
     private boolean gone;
+    private Runnable lease;
+    private UpstreamPool.Member chosen;
 
     ServerControl(Session session) {
         this.s = session;
     }
 
     /**
-     * Reverse placement: connects to the listener's upstream and answers the client with its greeting. Commands
-     * the client pipelines meanwhile wait for it (the local-work mark).
+     * Reverse placement: connects to the listener's upstream (the pool's choice, failing over to the next
+     * server) and answers the client with its greeting. Commands the client pipelines meanwhile wait for it.
      */
     void connectReverse() {
-        InetSocketAddress upstream = s.ctx().upstream();
-        destinationHost = upstream.getHostString(); // for SNI and certificate checks of an implicit FTPS server
-        s.beginLocal();
-        connect(upstream, failure -> {
-            if (failure != null) {
-                s.refuse(Reason.UPSTREAM_UNREACHABLE, upstream.toString(),
+        UpstreamPool pool = s.ctx().upstreams();
+        new UpstreamConnect(s, pool.candidates(null), pool, new UpstreamConnect.Outcome() {
+            @Override
+            public void preliminary(FtpReply reply) {
+                s.reply(reply); // 120: the client is told to wait
+            }
+
+            @Override
+            public void greeted(FtpReply reply) {
+                onGreeting(reply);
+            }
+
+            @Override
+            public void refused(FtpReply reply) {
+                onGreeting(reply);
+            }
+
+            @Override
+            public void unreachable(String tried) {
+                s.refuse(Reason.UPSTREAM_UNREACHABLE, tried,
                         FtpReply.of(421, "Service not available: the server cannot be reached."));
                 s.closeAfterFlush("upstream-unreachable");
-                return;
             }
-            expect(this::onGreeting);
-            s.endLocal();
-        });
+        }).start();
     }
 
     /**
-     * The server's greeting: 120 (wait) is relayed, 220 opens the session (with the listener's banner instead of
-     * the server's text when one is set: "220 pyftpdlib 1.5.7 ready." tells anyone what to attack), anything
-     * else ends it.
+     * The server's final greeting: 220 opens the session (with the listener's banner instead of the server's
+     * text when one is set: "220 pyftpdlib 1.5.7 ready." tells anyone what to attack), anything else ends it.
      */
-    private boolean onGreeting(FtpReply reply) {
+    private void onGreeting(FtpReply reply) {
         String banner = s.ctx().config().banner();
         s.reply(banner != null && reply.code() == 220 ? FtpReply.of(220, banner) : reply);
-        if (reply.isPreliminary()) {
-            return false;
-        }
         if (reply.code() != 220) {
             s.closeAfterFlush("server-refused");
         } else {
             s.serverTls().afterGreeting(() -> { });
         }
-        return true;
     }
 
     /**
@@ -107,12 +116,17 @@ final class ServerControl {
                         then.accept(f.cause());
                         return;
                     }
-                    channel = f.channel();
+                    Channel ch = f.channel();
+                    channel = ch;
+                    gone = false;
                     remote = SocketAddresses.canonical((InetSocketAddress) channel.remoteAddress());
                     local = SocketAddresses.canonical((InetSocketAddress) channel.localAddress());
                     destination = SocketAddresses.hostPort(remote);
                     s.publish(new SessionEvent.UpstreamConnected(s.origin(), destination, System.nanoTime() - started));
                     channel.closeFuture().addListener(cf -> {
+                        if (ch != channel) {
+                            return; // abandoned for another server (see abandon)
+                        }
                         gone = true;
                         // One task later: a TLS alert that closed the channel (SslHandler closes, then rethrows)
                         // reaches exceptionCaught first and names the cause (ControlHandlers), rather than
@@ -121,6 +135,53 @@ final class ServerControl {
                     });
                     then.accept(null);
                 });
+    }
+
+    /**
+     * Gives up the connected server before the session used it (a failover: it greeted with other than 220):
+     * its channel is detached from the session, so nothing it still sends or does reaches it, and closed.
+     */
+    void abandon() {
+        Channel ch = channel;
+        channel = null;
+        remote = null;
+        local = null;
+        destination = null;
+        awaiting.clear();
+        assembler = new ReplyAssembler();
+        releaseLease();
+        if (ch != null) {
+            if (ch.pipeline().get(ControlPipelines.SESSION) != null) {
+                ch.pipeline().remove(ControlPipelines.SESSION);
+            }
+            ch.close();
+        }
+    }
+
+    /**
+     * Ties {@code release} to this connection: it runs once, when the connection is closed or abandoned (an
+     * upstream pool's session count).
+     */
+    void lease(Runnable release) {
+        releaseLease();
+        lease = release;
+    }
+
+    private void releaseLease() {
+        Runnable r = lease;
+        lease = null;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    /** The pool member this session's server was chosen as, or null (forward placement). */
+    UpstreamPool.Member chosen() {
+        return chosen;
+    }
+
+    void setChosen(UpstreamPool.Member member) {
+        chosen = member;
     }
 
     /** The server control connection (null before connecting). */
@@ -250,8 +311,9 @@ final class ServerControl {
         return reply.code() == 227 || reply.code() == 228 || reply.code() == 229;
     }
 
-    /** Closes the connection, if any. */
+    /** Closes the connection, if any, and ends its lease. */
     void close() {
+        releaseLease();
         if (channel != null) {
             channel.close();
         }

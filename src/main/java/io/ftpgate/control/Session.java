@@ -172,14 +172,12 @@ final class Session {
             return;
         }
         timers.start(true);
-        if (ctx.config().placement() == Placement.REVERSE) {
+        if (ctx.config().placement() == Placement.REVERSE && !ctx.upstreams().deferred()) {
             // Commands a client pipelines before the upstream is even connected wait for it (and its greeting);
             // without this mark they would be handled as if no server were coming.
             server.connectReverse();
         } else {
-            String banner = ctx.config().banner();
-            reply(FtpReply.of(220, banner != null ? banner
-                    : "ftpgate forward gateway ready; log in as USER user@host[:port]."));
+            forward.greet(); // the server is chosen at USER
         }
     }
 

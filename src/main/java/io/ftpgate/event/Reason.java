@@ -60,7 +60,12 @@ public enum Reason {
     DESTINATION_NOT_ALLOWED("destination-not-allowed", "forward: the destination resolves to a denied address",
             "530"),
     DESTINATION_INVALID("destination-invalid", "forward: USER without a usable user@host[:port]", "530"),
-    UPSTREAM_UNREACHABLE("upstream-unreachable", "the server could not be reached", "421 and close"),
+    UPSTREAM_UNREACHABLE("upstream-unreachable", "the server could not be reached (an upstream pool: none of its"
+            + " servers)", "421 and close (forward: 530, the client may name another server)"),
+    UPSTREAM_FAILOVER("upstream-failover", "an upstream pool's server refused the connection, hung up or said"
+            + " nothing before greeting, or greeted with other than 220; it is marked down for a while (input names"
+            + " it and why)",
+            "recorded, the next server is tried"),
     // Policy (not enforced in monitor mode).
     CLIENT_DENIED("client-denied", "the client address is in the listener's deny-client blocks", "close (421)"),
     CLIENT_BLOCKED("client-blocked", "the client address is blocked after too many failed logins", "close (421)"),

@@ -41,9 +41,12 @@ public sealed interface SessionEvent {
             int transfers, long bytes) implements SessionEvent {
     }
 
-    /** The server answered a login (230, or a refusal of PASS/ACCT). */
-    record Login(Origin origin, String user, String destination, String outcome, int reply, String profile)
-            implements SessionEvent {
+    /**
+     * The server answered a login (230, or a refusal of PASS/ACCT). On a reverse listener {@code upstream} is the
+     * server as configured and {@code upstreamPolicy} how it was chosen; both null in forward placement.
+     */
+    record Login(Origin origin, String user, String destination, String outcome, int reply, String profile,
+            String upstream, String upstreamPolicy) implements SessionEvent {
     }
 
     /**

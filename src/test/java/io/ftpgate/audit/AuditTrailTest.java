@@ -26,9 +26,10 @@ class AuditTrailTest {
         assertThat(keys(new SessionEvent.Closed(O, "client-quit", "alice", "10.0.0.5:21", 12, 1, 42)))
                 .containsExactly("ts", "event", "session", "client", "reason", "user", "destination", "duration-ms",
                         "transfers", "bytes");
-        assertThat(keys(new SessionEvent.Login(O, "alice", "10.0.0.5:21", "ok", 230, "full")))
+        assertThat(keys(new SessionEvent.Login(O, "alice", "10.0.0.5:21", "ok", 230, "full", "ftp1.example.net:21",
+                "round-robin")))
                 .containsExactly("ts", "event", "session", "client", "user", "destination", "outcome", "reply",
-                        "profile");
+                        "profile", "upstream", "upstream-policy");
         assertThat(keys(new SessionEvent.Refused(O, Reason.PORT_FOREIGN_ADDRESS, null, "PORT 127,0,0,2,195,80", 501,
                 true, "anonymous", "10.0.0.5:21"))).containsExactly("ts", "event", "session", "client", "reason",
                         "input", "reply", "enforced", "user", "destination");

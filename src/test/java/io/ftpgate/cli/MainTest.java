@@ -130,7 +130,7 @@ class MainTest {
                 f + ":3:24: listeners[0].client-data-ports: expected a port range LO-HI such as 50000-50999, got"
                         + " '50000'",
                 f + ":4:5: listeners[0].upstrem: unknown key; did you mean 'upstream'? (expected one of: name, listen,"
-                        + " upstream, public-address, client-data-ports, server-data-ports, upstream-mode,"
+                        + " upstream, upstream-policy, public-address, client-data-ports, server-data-ports, upstream-mode,"
                         + " allow-client, allow-destination, deny-client, anonymous, anonymous-write, default-profile,"
                         + " rules, deny-destination, allow-destination-hosts, deny-destination-hosts,"
                         + " destination-ports, anonymous-incoming, fxp, early-server-leg, banner, syst-reply, client-tls,"

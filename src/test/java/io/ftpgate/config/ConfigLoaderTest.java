@@ -129,7 +129,7 @@ class ConfigLoaderTest {
                         "ftpgate.yaml:2:14: YAML syntax error: mapping values are not allowed here"),
                 Arguments.of(l0 + "    upstrem: 192.0.2.10:21\n",
                         "ftpgate.yaml:3:5: listeners[0].upstrem: unknown key; did you mean 'upstream'? (expected"
-                                + " one of: name, listen, upstream, public-address, client-data-ports,"
+                                + " one of: name, listen, upstream, upstream-policy, public-address, client-data-ports,"
                                 + " server-data-ports, upstream-mode, allow-client, allow-destination,"
                                 + " deny-client, anonymous, anonymous-write, default-profile, rules, deny-destination,"
                                 + " allow-destination-hosts, deny-destination-hosts, destination-ports,"

@@ -67,7 +67,7 @@ class ConfigProblemsTest {
                 "ftpgate.yaml:6:26: listeners[0].listen[1]: expected HOST:PORT such as 192.0.2.10:21 or [::]:21,"
                         + " got '::1:21' (IPv6 address must be bracketed, e.g. [::1]:2121)",
                 "ftpgate.yaml:7:5: listeners[0].upstrem: unknown key; did you mean 'upstream'? (expected one of:"
-                        + " name, listen, upstream, public-address, client-data-ports, server-data-ports,"
+                        + " name, listen, upstream, upstream-policy, public-address, client-data-ports, server-data-ports,"
                         + " upstream-mode, allow-client, allow-destination, deny-client, anonymous, anonymous-write,"
                         + " default-profile, rules, deny-destination, allow-destination-hosts,"
                         + " deny-destination-hosts, destination-ports, anonymous-incoming, fxp, early-server-leg, banner,"

@@ -34,6 +34,11 @@ public final class GatewayFixture implements AutoCloseable {
         this.gateway = Gateway.start(new GatewayConfig(List.of(listener), timeouts, null), bus, RelayDataPath::new);
     }
 
+    /** Runs {@code listener} (any settings the builder below does not offer); null timeouts: the defaults. */
+    public static GatewayFixture of(ListenerConfig listener, Timeouts timeouts) throws Exception {
+        return new GatewayFixture(listener, timeouts);
+    }
+
     /** The control address to connect to. */
     public InetSocketAddress address() {
         return gateway.boundAddresses().get(0);
