@@ -24,6 +24,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "FTP security gateway: relays FTP sessions, brokers every data connection itself,"
                 + " rewrites addresses for NAT and refuses bounce attacks.",
         subcommands = {RunCommand.class, CheckConfigCommand.class, DemoCommand.class, AuditCommand.class,
+            PrintNftCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure", "2:usage or configuration error"})

@@ -67,6 +67,17 @@ final class RunCommand implements Callable<Integer> {
                     + " Without it: forward placement, the destination comes from USER user@host[:port].")
     private HostAndPort upstream;
 
+    @Option(names = "--transparent",
+            description = "Transparent placement (Linux, CAP_NET_ADMIN): the router diverts FTP to any server to"
+                    + " this listener with nftables TPROXY and the server is each connection's original"
+                    + " destination; see 'ftpgate print-nft' for the rules.")
+    private boolean transparent;
+
+    @Option(names = "--transparent-source", paramLabel = "gateway|client", converter = Converters.Source.class,
+            description = "Transparent placement: connect to the server from ftpgate's own address (gateway,"
+                    + " default) or from the client's (client). Implies --transparent.")
+    private io.ftpgate.policy.Placement.Source transparentSource;
+
     @Option(names = "--public-address", paramLabel = "ADDR", converter = Converters.PublicAddress.class,
             description = "IP address advertised to clients in 227/229 replies (NAT). Default: the local"
                     + " address of each client's control connection.")
@@ -202,7 +213,25 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "TLS flags: " + e.getMessage());
         }
-        ListenerConfig o = l.toBuilder().tls(listenerTls)
+        ListenerConfig o;
+        try {
+            o = build(l, listenerTls);
+        } catch (IllegalArgumentException e) {
+            // --transparent with an upstream (from a flag or the file): one line, as for any flag conflict.
+            throw new ParameterException(spec.commandLine(), "--transparent: " + e.getMessage());
+        }
+        String problem = ConfigValues.allowDestinationProblem(o);
+        if (problem != null) {
+            // The file was valid on its own, so the flag that made the listener inconsistent is to blame.
+            String flag = allowDestination != null ? "--allow-destination" : "--upstream";
+            throw new ParameterException(spec.commandLine(), flag + ": " + problem
+                    + (config == null ? "" : " (from " + config + ")"));
+        }
+        return o;
+    }
+
+    private ListenerConfig build(ListenerConfig l, io.ftpgate.config.ListenerTls listenerTls) {
+        return l.toBuilder().tls(listenerTls)
                 .listen(listen != null ? listen : l.listen())
                 .upstream(upstream != null ? upstream : l.upstream())
                 .publicAddress(publicAddress != null ? publicAddress : l.publicAddress())
@@ -212,15 +241,10 @@ final class RunCommand implements Callable<Integer> {
                 .allowClient(allowClient != null ? allowClient : l.allowClient())
                 .allowDestination(allowDestination != null ? allowDestination : l.allowDestination())
                 .earlyServerLeg(earlyServerLeg != null ? earlyServerLeg : l.earlyServerLeg())
+                .transparent(transparentSource != null ? transparentSource
+                        : transparent && l.transparentSource() == null ? io.ftpgate.policy.Placement.Source.GATEWAY
+                        : l.transparentSource())
                 .build();
-        String problem = ConfigValues.allowDestinationProblem(o);
-        if (problem != null) {
-            // The file was valid on its own, so the flag that made the listener inconsistent is to blame.
-            String flag = allowDestination != null ? "--allow-destination" : "--upstream";
-            throw new ParameterException(spec.commandLine(), flag + ": " + problem
-                    + (config == null ? "" : " (from " + config + ")"));
-        }
-        return o;
     }
 
     private static void warnAboutEphemeralPorts(GatewayConfig config) {

@@ -12,6 +12,7 @@ import io.ftpgate.net.HostAndPort;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.data.Transport;
 import io.ftpgate.policy.Admission;
+import io.ftpgate.policy.Placement;
 import io.ftpgate.net.Cidr;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
@@ -103,10 +104,15 @@ public final class Gateway implements AutoCloseable {
         for (ListenerConfig lc : config.listeners()) {
             AtomicReference<ListenerContext> ref = new AtomicReference<>();
             contexts.add(ref);
+            boolean transparent = lc.placement() == Placement.TRANSPARENT;
+            if (transparent && !transport.supportsTransparent()) {
+                throw new GatewayStartException("listener " + lc.name() + ": placement transparent needs IP_TRANSPARENT,"
+                        + " which only the Linux epoll transport offers (this gateway runs " + transport.name() + ")");
+            }
             for (HostAndPort hp : lc.listen()) {
                 InetSocketAddress addr = new InetSocketAddress(literal(hp.host(), "listen address of " + lc.name()),
                         hp.port());
-                ServerBootstrap b = new ServerBootstrap();
+                ServerBootstrap b = transport.applyTransparent(new ServerBootstrap(), transparent);
                 transport.applyControlOptions(b);
                 ChannelFuture f = b
                         .group(group)
@@ -121,6 +127,11 @@ public final class Gateway implements AutoCloseable {
                             + f.cause().getMessage());
                 }
                 listeners.add(f.channel());
+                if (transparent && !Transport.isTransparent(f.channel())) {
+                    // Netty only logs a refused socket option; without it TPROXY cannot hand connections over.
+                    throw new GatewayStartException("cannot listen on " + hp + " (listener " + lc.name() + "):"
+                            + " placement transparent needs IP_TRANSPARENT, which needs CAP_NET_ADMIN");
+                }
                 InetSocketAddress local = (InetSocketAddress) f.channel().localAddress();
                 bound.add(local);
                 own.add(local);

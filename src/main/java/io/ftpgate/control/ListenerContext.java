@@ -75,7 +75,8 @@ record ListenerContext(ListenerConfig config, InetSocketAddress upstream, Addres
     /** A connect bootstrap for a control connection on {@code loop}, with the connect timeout applied. */
     Bootstrap bootstrap(EventLoop loop, ChannelHandler handler, boolean autoRead) {
         Transport transport = shared.transport();
-        return transport.applyConnectOptions(new Bootstrap()
+        boolean transparent = config.placement() == io.ftpgate.policy.Placement.TRANSPARENT;
+        return transport.applyConnectOptions(transport.applyTransparent(new Bootstrap(), transparent)
                 .group(loop)
                 .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeouts.connect().toMillis())

@@ -2,6 +2,7 @@ package io.ftpgate.control;
 
 import io.ftpgate.event.Reason;
 import io.ftpgate.net.SocketAddresses;
+import io.ftpgate.policy.Placement;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.FtpSyntaxException;
 import io.ftpgate.protocol.ReplyAssembler;
@@ -57,10 +58,40 @@ final class ServerControl {
     void connectReverse() {
         InetSocketAddress upstream = s.ctx().upstream();
         destinationHost = upstream.getHostString(); // for SNI and certificate checks of an implicit FTPS server
+        greet(upstream, null, upstream.toString());
+    }
+
+    /**
+     * Transparent placement: the server is the client connection's original destination, which TPROXY keeps as
+     * that connection's local address. The forward destination policy decides (address blocks, ports; a host
+     * glob has no name to match); the gateway's own addresses never pass, so a client connecting to the
+     * listener directly cannot make the gateway connect to itself. With {@code transparent-source: client}
+     * the connection leaves from the client's address (IP_TRANSPARENT), else from the gateway's own.
+     */
+    void connectTransparent() {
+        InetSocketAddress original = s.clientControlLocal();
+        String where = SocketAddresses.hostPort(original);
+        String why = s.ctx().config().listenerPolicy().destinations().refusePort(original.getPort());
+        if (why == null && !s.ctx().addressPolicy().destinationAllowed(original.getAddress(), original.getPort())) {
+            why = "address not allowed";
+        }
+        if (why != null && s.policyRefuses(Reason.DESTINATION_NOT_ALLOWED, where + " (" + why + ")",
+                FtpReply.of(421, "Service not available: destination not allowed by gateway policy."))) {
+            s.closeAfterFlush("destination-not-allowed");
+            return;
+        }
+        destinationHost = original.getAddress().getHostAddress();
+        InetSocketAddress from = s.ctx().config().transparentSource() == Placement.Source.CLIENT
+                ? new InetSocketAddress(s.clientAddress(), 0) : null;
+        greet(original, from, where);
+    }
+
+    /** Connects to {@code target} (from {@code from} when not null) and relays its greeting to the client. */
+    private void greet(InetSocketAddress target, InetSocketAddress from, String input) {
         s.beginLocal();
-        connect(upstream, failure -> {
+        connect(target, from, failure -> {
             if (failure != null) {
-                s.refuse(Reason.UPSTREAM_UNREACHABLE, upstream.toString(),
+                s.refuse(Reason.UPSTREAM_UNREACHABLE, input,
                         FtpReply.of(421, "Service not available: the server cannot be reached."));
                 s.closeAfterFlush("upstream-unreachable");
                 return;
@@ -94,7 +125,12 @@ final class ServerControl {
      * failure.
      */
     void connect(InetSocketAddress target, Consumer<Throwable> then) {
-        s.ctx().bootstrap(s.loop(), ControlPipelines.server(s, target.getPort()), true).connect(target)
+        connect(target, null, then);
+    }
+
+    private void connect(InetSocketAddress target, InetSocketAddress from, Consumer<Throwable> then) {
+        var bootstrap = s.ctx().bootstrap(s.loop(), ControlPipelines.server(s, target.getPort()), true);
+        (from == null ? bootstrap.connect(target) : bootstrap.connect(target, from))
                 .addListener((ChannelFutureListener) f -> {
                     if (s.isClosed()) {
                         f.channel().close();

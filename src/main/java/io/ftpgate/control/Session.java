@@ -123,9 +123,25 @@ final class Session {
         return clientAddress;
     }
 
-    /** The gateway's own address on the client side. */
+    /**
+     * The gateway's own address on the client side: the address the client connected to. In transparent
+     * placement that is the server's address (TPROXY keeps the original destination as the local address).
+     */
     InetAddress gatewayClientSide() {
         return clientLocal.getAddress();
+    }
+
+    /** The local end of the client's control connection; in transparent placement the original destination. */
+    InetSocketAddress clientControlLocal() {
+        return clientLocal;
+    }
+
+    /**
+     * True in transparent placement: every socket of the session takes IP_TRANSPARENT, since the addresses it
+     * binds (the server's toward the client; the client's toward the server, with source client) are foreign.
+     */
+    boolean transparent() {
+        return ctx.config().placement() == Placement.TRANSPARENT;
     }
 
     String clientText() {
@@ -176,6 +192,8 @@ final class Session {
             // Commands a client pipelines before the upstream is even connected wait for it (and its greeting);
             // without this mark they would be handled as if no server were coming.
             server.connectReverse();
+        } else if (transparent()) {
+            server.connectTransparent();
         } else {
             String banner = ctx.config().banner();
             reply(FtpReply.of(220, banner != null ? banner

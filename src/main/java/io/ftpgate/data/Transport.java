@@ -1,5 +1,6 @@
 package io.ftpgate.data;
 
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -95,6 +96,33 @@ public final class Transport {
             bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
         }
         return bootstrap;
+    }
+
+    /**
+     * True when sockets can take IP_TRANSPARENT (ip(7)): only the epoll transport exposes it, and only on
+     * Linux. Transparent placement needs it on its listeners, its pinholes and its outgoing connections.
+     */
+    public boolean supportsTransparent() {
+        return "epoll".equals(name);
+    }
+
+    /**
+     * Sets IP_TRANSPARENT on the sockets {@code bootstrap} makes when {@code on}: a listener then accepts
+     * connections the router diverted to it with TPROXY (their local address is the original destination), a
+     * pinhole may bind to the server's address, and an outgoing connection may bind to the client's. The kernel
+     * refuses the option without CAP_NET_ADMIN; Netty only logs that, so callers that must know check
+     * {@link #isTransparent} on the channel.
+     */
+    public <B extends AbstractBootstrap<B, ?>> B applyTransparent(B bootstrap, boolean on) {
+        if (on && supportsTransparent()) {
+            bootstrap.option(EpollChannelOption.IP_TRANSPARENT, true);
+        }
+        return bootstrap;
+    }
+
+    /** True when {@code channel}'s socket has IP_TRANSPARENT set. */
+    public static boolean isTransparent(Channel channel) {
+        return Boolean.TRUE.equals(channel.config().getOption(EpollChannelOption.IP_TRANSPARENT));
     }
 
     /** "epoll" or "nio". */
