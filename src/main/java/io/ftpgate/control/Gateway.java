@@ -109,6 +109,11 @@ public final class Gateway implements AutoCloseable {
                 throw new GatewayStartException("listener " + lc.name() + ": placement transparent needs IP_TRANSPARENT,"
                         + " which only the Linux epoll transport offers (this gateway runs " + transport.name() + ")");
             }
+            if (transparent && !Transport.mayUseTransparent()) {
+                throw new GatewayStartException("listener " + lc.name() + ": placement transparent needs IP_TRANSPARENT,"
+                        + " which needs CAP_NET_ADMIN (or CAP_NET_RAW); run as root or grant it, e.g."
+                        + " AmbientCapabilities=CAP_NET_ADMIN in the systemd unit");
+            }
             for (HostAndPort hp : lc.listen()) {
                 InetSocketAddress addr = new InetSocketAddress(literal(hp.host(), "listen address of " + lc.name()),
                         hp.port());
@@ -130,7 +135,7 @@ public final class Gateway implements AutoCloseable {
                 if (transparent && !Transport.isTransparent(f.channel())) {
                     // Netty only logs a refused socket option; without it TPROXY cannot hand connections over.
                     throw new GatewayStartException("cannot listen on " + hp + " (listener " + lc.name() + "):"
-                            + " placement transparent needs IP_TRANSPARENT, which needs CAP_NET_ADMIN");
+                            + " placement transparent needs IP_TRANSPARENT, which needs CAP_NET_ADMIN (or CAP_NET_RAW)");
                 }
                 InetSocketAddress local = (InetSocketAddress) f.channel().localAddress();
                 bound.add(local);

@@ -69,7 +69,8 @@ final class ServerControl {
      * the connection leaves from the client's address (IP_TRANSPARENT), else from the gateway's own.
      */
     void connectTransparent() {
-        InetSocketAddress original = s.clientControlLocal();
+        // The accepted connection's own local address: TPROXY leaves the client's destination there.
+        InetSocketAddress original = SocketAddresses.canonical((InetSocketAddress) s.client().localAddress());
         String where = SocketAddresses.hostPort(original);
         String why = s.ctx().config().listenerPolicy().destinations().refusePort(original.getPort());
         if (why == null && !s.ctx().addressPolicy().destinationAllowed(original.getAddress(), original.getPort())) {

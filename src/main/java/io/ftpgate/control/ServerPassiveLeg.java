@@ -170,7 +170,7 @@ final class ServerPassiveLeg {
             return;
         }
         s.ctx().dataPath().connect(s.loop(), target, s.server().gatewaySide(), s.ctx().timeouts().connect(),
-                        s.transparent())
+                        s.ctx().transparent())
                 .addListener(f -> {
                     if (f.isSuccess()) {
                         DataLeg connected = (DataLeg) f.getNow();

@@ -123,25 +123,9 @@ final class Session {
         return clientAddress;
     }
 
-    /**
-     * The gateway's own address on the client side: the address the client connected to. In transparent
-     * placement that is the server's address (TPROXY keeps the original destination as the local address).
-     */
+    /** The gateway's own address on the client side (transparent placement: the server's, as TPROXY keeps it). */
     InetAddress gatewayClientSide() {
         return clientLocal.getAddress();
-    }
-
-    /** The local end of the client's control connection; in transparent placement the original destination. */
-    InetSocketAddress clientControlLocal() {
-        return clientLocal;
-    }
-
-    /**
-     * True in transparent placement: every socket of the session takes IP_TRANSPARENT, since the addresses it
-     * binds (the server's toward the client; the client's toward the server, with source client) are foreign.
-     */
-    boolean transparent() {
-        return ctx.config().placement() == Placement.TRANSPARENT;
     }
 
     String clientText() {
@@ -192,7 +176,7 @@ final class Session {
             // Commands a client pipelines before the upstream is even connected wait for it (and its greeting);
             // without this mark they would be handled as if no server were coming.
             server.connectReverse();
-        } else if (transparent()) {
+        } else if (ctx.transparent()) {
             server.connectTransparent();
         } else {
             String banner = ctx.config().banner();

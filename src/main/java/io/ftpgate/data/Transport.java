@@ -28,6 +28,10 @@ public final class Transport {
     /** SO_OOBINLINE (Linux asm-generic/socket.h: SOL_SOCKET = 1, SO_OOBINLINE = 10). */
     private static final IntegerUnixChannelOption SO_OOBINLINE = new IntegerUnixChannelOption("SO_OOBINLINE", 1, 10);
 
+    /** Capability numbers (linux/capability.h). */
+    private static final int CAP_NET_ADMIN = 12;
+    private static final int CAP_NET_RAW = 13;
+
     private final String name;
     private final IoHandlerFactory ioHandlerFactory;
     private final Class<? extends ServerChannel> serverChannel;
@@ -118,6 +122,26 @@ public final class Transport {
             bootstrap.option(EpollChannelOption.IP_TRANSPARENT, true);
         }
         return bootstrap;
+    }
+
+    /**
+     * True when this process may set IP_TRANSPARENT: the kernel wants CAP_NET_ADMIN or CAP_NET_RAW in the
+     * effective set (ip(7); net/ipv4/ip_sockglue.c), read from {@code /proc/self/status} so that a missing
+     * capability is one clear line at start rather than a failed bind with Netty's stack trace. True when the
+     * file cannot be read: the bind then reports whatever the kernel says.
+     */
+    public static boolean mayUseTransparent() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    long eff = Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
+                    return (eff & (1L << CAP_NET_ADMIN | 1L << CAP_NET_RAW)) != 0;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not Linux, or an unexpected format: let the bind decide.
+        }
+        return true;
     }
 
     /** True when {@code channel}'s socket has IP_TRANSPARENT set. */
