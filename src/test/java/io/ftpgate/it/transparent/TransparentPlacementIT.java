@@ -88,6 +88,30 @@ class TransparentPlacementIT {
         }
     }
 
+    /**
+     * What an administrator meets first: without CAP_NET_ADMIN (and CAP_NET_RAW) run stops with one line, and
+     * check-config on the bare router names each missing piece of the host setup.
+     */
+    @Test
+    @Order(0)
+    void missingCapabilityAndHostSetupAreNamed() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--bounding-set", "-net_admin,-net_raw",
+                "--inh-caps", "-net_admin,-net_raw"));
+        cmd.addAll(java("run", "--transparent", "--listen", "127.0.0.1:0"));
+        assumeTrue(Files.isExecutable(Path.of(cmd.get(0))), "setpriv is not installed");
+        Proc run = ns(30, "tp-gw", cmd.toArray(String[]::new));
+        assertThat(run.exit).isEqualTo(1);
+        assertThat(run.err).contains("ftpgate: cannot start: listener listener-1: placement transparent needs"
+                + " IP_TRANSPARENT, which needs CAP_NET_ADMIN (or CAP_NET_RAW)").doesNotContain("Exception");
+        Path config = dir.resolve("bare.yaml");
+        Files.writeString(config, "listeners:\n  - listen: 127.0.0.1:2121\n    placement: transparent\n");
+        Proc check = ns(30, "tp-gw", java("check-config", config.toString()).toArray(String[]::new));
+        assertThat(check.out).contains(
+                "warning (this machine): nftables table ip ftpgate with the tproxy rules is missing",
+                "warning (this machine): policy rule missing: ip -4 rule add fwmark 0x21 lookup 121",
+                "warning (this machine): local route missing: ip -4 route add local 0.0.0.0/0 dev lo table 121");
+    }
+
     /** Without ftpgate the vulnerable server is a bounce tool: the later refusals are ftpgate's doing. */
     @Test
     @Order(1)
@@ -234,6 +258,8 @@ class TransparentPlacementIT {
         Files.writeString(rules, print.out);
         Proc load = run(10, "sh", world.toString(), "nft", rules.toString());
         assumeTrue(load.exit == 0, "the kernel refused the TPROXY rules (nft_tproxy, nft_socket): " + load.err);
+        Proc check = ns(30, "tp-gw", java("check-config", config.toString()).toArray(String[]::new));
+        assertThat(check.out).contains(": OK").doesNotContain("warning (this machine)");
         Path log = dir.resolve("gateway-" + source + ".out");
         List<String> cmd = new ArrayList<>(List.of("/usr/sbin/ip", "netns", "exec", "tp-gw"));
         cmd.addAll(java("run", "--config", config.toString()));
