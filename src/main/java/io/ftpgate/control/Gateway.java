@@ -105,14 +105,8 @@ public final class Gateway implements AutoCloseable {
             AtomicReference<ListenerContext> ref = new AtomicReference<>();
             contexts.add(ref);
             boolean transparent = lc.placement() == Placement.TRANSPARENT;
-            if (transparent && !transport.supportsTransparent()) {
-                throw new GatewayStartException("listener " + lc.name() + ": placement transparent needs IP_TRANSPARENT,"
-                        + " which only the Linux epoll transport offers (this gateway runs " + transport.name() + ")");
-            }
-            if (transparent && !Transport.mayUseTransparent()) {
-                throw new GatewayStartException("listener " + lc.name() + ": placement transparent needs IP_TRANSPARENT,"
-                        + " which needs CAP_NET_ADMIN (or CAP_NET_RAW); run as root or grant it, e.g."
-                        + " AmbientCapabilities=CAP_NET_ADMIN in the systemd unit");
+            if (transparent) {
+                requireTransparent(lc);
             }
             for (HostAndPort hp : lc.listen()) {
                 InetSocketAddress addr = new InetSocketAddress(literal(hp.host(), "listen address of " + lc.name()),
@@ -135,7 +129,8 @@ public final class Gateway implements AutoCloseable {
                 if (transparent && !Transport.isTransparent(f.channel())) {
                     // Netty only logs a refused socket option; without it TPROXY cannot hand connections over.
                     throw new GatewayStartException("cannot listen on " + hp + " (listener " + lc.name() + "):"
-                            + " placement transparent needs IP_TRANSPARENT, which needs CAP_NET_ADMIN (or CAP_NET_RAW)");
+                            + " placement transparent needs IP_TRANSPARENT, which needs CAP_NET_ADMIN"
+                            + " (or CAP_NET_RAW)");
                 }
                 InetSocketAddress local = (InetSocketAddress) f.channel().localAddress();
                 bound.add(local);
@@ -147,6 +142,19 @@ public final class Gateway implements AutoCloseable {
             contexts.get(i).set(built.get(i));
         }
         current = config;
+    }
+
+    /** A transparent listener needs IP_TRANSPARENT: the epoll transport and CAP_NET_ADMIN; one line if not. */
+    private void requireTransparent(ListenerConfig lc) throws GatewayStartException {
+        String needs = "listener " + lc.name() + ": placement transparent needs IP_TRANSPARENT, which ";
+        if (!transport.supportsTransparent()) {
+            throw new GatewayStartException(needs + "only the Linux epoll transport offers (this gateway runs "
+                    + transport.name() + ")");
+        }
+        if (!Transport.mayUseTransparent()) {
+            throw new GatewayStartException(needs + "needs CAP_NET_ADMIN (or CAP_NET_RAW); run as root or grant it,"
+                    + " e.g. AmbientCapabilities=CAP_NET_ADMIN in the systemd unit");
+        }
     }
 
     /** Builds the runtime context of every listener; nothing is changed when this throws. */
@@ -164,7 +172,8 @@ public final class Gateway implements AutoCloseable {
                     config.gatewayPolicy(), config.timeouts(), TlsSetup.server(lc), TlsSetup.client(lc), shared));
             LOG.debug("listener {}: {} placement on {}, upstream {}, public address {}, client data ports {}, "
                     + "server data ports {}, upstream mode {}", lc.name(), lc.placement(), lc.listen(),
-                    lc.upstream() == null ? "USER user@host" : lc.upstream(),
+                    lc.upstream() != null ? lc.upstream() : lc.placement() == Placement.TRANSPARENT
+                            ? "original destination" : "USER user@host",
                     pub == null ? "(control connection's local address)" : pub.getHostAddress(),
                     lc.clientDataPorts(), lc.serverDataPorts(), lc.upstreamMode());
         }
@@ -181,11 +190,15 @@ public final class Gateway implements AutoCloseable {
         List<ListenerConfig> now = next.listeners();
         boolean same = was.size() == now.size();
         for (int i = 0; same && i < was.size(); i++) {
-            same = was.get(i).name().equals(now.get(i).name()) && was.get(i).listen().equals(now.get(i).listen());
+            ListenerConfig a = was.get(i);
+            ListenerConfig b = now.get(i);
+            same = a.name().equals(b.name()) && a.listen().equals(b.listen())
+                    // IP_TRANSPARENT is set when the listener is bound.
+                    && (a.placement() == Placement.TRANSPARENT) == (b.placement() == Placement.TRANSPARENT);
         }
         if (!same) {
-            throw new GatewayStartException("the listeners or their listen addresses changed; restart ftpgate to"
-                    + " apply that (the running configuration is unchanged)");
+            throw new GatewayStartException("the listeners, their listen addresses or whether they are transparent"
+                    + " changed; restart ftpgate to apply that (the running configuration is unchanged)");
         }
         List<ListenerContext> built = buildContexts(next);
         shared.admission().setLimits(next.gatewayPolicy().limits());
