@@ -86,6 +86,11 @@ class TransparentPlacementIT {
         if (world != null) {
             run(10, "sh", world.toString(), "down");
         }
+        if (dir != null) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     /**
