@@ -77,6 +77,13 @@ final class Converters {
         }
     }
 
+    static final class Source implements ITypeConverter<io.ftpgate.policy.Placement.Source> {
+        @Override
+        public io.ftpgate.policy.Placement.Source convert(String value) {
+            return Converters.convert(value, ConfigValues::transparentSource);
+        }
+    }
+
     static final class Block implements ITypeConverter<Cidr> {
         @Override
         public Cidr convert(String value) {

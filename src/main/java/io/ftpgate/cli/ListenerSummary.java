@@ -38,10 +38,14 @@ final class ListenerSummary {
 
     /** The headline of a listener: name, placement, addresses and where sessions go. */
     static String headline(ListenerConfig l) {
-        String where = l.placement() != Placement.REVERSE ? "-> destination from USER user@host[:port]"
-                : l.upstreams().size() == 1 && l.upstreamPolicy() == UpstreamPolicy.ROUND_ROBIN
-                ? "-> upstream " + l.upstream()
-                : "-> upstream pool " + join(l.upstreams()) + " (" + pool(l) + ")";
+        String where = switch (l.placement()) {
+            case REVERSE -> l.upstreams().size() == 1 && l.upstreamPolicy() == UpstreamPolicy.ROUND_ROBIN
+                    ? "-> upstream " + l.upstream()
+                    : "-> upstream pool " + join(l.upstreams()) + " (" + pool(l) + ")";
+            case FORWARD -> "-> destination from USER user@host[:port]";
+            case TRANSPARENT -> "-> each connection's original destination (TPROXY), from the "
+                    + (l.transparentSource() == Placement.Source.CLIENT ? "client's" : "gateway's") + " address";
+        };
         return "listener '" + l.name() + "' (" + placement(l) + "): " + join(l.listen()) + " " + where;
     }
 
@@ -72,7 +76,7 @@ final class ListenerSummary {
         ListenerPolicy p = l.listenerPolicy();
         listed(d, "deny-client", p.denyClient());
         DestinationRules r = p.destinations();
-        if (l.placement() == Placement.FORWARD) {
+        if (l.placement().choosesDestination()) {
             d.add("allow-destination " + (l.allowDestination().isEmpty()
                     ? "any except loopback, link-local, private ranges and ftpgate's own addresses (default)"
                     : join(l.allowDestination())));
@@ -80,7 +84,7 @@ final class ListenerSummary {
         listed(d, "deny-destination", r.deny());
         listed(d, "allow-destination-hosts", r.allowHosts());
         listed(d, "deny-destination-hosts", r.denyHosts());
-        if (r.ports() != null || l.placement() == Placement.FORWARD) {
+        if (r.ports() != null || l.placement().choosesDestination()) {
             d.add("destination-ports " + (r.ports() == null ? ports(DestinationRules.DEFAULT_PORTS) + " (default)"
                     : ports(r.ports())));
         }
@@ -268,7 +272,7 @@ final class ListenerSummary {
     }
 
     private static String placement(ListenerConfig l) {
-        return l.placement() == Placement.REVERSE ? "reverse" : "forward";
+        return l.placement().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String join(Collection<?> items) {

@@ -26,6 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 + " rewrites addresses for NAT and refuses bounce attacks.",
         subcommands = {RunCommand.class, CheckConfigCommand.class, DemoCommand.class, AuditCommand.class,
             StatusCommand.class,
+            PrintNftCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure", "2:usage or configuration error"})

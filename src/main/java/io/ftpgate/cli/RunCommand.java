@@ -79,6 +79,17 @@ final class RunCommand implements Callable<Integer> {
                     + " gateway greets the client and connects at USER).")
     private UpstreamPolicy upstreamPolicy;
 
+    @Option(names = "--transparent",
+            description = "Transparent placement (Linux, CAP_NET_ADMIN): the router diverts FTP to any server to"
+                    + " this listener with nftables TPROXY and the server is each connection's original"
+                    + " destination; see 'ftpgate print-nft' for the rules.")
+    private boolean transparent;
+
+    @Option(names = "--transparent-source", paramLabel = "gateway|client", converter = Converters.Source.class,
+            description = "Transparent placement: connect to the server from ftpgate's own address (gateway,"
+                    + " default) or from the client's (client). Implies --transparent.")
+    private io.ftpgate.policy.Placement.Source transparentSource;
+
     @Option(names = "--public-address", paramLabel = "ADDR", converter = Converters.PublicAddress.class,
             description = "IP address advertised to clients in 227/229 replies (NAT). Default: the local"
                     + " address of each client's control connection.")
@@ -240,6 +251,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             o = overridden(l, listenerTls);
         } catch (IllegalArgumentException e) {
+            // A bad combination of flags and file (--transparent with an upstream, say): one line.
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (upstreamPolicy != null && o.upstreams().isEmpty()) {
@@ -269,6 +281,9 @@ final class RunCommand implements Callable<Integer> {
                 .allowClient(allowClient != null ? allowClient : l.allowClient())
                 .allowDestination(allowDestination != null ? allowDestination : l.allowDestination())
                 .earlyServerLeg(earlyServerLeg != null ? earlyServerLeg : l.earlyServerLeg())
+                .transparent(transparentSource != null ? transparentSource
+                        : transparent && l.transparentSource() == null ? io.ftpgate.policy.Placement.Source.GATEWAY
+                        : l.transparentSource())
                 .build();
     }
 

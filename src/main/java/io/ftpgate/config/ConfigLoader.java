@@ -37,6 +37,8 @@ import java.util.stream.Stream;
  *     client-data-ports: 61000-61999
  *     server-data-ports: 62000-62999
  *     upstream-mode: passive                  # passive | active | client
+ *     placement: transparent                  # without upstream: forward (default) | transparent (TPROXY)
+ *     transparent-source: gateway             # transparent: connect to the server from gateway | client
  *     early-server-leg: true                  # upstream PASV + connect as soon as the client's is answered
  *     banner: "FTP service ready."            # 220 text clients see instead of the server's (default: relayed)
  *     syst-reply: "UNIX Type: L8"             # 215 text for SYST instead of the server's (default: relayed)
@@ -79,7 +81,7 @@ public final class ConfigLoader {
             "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",
             "deny-client", "anonymous", "anonymous-write", "default-profile", "rules", "deny-destination",
             "allow-destination-hosts", "deny-destination-hosts", "destination-ports", "anonymous-incoming", "fxp",
-            "early-server-leg", "banner", "syst-reply"), TlsReader.KEYS.stream()).toList();
+            "early-server-leg", "banner", "syst-reply", "placement", "transparent-source"), TlsReader.KEYS.stream()).toList();
     static final List<String> FXP_KEYS = List.of("client", "peer");
 
     /**

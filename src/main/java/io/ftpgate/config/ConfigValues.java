@@ -3,6 +3,7 @@ package io.ftpgate.config;
 import io.ftpgate.net.Cidr;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.net.PortRange;
+import io.ftpgate.policy.Placement;
 import io.netty.util.NetUtil;
 import java.time.Duration;
 import java.util.Locale;
@@ -188,6 +189,42 @@ public final class ConfigValues {
             }
         }
         throw new IllegalArgumentException("expected one of passive, active, client, got '" + text + "'");
+    }
+
+    /** {@code forward}, {@code reverse} or {@code transparent}, case-insensitive. */
+    public static Placement placement(String text) {
+        return oneOf(Placement.class, text, "forward, reverse, transparent");
+    }
+
+    /** {@code gateway} or {@code client}, case-insensitive. */
+    public static Placement.Source transparentSource(String text) {
+        return oneOf(Placement.Source.class, text, "gateway, client");
+    }
+
+    private static <E extends Enum<E>> E oneOf(Class<E> type, String text, String names) {
+        String s = text == null ? "" : text.trim().toUpperCase(Locale.ROOT);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(s)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("expected one of " + names + ", got '" + text + "'");
+    }
+
+    /**
+     * Explains why a listener's {@code placement} does not fit its {@code upstream}, or returns null: reverse
+     * needs an upstream, forward and transparent must not have one.
+     */
+    public static String placementProblem(Placement written, HostAndPort upstream) {
+        if (written == Placement.REVERSE && upstream == null) {
+            return "placement reverse needs an upstream";
+        }
+        if (written != Placement.REVERSE && upstream != null) {
+            return "placement " + written.name().toLowerCase(Locale.ROOT) + " takes no upstream (the server comes"
+                    + (written == Placement.FORWARD ? " from USER user@host" : " from each connection's original"
+                    + " destination") + "); remove upstream " + upstream;
+        }
+        return null;
     }
 
     /** Lower-case name of an upstream mode as written in configuration. */

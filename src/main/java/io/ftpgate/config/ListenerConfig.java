@@ -36,6 +36,8 @@ import java.util.Set;
  *                          software and version to anyone); null relays the server's
  * @param systReply         the text of the 215 answer to SYST, replacing the server's; null relays the server's
  * @param tls               FTPS toward clients and toward the server
+ * @param transparentSource {@link Placement#TRANSPARENT}: the address ftpgate connects to the server from;
+ *                          {@code null} for the other placements
  */
 public record ListenerConfig(
         String name,
@@ -52,7 +54,8 @@ public record ListenerConfig(
         boolean earlyServerLeg,
         String banner,
         String systReply,
-        ListenerTls tls) {
+        ListenerTls tls,
+        Placement.Source transparentSource) {
 
     /*
      * The default ranges lie above Linux's default ephemeral range (net.ipv4.ip_local_port_range, 32768-60999),
@@ -87,6 +90,10 @@ public record ListenerConfig(
         allowDestination = allowDestination == null ? List.of() : List.copyOf(allowDestination);
         listenerPolicy = listenerPolicy == null ? ListenerPolicy.DEFAULTS : listenerPolicy;
         tls = tls == null ? ListenerTls.OFF : tls;
+        if (transparentSource != null && !upstreams.isEmpty()) {
+            throw new IllegalArgumentException("listener '" + name + "': placement transparent takes the server from"
+                    + " each connection's original destination; remove upstream " + upstreams.get(0));
+        }
     }
 
     /** A builder with every setting at its default (early server leg on); {@code listen} must be given. */
@@ -100,16 +107,20 @@ public record ListenerConfig(
                 .publicAddress(publicAddress)
                 .clientDataPorts(clientDataPorts).serverDataPorts(serverDataPorts).upstreamMode(upstreamMode)
                 .allowClient(allowClient).allowDestination(allowDestination).listenerPolicy(listenerPolicy)
-                .earlyServerLeg(earlyServerLeg).banner(banner).systReply(systReply).tls(tls);
+                .earlyServerLeg(earlyServerLeg).banner(banner).systReply(systReply).tls(tls)
+                .transparent(transparentSource);
     }
 
-    /** The first (or only) upstream server, or null for forward placement. */
+    /** The first (or only) upstream server, or null for forward and transparent placement. */
     public HostAndPort upstream() {
         return upstreams.isEmpty() ? null : upstreams.get(0);
     }
 
-    /** Reverse when an upstream is configured, forward otherwise. */
+    /** Transparent when a transparent source is set, reverse when an upstream is configured, forward otherwise. */
     public Placement placement() {
+        if (transparentSource != null) {
+            return Placement.TRANSPARENT;
+        }
         return upstream() == null ? Placement.FORWARD : Placement.REVERSE;
     }
 
@@ -141,6 +152,7 @@ public record ListenerConfig(
         private String banner;
         private String systReply;
         private ListenerTls tls;
+        private Placement.Source transparentSource;
 
         private Builder(String name) {
             this.name = name;
@@ -240,11 +252,17 @@ public record ListenerConfig(
             return this;
         }
 
+        /** Transparent placement connecting from {@code source}; null for reverse or forward placement. */
+        public Builder transparent(Placement.Source source) {
+            transparentSource = source;
+            return this;
+        }
+
         /** The listener; throws {@link IllegalArgumentException} when a setting is invalid. */
         public ListenerConfig build() {
             return new ListenerConfig(name, listen, upstreams, upstreamPolicy, publicAddress, clientDataPorts,
-                    serverDataPorts, upstreamMode, allowClient, allowDestination, listenerPolicy, earlyServerLeg, banner, systReply,
-                    tls);
+                    serverDataPorts, upstreamMode, allowClient, allowDestination, listenerPolicy, earlyServerLeg, banner,
+                    systReply, tls, transparentSource);
         }
     }
 }

@@ -10,6 +10,7 @@ import io.ftpgate.net.PortRange;
 import io.ftpgate.policy.ListenerPolicy;
 import io.ftpgate.policy.UpstreamPolicy;
 import java.util.ArrayList;
+import io.ftpgate.policy.Placement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,8 @@ final class ListenerReader extends TreeReader {
         var allowClient = optList(e, "allow-client", path, "address blocks", ConfigValues::cidr);
         var allowDest = optList(e, "allow-destination", path, "address blocks", ConfigValues::cidr);
         ListenerPolicy listenerPolicy = policies.listenerPolicy(e, path);
+        Placement.Source source = transparentSource(e, path,
+                upstreams == null || upstreams.isEmpty() ? null : upstreams.get(0));
         if (name == null || listen.isEmpty()) {
             return null;
         }
@@ -74,7 +77,7 @@ final class ListenerReader extends TreeReader {
                     .clientDataPorts(clientPorts).serverDataPorts(serverPorts).upstreamMode(mode)
                     .allowClient(allowClient).allowDestination(allowDest).listenerPolicy(listenerPolicy)
                     .earlyServerLeg(early == null || early).banner(banner).systReply(syst)
-                    .tls(tls.read(e, path)).build();
+                    .tls(tls.read(e, path)).transparent(source).build();
         } catch (IllegalArgumentException | NullPointerException ex) {
             report(error(m.pos(), path, ex.getMessage()));
             return null;
@@ -126,6 +129,30 @@ final class ListenerReader extends TreeReader {
             report(error(entry.value().pos(), path, "expected at least one HOST:PORT address, got an empty list"));
         }
         return items;
+    }
+
+    /**
+     * {@code placement} and {@code transparent-source}: the source of a transparent listener (gateway unless
+     * written), or null for the others. A placement that contradicts {@code upstream} is reported at the key.
+     */
+    private Placement.Source transparentSource(Map<String, Entry> e, String path, HostAndPort upstream) {
+        Placement written = opt(e, "placement", path, "forward, reverse or transparent", ConfigValues::placement);
+        Placement.Source source = opt(e, "transparent-source", path, "gateway or client",
+                ConfigValues::transparentSource);
+        String problem = written == null ? null : ConfigValues.placementProblem(written, upstream);
+        if (problem != null) {
+            report(error(e.get("placement").value().pos(), path + ".placement", problem));
+            return null;
+        }
+        if (source != null && written != Placement.TRANSPARENT) {
+            report(error(e.get("transparent-source").keyPos(), path + ".transparent-source",
+                    "applies only to placement: transparent"));
+            return null;
+        }
+        if (written != Placement.TRANSPARENT) {
+            return null;
+        }
+        return source == null ? Placement.Source.GATEWAY : source;
     }
 
     /** The listener's good listen addresses (none when the key is missing or has no good one: recorded). */

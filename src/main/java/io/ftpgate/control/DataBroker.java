@@ -181,7 +181,7 @@ final class DataBroker {
         prepareServerLeg(true);
         ServerPassiveLeg serverLeg = spare;
         PinholeSpec spec = new PinholeSpec(s.gatewayClientSide(), s.ctx().config().clientDataPorts(),
-                s.clientAddress(), this::fxpAllowed, s.ctx().timeouts().pinhole());
+                s.clientAddress(), this::fxpAllowed, s.ctx().timeouts().pinhole(), s.ctx().transparent());
         Pinholes.open(s, Side.CLIENT, spec).addListener(f -> {
                     if (s.isClosed() || !f.isSuccess()) {
                         if (f.isSuccess()) {

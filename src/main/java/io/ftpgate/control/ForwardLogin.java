@@ -127,7 +127,8 @@ final class ForwardLogin {
 
     /** USER once a server is connected. */
     void user(FtpCommand cmd, String line) {
-        if (s.ctx().config().placement() == Placement.REVERSE || cmd.argument().indexOf('@') < 0) {
+        // Only forward placement reads user@host; elsewhere an '@' is part of the user name.
+        if (s.ctx().config().placement() != Placement.FORWARD || cmd.argument().indexOf('@') < 0) {
             if (s.sessionPolicy().refusesUser(cmd.argument(), line)) {
                 return;
             }

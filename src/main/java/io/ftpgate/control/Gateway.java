@@ -14,6 +14,7 @@ import io.ftpgate.data.Transport;
 import io.ftpgate.policy.Admission;
 import io.ftpgate.policy.UpstreamHealth;
 import io.ftpgate.policy.UpstreamPool;
+import io.ftpgate.policy.Placement;
 import io.ftpgate.net.Cidr;
 import io.ftpgate.protocol.FtpReply;
 import io.netty.bootstrap.ServerBootstrap;
@@ -111,10 +112,14 @@ public final class Gateway implements AutoCloseable {
         for (ListenerConfig lc : config.listeners()) {
             AtomicReference<ListenerContext> ref = new AtomicReference<>();
             contexts.add(ref);
+            boolean transparent = lc.placement() == Placement.TRANSPARENT;
+            if (transparent) {
+                requireTransparent(lc);
+            }
             for (HostAndPort hp : lc.listen()) {
                 InetSocketAddress addr = new InetSocketAddress(literal(hp.host(), "listen address of " + lc.name()),
                         hp.port());
-                ServerBootstrap b = new ServerBootstrap();
+                ServerBootstrap b = transport.applyTransparent(new ServerBootstrap(), transparent);
                 transport.applyControlOptions(b);
                 ChannelFuture f = b
                         .group(group)
@@ -129,6 +134,12 @@ public final class Gateway implements AutoCloseable {
                             + f.cause().getMessage());
                 }
                 listeners.add(f.channel());
+                if (transparent && !Transport.isTransparent(f.channel())) {
+                    // Netty only logs a refused socket option; without it TPROXY cannot hand connections over.
+                    throw new GatewayStartException("cannot listen on " + hp + " (listener " + lc.name() + "):"
+                            + " placement transparent needs IP_TRANSPARENT, which needs CAP_NET_ADMIN"
+                            + " (or CAP_NET_RAW)");
+                }
                 InetSocketAddress local = (InetSocketAddress) f.channel().localAddress();
                 bound.add(local);
                 own.add(local);
@@ -139,6 +150,19 @@ public final class Gateway implements AutoCloseable {
             contexts.get(i).set(built.get(i));
         }
         current = config;
+    }
+
+    /** A transparent listener needs IP_TRANSPARENT: the epoll transport and CAP_NET_ADMIN; one line if not. */
+    private void requireTransparent(ListenerConfig lc) throws GatewayStartException {
+        String needs = "listener " + lc.name() + ": placement transparent needs IP_TRANSPARENT, which ";
+        if (!transport.supportsTransparent()) {
+            throw new GatewayStartException(needs + "only the Linux epoll transport offers (this gateway runs "
+                    + transport.name() + ")");
+        }
+        if (!Transport.mayUseTransparent()) {
+            throw new GatewayStartException(needs + "needs CAP_NET_ADMIN (or CAP_NET_RAW); run as root or grant it,"
+                    + " e.g. AmbientCapabilities=CAP_NET_ADMIN in the systemd unit");
+        }
     }
 
     /** Builds the runtime context of every listener; nothing is changed when this throws. */
@@ -160,7 +184,8 @@ public final class Gateway implements AutoCloseable {
                     config.gatewayPolicy(), config.timeouts(), TlsSetup.server(lc), TlsSetup.client(lc), shared));
             LOG.debug("listener {}: {} placement on {}, upstream {}, public address {}, client data ports {}, "
                     + "server data ports {}, upstream mode {}", lc.name(), lc.placement(), lc.listen(),
-                    lc.upstream() == null ? "USER user@host" : lc.upstreams() + " " + lc.upstreamPolicy().text(),
+                    lc.upstream() != null ? lc.upstreams() + " " + lc.upstreamPolicy().text()
+                            : lc.placement() == Placement.TRANSPARENT ? "original destination" : "USER user@host",
                     pub == null ? "(control connection's local address)" : pub.getHostAddress(),
                     lc.clientDataPorts(), lc.serverDataPorts(), lc.upstreamMode());
         }
@@ -177,11 +202,15 @@ public final class Gateway implements AutoCloseable {
         List<ListenerConfig> now = next.listeners();
         boolean same = was.size() == now.size();
         for (int i = 0; same && i < was.size(); i++) {
-            same = was.get(i).name().equals(now.get(i).name()) && was.get(i).listen().equals(now.get(i).listen());
+            ListenerConfig a = was.get(i);
+            ListenerConfig b = now.get(i);
+            same = a.name().equals(b.name()) && a.listen().equals(b.listen())
+                    // IP_TRANSPARENT is set when the listener is bound.
+                    && (a.placement() == Placement.TRANSPARENT) == (b.placement() == Placement.TRANSPARENT);
         }
         if (!same) {
-            throw new GatewayStartException("the listeners or their listen addresses changed; restart ftpgate to"
-                    + " apply that (the running configuration is unchanged)");
+            throw new GatewayStartException("the listeners, their listen addresses or whether they are transparent"
+                    + " changed; restart ftpgate to apply that (the running configuration is unchanged)");
         }
         List<ListenerContext> built = buildContexts(next);
         shared.admission().setLimits(next.gatewayPolicy().limits());

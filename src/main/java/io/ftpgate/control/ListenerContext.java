@@ -82,10 +82,19 @@ record ListenerContext(ListenerConfig config, UpstreamPool upstreams, AddressTra
         return shared.stopping();
     }
 
+    /**
+     * True in transparent placement: every socket of its sessions takes IP_TRANSPARENT, since the addresses
+     * they bind (the server's toward the client; the client's toward the server, with source client) are not
+     * the gateway's own.
+     */
+    boolean transparent() {
+        return config.placement() == io.ftpgate.policy.Placement.TRANSPARENT;
+    }
+
     /** A connect bootstrap for a control connection on {@code loop}, with the connect timeout applied. */
     Bootstrap bootstrap(EventLoop loop, ChannelHandler handler, boolean autoRead) {
         Transport transport = shared.transport();
-        return transport.applyConnectOptions(new Bootstrap()
+        return transport.applyConnectOptions(transport.applyTransparent(new Bootstrap(), transparent())
                 .group(loop)
                 .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeouts.connect().toMillis())

@@ -4,6 +4,7 @@ import io.ftpgate.event.Reason;
 import io.ftpgate.event.SessionEvent;
 import io.ftpgate.net.SocketAddresses;
 import io.ftpgate.policy.UpstreamPool;
+import io.ftpgate.policy.Placement;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.FtpSyntaxException;
 import io.ftpgate.protocol.ReplyAssembler;
@@ -13,6 +14,7 @@ import io.netty.channel.ChannelFutureListener;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,8 @@ final class ServerControl {
     private boolean gone;
     private Runnable lease;
     private UpstreamPool.Member chosen;
+    /** Transparent placement with {@code transparent-source: client}: the client's address; else null. */
+    private InetSocketAddress bindFrom;
 
     ServerControl(Session session) {
         this.s = session;
@@ -60,7 +64,37 @@ final class ServerControl {
      */
     void connectReverse() {
         UpstreamPool pool = s.ctx().upstreams();
-        new UpstreamConnect(s, pool.candidates(null), pool, new UpstreamConnect.Outcome() {
+        greetFirst(pool.candidates(null), pool);
+    }
+
+    /**
+     * Transparent placement: the server is the client connection's original destination, which TPROXY keeps as
+     * that connection's local address. The forward destination policy decides (address blocks, ports; a host
+     * glob has no name to match); the gateway's own addresses never pass, so a client connecting to the
+     * listener directly cannot make the gateway connect to itself. With {@code transparent-source: client}
+     * the connection leaves from the client's address (IP_TRANSPARENT), else from the gateway's own.
+     */
+    void connectTransparent() {
+        // The accepted connection's own local address: TPROXY leaves the client's destination there.
+        InetSocketAddress original = SocketAddresses.canonical((InetSocketAddress) s.client().localAddress());
+        String where = SocketAddresses.hostPort(original);
+        String why = s.ctx().config().listenerPolicy().destinations().refusePort(original.getPort());
+        if (why == null && !s.ctx().addressPolicy().destinationAllowed(original.getAddress(), original.getPort())) {
+            why = "address not allowed";
+        }
+        if (why != null && s.policyRefuses(Reason.DESTINATION_NOT_ALLOWED, where + " (" + why + ")",
+                FtpReply.of(421, "Service not available: destination not allowed by gateway policy."))) {
+            s.closeAfterFlush("destination-not-allowed");
+            return;
+        }
+        bindFrom = s.ctx().config().transparentSource() == Placement.Source.CLIENT
+                ? new InetSocketAddress(s.clientAddress(), 0) : null;
+        greetFirst(List.of(new UpstreamPool.Member(where, original)), null);
+    }
+
+    /** Connects to the first of {@code candidates} that greets with 220 and relays its greeting to the client. */
+    private void greetFirst(List<UpstreamPool.Member> candidates, UpstreamPool pool) {
+        new UpstreamConnect(s, candidates, pool, new UpstreamConnect.Outcome() {
             @Override
             public void preliminary(FtpReply reply) {
                 s.reply(reply); // 120: the client is told to wait
@@ -104,8 +138,13 @@ final class ServerControl {
      * failure.
      */
     void connect(InetSocketAddress target, Consumer<Throwable> then) {
+        connect(target, bindFrom, then);
+    }
+
+    private void connect(InetSocketAddress target, InetSocketAddress from, Consumer<Throwable> then) {
         long started = System.nanoTime();
-        s.ctx().bootstrap(s.loop(), ControlPipelines.server(s, target.getPort()), true).connect(target)
+        var bootstrap = s.ctx().bootstrap(s.loop(), ControlPipelines.server(s, target.getPort()), true);
+        (from == null ? bootstrap.connect(target) : bootstrap.connect(target, from))
                 .addListener((ChannelFutureListener) f -> {
                     if (s.isClosed()) {
                         f.channel().close();

@@ -169,7 +169,8 @@ final class ServerPassiveLeg {
                     "Can't open data connection: the server named a privileged port.");
             return;
         }
-        s.ctx().dataPath().connect(s.loop(), target, s.server().gatewaySide(), s.ctx().timeouts().connect())
+        s.ctx().dataPath().connect(s.loop(), target, s.server().gatewaySide(), s.ctx().timeouts().connect(),
+                        s.ctx().transparent())
                 .addListener(f -> {
                     if (f.isSuccess()) {
                         DataLeg connected = (DataLeg) f.getNow();

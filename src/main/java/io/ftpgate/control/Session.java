@@ -123,7 +123,7 @@ final class Session {
         return clientAddress;
     }
 
-    /** The gateway's own address on the client side. */
+    /** The gateway's own address on the client side (transparent placement: the server's, as TPROXY keeps it). */
     InetAddress gatewayClientSide() {
         return clientLocal.getAddress();
     }
@@ -176,6 +176,8 @@ final class Session {
             // Commands a client pipelines before the upstream is even connected wait for it (and its greeting);
             // without this mark they would be handled as if no server were coming.
             server.connectReverse();
+        } else if (ctx.transparent()) {
+            server.connectTransparent();
         } else {
             forward.greet(); // the server is chosen at USER
         }

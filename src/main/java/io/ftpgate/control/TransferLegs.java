@@ -38,7 +38,7 @@ final class TransferLegs {
     Future<DataLeg> openClient(Session s) {
         if (plan instanceof ActivePlan a) {
             return s.ctx().dataPath().connect(s.loop(), a.target(), s.gatewayClientSide(),
-                    s.ctx().timeouts().connect());
+                    s.ctx().timeouts().connect(), s.ctx().transparent());
         }
         return ((PassivePlan) plan).pinhole().accepted();
     }

@@ -29,9 +29,12 @@ public interface DataPath {
 
     /**
      * Connects a leg to {@code remote} (always a control peer's address, with the port it named) from the
-     * gateway's own {@code localAddress} on that side.
+     * gateway's own {@code localAddress} on that side; with {@code transparent} (IP_TRANSPARENT) that address may
+     * be one the gateway does not own: in transparent placement the server's toward the client, the client's
+     * toward the server.
      */
-    Future<DataLeg> connect(EventLoop loop, InetSocketAddress remote, InetAddress localAddress, Duration timeout);
+    Future<DataLeg> connect(EventLoop loop, InetSocketAddress remote, InetAddress localAddress, Duration timeout,
+            boolean transparent);
 
     /** Prepares the transfer between two legs this path made; nothing moves until {@link DataFlow#commit}. */
     DataFlow prepare(DataLeg clientLeg, DataLeg serverLeg);

@@ -14,12 +14,25 @@ import java.util.function.Predicate;
  * @param expectedPeer the control peer of that side: the only address accepted
  * @param alsoAccepted peers a configured FXP exception also accepts (still one connection)
  * @param ttl          how long the pinhole waits for its peer
+ * @param transparent  bind with IP_TRANSPARENT: transparent placement binds client-side pinholes to the
+ *                     server's address (the address the client connects to), which is not the gateway's own
  */
 public record PinholeSpec(InetAddress bindAddress, PortRange range, InetAddress expectedPeer,
-        Predicate<InetAddress> alsoAccepted, Duration ttl) {
+        Predicate<InetAddress> alsoAccepted, Duration ttl, boolean transparent) {
 
     /** A pinhole for {@code expectedPeer} alone. */
     public PinholeSpec(InetAddress bindAddress, PortRange range, InetAddress expectedPeer, Duration ttl) {
-        this(bindAddress, range, expectedPeer, peer -> false, ttl);
+        this(bindAddress, range, expectedPeer, peer -> false, ttl, false);
+    }
+
+    /** A pinhole for {@code expectedPeer} and the peers {@code alsoAccepted} admits. */
+    public PinholeSpec(InetAddress bindAddress, PortRange range, InetAddress expectedPeer,
+            Predicate<InetAddress> alsoAccepted, Duration ttl) {
+        this(bindAddress, range, expectedPeer, alsoAccepted, ttl, false);
+    }
+
+    /** This spec bound with IP_TRANSPARENT when {@code on}. */
+    public PinholeSpec transparent(boolean on) {
+        return new PinholeSpec(bindAddress, range, expectedPeer, alsoAccepted, ttl, on);
     }
 }

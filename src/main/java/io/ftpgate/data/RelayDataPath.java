@@ -37,9 +37,9 @@ public final class RelayDataPath implements DataPath {
     /** Connects with auto-read off: the relay decides when to read. The local port is chosen by the kernel. */
     @Override
     public Future<DataLeg> connect(EventLoop loop, InetSocketAddress remote, InetAddress localAddress,
-            Duration timeout) {
+            Duration timeout, boolean transparent) {
         Promise<DataLeg> p = loop.newPromise();
-        Bootstrap b = DataLegs.apply(transport.applyConnectOptions(new Bootstrap()
+        Bootstrap b = DataLegs.apply(transport.applyConnectOptions(transport.applyTransparent(new Bootstrap(), transparent)
                 .group(loop)
                 .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())

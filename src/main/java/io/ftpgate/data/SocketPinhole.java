@@ -54,7 +54,7 @@ final class SocketPinhole implements Pinhole {
     static Future<Pinhole> open(EventLoop loop, Transport transport, PinholeSpec spec, Events events) {
         SocketPinhole pinhole = new SocketPinhole(loop, spec.expectedPeer(), spec.alsoAccepted(), events);
         Promise<Pinhole> opened = loop.newPromise();
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        ServerBootstrap bootstrap = transport.applyTransparent(new ServerBootstrap(), spec.transparent())
                 .group(loop, loop)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 8)

@@ -1,5 +1,6 @@
 package io.ftpgate.data;
 
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -26,6 +27,10 @@ public final class Transport {
 
     /** SO_OOBINLINE (Linux asm-generic/socket.h: SOL_SOCKET = 1, SO_OOBINLINE = 10). */
     private static final IntegerUnixChannelOption SO_OOBINLINE = new IntegerUnixChannelOption("SO_OOBINLINE", 1, 10);
+
+    /** Capability numbers (linux/capability.h). */
+    private static final int CAP_NET_ADMIN = 12;
+    private static final int CAP_NET_RAW = 13;
 
     private final String name;
     private final IoHandlerFactory ioHandlerFactory;
@@ -95,6 +100,53 @@ public final class Transport {
             bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
         }
         return bootstrap;
+    }
+
+    /**
+     * True when sockets can take IP_TRANSPARENT (ip(7)): only the epoll transport exposes it, and only on
+     * Linux. Transparent placement needs it on its listeners, its pinholes and its outgoing connections.
+     */
+    public boolean supportsTransparent() {
+        return "epoll".equals(name);
+    }
+
+    /**
+     * Sets IP_TRANSPARENT on the sockets {@code bootstrap} makes when {@code on}: a listener then accepts
+     * connections the router diverted to it with TPROXY (their local address is the original destination), a
+     * pinhole may bind to the server's address, and an outgoing connection may bind to the client's. The kernel
+     * refuses the option without CAP_NET_ADMIN; Netty only logs that, so callers that must know check
+     * {@link #isTransparent} on the channel.
+     */
+    public <B extends AbstractBootstrap<B, ?>> B applyTransparent(B bootstrap, boolean on) {
+        if (on && supportsTransparent()) {
+            bootstrap.option(EpollChannelOption.IP_TRANSPARENT, true);
+        }
+        return bootstrap;
+    }
+
+    /**
+     * True when this process may set IP_TRANSPARENT: the kernel wants CAP_NET_ADMIN or CAP_NET_RAW in the
+     * effective set (ip(7); net/ipv4/ip_sockglue.c), read from {@code /proc/self/status} so that a missing
+     * capability is one clear line at start rather than a failed bind with Netty's stack trace. True when the
+     * file cannot be read: the bind then reports whatever the kernel says.
+     */
+    public static boolean mayUseTransparent() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    long eff = Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
+                    return (eff & (1L << CAP_NET_ADMIN | 1L << CAP_NET_RAW)) != 0;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not Linux, or an unexpected format: let the bind decide.
+        }
+        return true;
+    }
+
+    /** True when {@code channel}'s socket has IP_TRANSPARENT set. */
+    public static boolean isTransparent(Channel channel) {
+        return Boolean.TRUE.equals(channel.config().getOption(EpollChannelOption.IP_TRANSPARENT));
     }
 
     /** "epoll" or "nio". */

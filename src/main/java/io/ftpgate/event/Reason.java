@@ -57,8 +57,9 @@ public enum Reason {
     // Access control.
     CLIENT_NOT_ALLOWED("client-not-allowed", "the client address is outside the listener's allowed blocks",
             "close (421)"),
-    DESTINATION_NOT_ALLOWED("destination-not-allowed", "forward: the destination resolves to a denied address",
-            "530"),
+    DESTINATION_NOT_ALLOWED("destination-not-allowed", "forward: the destination resolves to a denied address;"
+            + " transparent: the connection's original destination (address or port) is denied",
+            "530; transparent: 421 and close"),
     DESTINATION_INVALID("destination-invalid", "forward: USER without a usable user@host[:port]", "530"),
     UPSTREAM_UNREACHABLE("upstream-unreachable", "the server could not be reached (an upstream pool: none of its"
             + " servers)", "421 and close (forward: 530, the client may name another server)"),

@@ -47,6 +47,11 @@ public sealed interface SessionEvent {
      */
     record Login(Origin origin, String user, String destination, String outcome, int reply, String profile,
             String upstream, String upstreamPolicy) implements SessionEvent {
+
+        /** A login with no upstream choice to record (forward placement). */
+        public Login(Origin origin, String user, String destination, String outcome, int reply, String profile) {
+            this(origin, user, destination, outcome, reply, profile, null, null);
+        }
     }
 
     /**

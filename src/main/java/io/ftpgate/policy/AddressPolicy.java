@@ -51,7 +51,8 @@ public final class AddressPolicy {
      */
     public AddressPolicy(Placement placement, List<Cidr> allowClient, List<Cidr> allowDestination,
             List<Cidr> denyDestination, Set<InetSocketAddress> ownListeners) {
-        boolean forward = placement == Placement.FORWARD;
+        // Transparent placement chooses destinations per session like forward placement, so it has its defaults.
+        boolean forward = placement.choosesDestination();
         if (!allowClient.isEmpty()) {
             this.allowClient = List.copyOf(allowClient);
         } else {

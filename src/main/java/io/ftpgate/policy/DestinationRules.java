@@ -46,6 +46,14 @@ public record DestinationRules(List<Cidr> deny, List<String> allowHosts, List<St
         if (denyHosts.stream().anyMatch(g -> glob(g).matcher(h).matches())) {
             return "host " + host + " is in deny-destination-hosts";
         }
+        return refusePort(port);
+    }
+
+    /**
+     * Why {@code port} is refused, or null when it is allowed. Transparent placement checks only this (and the
+     * address blocks): its destination is an address from the connection, there is no name to match.
+     */
+    public String refusePort(int port) {
         boolean portOk = (ports == null ? DEFAULT_PORTS : ports).stream().anyMatch(r -> r.contains(port));
         return portOk ? null : "port " + port + " is not an allowed destination port";
     }

@@ -99,6 +99,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void transparentPlacementWithItsSource() throws Exception {
+        GatewayConfig c = ConfigLoader.load(write("t.yaml", "listeners:\n  - listen: 127.0.0.1:2121\n"
+                + "    placement: transparent\n  - listen: 127.0.0.1:2122\n    placement: transparent\n"
+                + "    transparent-source: client\n  - listen: 127.0.0.1:2123\n    placement: forward\n"));
+        assertThat(c.listeners()).extracting(ListenerConfig::placement).containsExactly(Placement.TRANSPARENT,
+                Placement.TRANSPARENT, Placement.FORWARD);
+        assertThat(c.listeners()).extracting(ListenerConfig::transparentSource)
+                .containsExactly(Placement.Source.GATEWAY, Placement.Source.CLIENT, null);
+    }
+
+    @Test
     void plainNumbersAreSecondsAndUpstreamPortDefaultsTo21() throws Exception {
         GatewayConfig c = ConfigLoader.load(write("n.yaml",
                 "timeouts:\n  pinhole: 45\nlisteners:\n  - listen: 127.0.0.1:2121\n    upstream: ftp.example.net\n"));
@@ -133,7 +144,7 @@ class ConfigLoaderTest {
                                 + " server-data-ports, upstream-mode, allow-client, allow-destination,"
                                 + " deny-client, anonymous, anonymous-write, default-profile, rules, deny-destination,"
                                 + " allow-destination-hosts, deny-destination-hosts, destination-ports,"
-                                + " anonymous-incoming, fxp, early-server-leg, banner, syst-reply, client-tls,"
+                                + " anonymous-incoming, fxp, early-server-leg, banner, syst-reply, placement, transparent-source, client-tls,"
                                 + " tls-certificate, tls-key, tls-client-ca, require-prot-p,"
                         + " require-data-session-reuse, server-tls, server-data-protection, server-ca, server-fingerprint,"
                         + " server-tls-verify, tls-protocols, server-client-certificate, server-client-key)"),

@@ -71,7 +71,7 @@ class ConfigProblemsTest {
                         + " upstream-mode, allow-client, allow-destination, deny-client, anonymous, anonymous-write,"
                         + " default-profile, rules, deny-destination, allow-destination-hosts,"
                         + " deny-destination-hosts, destination-ports, anonymous-incoming, fxp, early-server-leg, banner,"
-                        + " syst-reply, client-tls, tls-certificate, tls-key, tls-client-ca, require-prot-p,"
+                        + " syst-reply, placement, transparent-source, client-tls, tls-certificate, tls-key, tls-client-ca, require-prot-p,"
                         + " require-data-session-reuse, server-tls, server-data-protection, server-ca,"
                         + " server-fingerprint, server-tls-verify, tls-protocols, server-client-certificate, server-client-key)",
                 "ftpgate.yaml:8:24: listeners[0].client-data-ports: expected a port range LO-HI such as"
@@ -167,5 +167,23 @@ class ConfigProblemsTest {
         assertThat(problems(l0 + "client-data-ports: 61000-62999\n")).isEmpty();
         // A range with its own problem is reported once, not compared as well.
         assertThat(problems(l0 + "client-data-ports: 61000\n    server-data-ports: 61000-61999\n")).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "placement: transparent\\n    upstream: 192.0.2.10:21"
+                + "| ftpgate.yaml:3:16: listeners[0].placement: placement transparent takes no upstream (the server"
+                + " comes from each connection's original destination); remove upstream 192.0.2.10:21",
+        "placement: reverse| ftpgate.yaml:3:16: listeners[0].placement: placement reverse needs an upstream",
+        "transparent-source: client| ftpgate.yaml:3:5: listeners[0].transparent-source: applies only to"
+                + " placement: transparent",
+        "placement: sideways| ftpgate.yaml:3:16: listeners[0].placement: expected one of forward, reverse,"
+                + " transparent, got 'sideways'",
+        "placement: transparent\\n    transparent-source: server| ftpgate.yaml:4:25:"
+                + " listeners[0].transparent-source: expected one of gateway, client, got 'server'",
+    })
+    void placementThatContradictsTheListenerIsRefused(String keys, String expected) throws Exception {
+        assertThat(problems("listeners:\n  - listen: 127.0.0.1:2121\n    " + keys.replace("\\n", "\n") + "\n"))
+                .containsExactly(expected);
     }
 }

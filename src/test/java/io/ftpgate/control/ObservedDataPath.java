@@ -38,9 +38,9 @@ final class ObservedDataPath implements DataPath {
 
     @Override
     public Future<DataLeg> connect(EventLoop loop, InetSocketAddress remote, InetAddress localAddress,
-            Duration timeout) {
+            Duration timeout, boolean transparent) {
         connects.accept(remote);
-        return real.connect(loop, remote, localAddress, timeout);
+        return real.connect(loop, remote, localAddress, timeout, transparent);
     }
 
     @Override

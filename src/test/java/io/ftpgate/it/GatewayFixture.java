@@ -36,7 +36,7 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** Runs {@code listener} (any settings the builder below does not offer); null timeouts: the defaults. */
     public static GatewayFixture of(ListenerConfig listener, Timeouts timeouts) throws Exception {
-        return new GatewayFixture(listener, timeouts);
+        return new GatewayFixture(listener, timeouts, bus -> { });
     }
 
     /** The control address to connect to. */
