@@ -1,5 +1,6 @@
 package io.ftpgate.config;
 
+import io.ftpgate.tls.TlsSettings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,17 +23,24 @@ import java.util.List;
  * @param serverFingerprint    SHA-256 of the server's certificate to pin instead of verifying a chain; or null
  * @param serverVerify         false turns verification of the server off (logged at every start)
  * @param protocols            TLS protocol versions allowed on both sides
+ * @param provider             the TLS implementation on both sides ({@code tls-provider}); null = the default
  */
 public record ListenerTls(ClientTlsMode client, Path certificate, Path key, Path clientCa, boolean requireProtP,
         boolean requireDataSessionReuse, ServerTlsMode server, DataProtection serverDataProtection, Path serverCa,
-        String serverFingerprint, boolean serverVerify, List<String> protocols) {
+        String serverFingerprint, boolean serverVerify, List<String> protocols, TlsSettings.Provider provider) {
 
     /** TLS versions allowed by default: RFC 8996 deprecated everything older than TLS 1.2. */
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     /** No TLS on either side (the default). */
     public static final ListenerTls OFF = new ListenerTls(ClientTlsMode.OFF, null, null, null, false, true,
-            ServerTlsMode.OFF, DataProtection.PRIVATE, null, null, true, DEFAULT_PROTOCOLS);
+            ServerTlsMode.OFF, DataProtection.PRIVATE, null, null, true, DEFAULT_PROTOCOLS, null);
+
+    /** These settings with another TLS provider (null = the default). */
+    public ListenerTls withProvider(TlsSettings.Provider p) {
+        return new ListenerTls(client, certificate, key, clientCa, requireProtP, requireDataSessionReuse, server,
+                serverDataProtection, serverCa, serverFingerprint, serverVerify, protocols, p);
+    }
 
     /** FTPS toward clients. */
     public enum ClientTlsMode {
@@ -80,7 +88,16 @@ public record ListenerTls(ClientTlsMode client, Path certificate, Path key, Path
         MATCH_CLIENT
     }
 
+    /** Settings with the default TLS provider. */
+    public ListenerTls(ClientTlsMode client, Path certificate, Path key, Path clientCa, boolean requireProtP,
+            boolean requireDataSessionReuse, ServerTlsMode server, DataProtection serverDataProtection, Path serverCa,
+            String serverFingerprint, boolean serverVerify, List<String> protocols) {
+        this(client, certificate, key, clientCa, requireProtP, requireDataSessionReuse, server, serverDataProtection,
+                serverCa, serverFingerprint, serverVerify, protocols, null);
+    }
+
     public ListenerTls {
+        provider = provider == null ? TlsSettings.DEFAULT_PROVIDER : provider;
         protocols = protocols == null || protocols.isEmpty() ? DEFAULT_PROTOCOLS : List.copyOf(protocols);
         client = client == null ? ClientTlsMode.OFF : client;
         server = server == null ? ServerTlsMode.OFF : server;

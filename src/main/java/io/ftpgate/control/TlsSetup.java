@@ -64,6 +64,6 @@ final class TlsSetup {
     }
 
     private static TlsSettings settings(ListenerTls t) {
-        return TlsSettings.defaults().withProtocols(t.protocols());
+        return TlsSettings.defaults().withProtocols(t.protocols()).withProvider(t.provider());
     }
 }

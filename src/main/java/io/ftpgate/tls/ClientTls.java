@@ -71,6 +71,7 @@ public final class ClientTls {
             throws TlsConfigException {
         Objects.requireNonNull(trust, "trust");
         Objects.requireNonNull(settings, "settings");
+        settings.provider().requireAvailable();
         if ((clientCertPem == null) != (clientKeyPem == null)) {
             throw new TlsConfigException("a client certificate needs both its certificate file and its key file");
         }

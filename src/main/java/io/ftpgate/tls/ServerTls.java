@@ -33,14 +33,18 @@ import javax.net.ssl.SSLSession;
  */
 public final class ServerTls {
 
+    /** The listener's context; with OpenSSL only the template for the per-connection ones (see below). */
     private final SslContext context;
+    private final SslContextBuilder builder;
     private final TlsSettings settings;
     private final X509Certificate leaf;
     private final String fingerprint;
     private final List<String> warnings;
 
-    private ServerTls(SslContext context, TlsSettings settings, X509Certificate leaf, List<String> warnings) {
-        this.context = context;
+    private ServerTls(SslContextBuilder builder, TlsSettings settings, X509Certificate leaf, List<String> warnings)
+            throws SSLException {
+        this.context = builder.build();
+        this.builder = builder;
         this.settings = settings;
         this.leaf = leaf;
         this.fingerprint = Fingerprints.sha256(leaf);
@@ -58,6 +62,7 @@ public final class ServerTls {
     public static ServerTls load(Path certChainPem, Path keyPem, Path clientCaPem, TlsSettings settings)
             throws TlsConfigException {
         Objects.requireNonNull(settings, "settings");
+        settings.provider().requireAvailable();
         Credentials own = Credentials.load(certChainPem, keyPem, "TLS certificate");
         List<String> warnings = new ArrayList<>(own.warnings());
         SslContextBuilder b = SslContextBuilder.forServer(own.key(), own.chain().toArray(X509Certificate[]::new))
@@ -70,7 +75,7 @@ public final class ServerTls {
             b.clientAuth(ClientAuth.NONE);
         }
         try {
-            return new ServerTls(b.build(), settings, own.leaf(), warnings);
+            return new ServerTls(b, settings, own.leaf(), warnings);
         } catch (SSLException | RuntimeException e) {
             throw new TlsConfigException("TLS certificate " + certChainPem + ": " + settings.provider()
                     + " TLS refuses it: " + Pem.oneLine(e), e);
@@ -88,7 +93,44 @@ public final class ServerTls {
      * added so that the client's ClientHello, which may follow at once, already meets it.
      */
     public SslHandler newHandler(ByteBufAllocator alloc, boolean startTls) {
-        return ObservedEngine.handler(context.newEngine(alloc), this, settings, startTls);
+        return handler(perConnection() ? newContext() : context, alloc, startTls);
+    }
+
+    /**
+     * A handler for a client-side data connection of the FTP session whose control connection has the handler
+     * {@code control} (null when it has none). With the OpenSSL provider it comes from the control connection's
+     * own context, the only one that can resume that connection's session (see {@link #resumedFrom}).
+     */
+    public SslHandler newDataHandler(ByteBufAllocator alloc, SslHandler control) {
+        if (!perConnection()) {
+            return handler(context, alloc, false);
+        }
+        TlsHandler c = control == null ? null : TlsHandler.of(control);
+        return handler(c != null && c.origin() == this ? c.context() : newContext(), alloc, false);
+    }
+
+    private SslHandler handler(SslContext ctx, ByteBufAllocator alloc, boolean startTls) {
+        return TlsHandler.create(ctx.newEngine(alloc), this, ctx, settings, startTls);
+    }
+
+    /**
+     * OpenSSL: a context (so session cache and ticket keys) per control connection. BoringSSL gives a session
+     * resumed under TLS 1.3 the time of the resumption, in whole seconds, and no session id, so nothing in the
+     * resumed session leads back to the control connection's; a context of its own does, by construction: its
+     * sessions and tickets can be resumed in that context only. The JDK keeps the creation time (in ms) across
+     * resumptions, and its contexts are costly to make, so it shares the listener's.
+     */
+    private boolean perConnection() {
+        return settings.provider() == TlsSettings.Provider.OPENSSL;
+    }
+
+    private SslContext newContext() {
+        try {
+            return builder.build();
+        } catch (SSLException e) {
+            // load() built the same context once, so this is not a configuration problem.
+            throw new IllegalStateException("TLS server context could not be built: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -111,15 +153,16 @@ public final class ServerTls {
      * pinhole accepts only the client's own address.
      */
     public boolean resumedFrom(SslHandler data, SslHandler control) {
-        ObservedEngine d = ObservedEngine.of(data);
-        ObservedEngine c = ObservedEngine.of(control);
+        TlsHandler d = TlsHandler.of(data);
+        TlsHandler c = TlsHandler.of(control);
         if (d.origin() != this || c.origin() != this || !data.handshakeFuture().isSuccess()
                 || !control.handshakeFuture().isSuccess() || !d.resumed()) {
             return false;
         }
-        SSLSession ds = d.getSession();
-        SSLSession cs = c.getSession();
-        return ds.getProtocol().equals(cs.getProtocol()) && ds.getCreationTime() == cs.getCreationTime()
+        SSLSession ds = data.engine().getSession();
+        SSLSession cs = control.engine().getSession();
+        boolean descends = perConnection() ? d.context() == c.context() : ds.getCreationTime() == cs.getCreationTime();
+        return descends && ds.getProtocol().equals(cs.getProtocol())
                 && Arrays.equals(peerCertificates(ds), peerCertificates(cs));
     }
 

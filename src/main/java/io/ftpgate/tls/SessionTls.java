@@ -68,7 +68,7 @@ public final class SessionTls {
         // The JDK sends SNI by itself only for names with a dot; an address literal must never be sent (RFC 6066).
         p.setServerNames(sniFor(host));
         engine.setSSLParameters(p);
-        return ObservedEngine.handler(engine, this, settings, false);
+        return TlsHandler.create(engine, this, context, settings, false);
     }
 
     static List<SNIServerName> sniFor(String host) {

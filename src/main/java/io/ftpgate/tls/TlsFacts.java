@@ -22,17 +22,17 @@ public record TlsFacts(String protocol, String cipherSuite, boolean resumed, Str
      * @throws IllegalStateException when its handshake has not succeeded (yet)
      */
     public static TlsFacts of(SslHandler handler) {
-        ObservedEngine engine = ObservedEngine.of(handler);
+        TlsHandler tls = TlsHandler.of(handler);
         if (!handler.handshakeFuture().isSuccess()) {
             throw new IllegalStateException("the TLS handshake has not succeeded");
         }
-        SSLSession s = engine.getSession();
+        SSLSession s = handler.engine().getSession();
         String peer;
         try {
             peer = s.getPeerPrincipal().getName();
         } catch (SSLPeerUnverifiedException e) {
             peer = null;
         }
-        return new TlsFacts(s.getProtocol(), s.getCipherSuite(), engine.resumed(), peer);
+        return new TlsFacts(s.getProtocol(), s.getCipherSuite(), tls.resumed(), peer);
     }
 }
