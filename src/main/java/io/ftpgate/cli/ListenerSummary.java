@@ -112,8 +112,8 @@ final class ListenerSummary {
             d.add("tls-protocols " + String.join(", ", t.protocols()));
         }
         if (t.client().on() || t.server().on()) {
-            d.add("tls-provider " + t.provider().configName()
-                    + (t.provider() == TlsSettings.DEFAULT_PROVIDER ? " (default)" : ""));
+            d.add("tls-provider " + (t.provider() == null ? TlsSettings.Provider.preferred().configName() + " (default)"
+                    : t.provider().configName()));
         }
     }
 

@@ -23,7 +23,8 @@ import java.util.List;
  * @param serverFingerprint    SHA-256 of the server's certificate to pin instead of verifying a chain; or null
  * @param serverVerify         false turns verification of the server off (logged at every start)
  * @param protocols            TLS protocol versions allowed on both sides
- * @param provider             the TLS implementation on both sides ({@code tls-provider}); null = the default
+ * @param provider             the TLS implementation on both sides ({@code tls-provider}); null = not configured:
+ *                             {@link TlsSettings.Provider#preferred()}
  */
 public record ListenerTls(ClientTlsMode client, Path certificate, Path key, Path clientCa, boolean requireProtP,
         boolean requireDataSessionReuse, ServerTlsMode server, DataProtection serverDataProtection, Path serverCa,
@@ -97,7 +98,6 @@ public record ListenerTls(ClientTlsMode client, Path certificate, Path key, Path
     }
 
     public ListenerTls {
-        provider = provider == null ? TlsSettings.DEFAULT_PROVIDER : provider;
         protocols = protocols == null || protocols.isEmpty() ? DEFAULT_PROTOCOLS : List.copyOf(protocols);
         client = client == null ? ClientTlsMode.OFF : client;
         server = server == null ? ServerTlsMode.OFF : server;

@@ -1,6 +1,8 @@
 package io.ftpgate.tls;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -8,6 +10,11 @@ import io.netty.internal.tcnative.SSL;
 import io.netty.util.internal.PlatformDependent;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -42,6 +49,8 @@ final class TlsHandler extends SslHandler {
      */
     static final Duration CLIENT_CLOSE_NOTIFY_READ_TIMEOUT = Duration.ofSeconds(3);
 
+    /** How often a closing OpenSSL client looks for its ticket: a round trip on a LAN, well under a second. */
+    private static final Duration TICKET_POLL = Duration.ofMillis(5);
     /** A valid address for an SSL_write of no bytes (tcnative refuses a null one). */
     private static final long NO_BYTES_ADDRESS = PlatformDependent.directBufferAddress(ByteBuffer.allocateDirect(1));
 
@@ -51,6 +60,10 @@ final class TlsHandler extends SslHandler {
     private final ObservedEngine observed;
     /** OpenSSL: the engine's own verdict, taken on the event loop when the handshake succeeds. */
     private volatile boolean nativeResumed;
+    /** OpenSSL client: the ids its context's session cache held when the handshake succeeded. */
+    private volatile Set<String> cachedAtHandshake;
+    /** OpenSSL client data connection: the FTP session whose next data connection needs this one's ticket. */
+    private volatile SessionTls ticketFor;
 
     private TlsHandler(SSLEngine engine, ObservedEngine observed, Object origin, SslContext context,
             boolean startTls) {
@@ -79,6 +92,7 @@ final class TlsHandler extends SslHandler {
             boolean server = !openssl.getUseClientMode();
             h.handshakeFuture().addListener(f -> {
                 h.nativeResumed = f.isSuccess() && sessionReused(openssl);
+                h.cachedAtHandshake = server || !f.isSuccess() ? null : cachedIds(openssl);
                 if (server && f.isSuccess()) {
                     // After the read that finished the handshake, not inside it.
                     Channel ch = (Channel) f.getNow();
@@ -97,6 +111,63 @@ final class TlsHandler extends SslHandler {
         h.setCloseNotifyFlushTimeoutMillis(CLOSE_NOTIFY_FLUSH_TIMEOUT.toMillis());
         h.setCloseNotifyReadTimeoutMillis(engine.getUseClientMode() ? CLIENT_CLOSE_NOTIFY_READ_TIMEOUT.toMillis() : 0);
         return h;
+    }
+
+    /**
+     * OpenSSL client under TLS 1.3: a close waits, up to {@link #CLIENT_CLOSE_NOTIFY_READ_TIMEOUT}, until the
+     * server's session ticket for this connection is in the cache. The JDK's engine reads it while waiting for
+     * the server's close_notify; BoringSSL, once ftpgate's close_notify is out, does not keep it, so a data
+     * connection closed right after its handshake (an empty or tiny upload) would leave the next one without a
+     * ticket: servers that issue one ticket per connection (vsftpd) then refuse it (522, session reuse required).
+     * Data connections only, and only while the server has sent one on each: a server that sends none on data
+     * connections (ProFTPD suppresses their renewal) costs one wait per FTP session, not one per transfer.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+        SessionTls session = ticketFor;
+        if (session == null || !session.dataTicketsExpected() || cachedAtHandshake == null
+                || !ctx.channel().isActive() || !"TLSv1.3".equals(engine().getSession().getProtocol())) {
+            super.close(ctx, promise);
+            return;
+        }
+        Set<String> before = cachedAtHandshake;
+        cachedAtHandshake = null; // one wait per connection
+        long deadline = System.nanoTime() + CLIENT_CLOSE_NOTIFY_READ_TIMEOUT.toNanos();
+        ctx.read();
+        awaitTicket(ctx, promise, before, deadline);
+    }
+
+    private void awaitTicket(ChannelHandlerContext ctx, ChannelPromise promise, Set<String> before, long deadline)
+            throws Exception {
+        boolean late = System.nanoTime() - deadline >= 0;
+        if (!ctx.channel().isActive() || late
+                || !before.containsAll(cachedIds((ReferenceCountedOpenSslEngine) engine()))) {
+            if (late) {
+                ticketFor.noDataTickets();
+            }
+            super.close(ctx, promise);
+            return;
+        }
+        ctx.executor().schedule(() -> {
+            try {
+                awaitTicket(ctx, promise, before, deadline);
+            } catch (Exception e) {
+                promise.tryFailure(e);
+            }
+        }, TICKET_POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Set<String> cachedIds(ReferenceCountedOpenSslEngine e) {
+        Set<String> ids = new HashSet<>();
+        for (byte[] id : Collections.list(e.getSession().getSessionContext().getIds())) {
+            ids.add(HexFormat.of().formatHex(id));
+        }
+        return ids;
+    }
+
+    /** Marks this handler as a data connection of {@code session} (see {@link #close}). */
+    void ticketFor(SessionTls session) {
+        ticketFor = session;
     }
 
     /** {@code handler} when this package made it, else an exception naming the mistake. */

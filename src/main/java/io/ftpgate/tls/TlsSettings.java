@@ -24,10 +24,11 @@ public record TlsSettings(List<String> protocols, Duration handshakeTimeout, Pro
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     /**
-     * The TLS implementation when none is configured ({@code tls-provider}): chosen by measurement and by the
-     * FTPS tests passing with it, see docs/benchmarks.md "FTPS".
+     * The TLS implementation when none is configured ({@code tls-provider}) and its native library loads:
+     * OpenSSL, chosen by measurement (about half the JDK's CPU per GiB) and by the FTPS tests passing with it,
+     * see docs/benchmarks.md "FTPS". Where it does not load, {@link Provider#preferred()} falls back to the JDK.
      */
-    public static final Provider DEFAULT_PROVIDER = Provider.JDK;
+    public static final Provider DEFAULT_PROVIDER = Provider.OPENSSL;
 
     /** The TLS implementation. Switching it is this one setting; nothing else in the package names a provider. */
     public enum Provider {
@@ -51,6 +52,14 @@ public record TlsSettings(List<String> protocols, Duration handshakeTimeout, Pro
 
         SslProvider netty() {
             return netty;
+        }
+
+        /**
+         * The provider used when none is configured: {@link TlsSettings#DEFAULT_PROVIDER}, or the JDK where that
+         * is OpenSSL and its native library does not load (a platform netty-tcnative does not ship for).
+         */
+        public static Provider preferred() {
+            return DEFAULT_PROVIDER == OPENSSL && !OpenSsl.isAvailable() ? JDK : DEFAULT_PROVIDER;
         }
 
         /** The configuration spelling: {@code jdk} or {@code openssl}. */
@@ -83,9 +92,9 @@ public record TlsSettings(List<String> protocols, Duration handshakeTimeout, Pro
         Objects.requireNonNull(provider, "provider");
     }
 
-    /** TLS 1.3 and 1.2, a 10 s handshake timeout, the default provider. */
+    /** TLS 1.3 and 1.2, a 10 s handshake timeout, the preferred provider ({@link Provider#preferred()}). */
     public static TlsSettings defaults() {
-        return new TlsSettings(DEFAULT_PROTOCOLS, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_PROVIDER);
+        return new TlsSettings(DEFAULT_PROTOCOLS, DEFAULT_HANDSHAKE_TIMEOUT, Provider.preferred());
     }
 
     /** These settings with other protocols (checked as in the constructor). */

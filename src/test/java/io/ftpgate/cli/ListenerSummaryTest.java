@@ -1,6 +1,7 @@
 package io.ftpgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ftpgate.config.ConfigLoader;
 import io.ftpgate.config.GatewayConfig;
@@ -10,6 +11,7 @@ import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.data.EphemeralPorts;
+import io.ftpgate.tls.TlsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -179,5 +181,24 @@ class ListenerSummaryTest {
                         + " required, data connections must resume the control TLS session",
                 "      server-tls required, data protection private, server certificate pinned (SHA-256 "
                         + "ab".repeat(32) + ")");
+    }
+
+    @Test
+    void theTlsProviderIsSummarisedAndAnUnknownOneNamed() throws Exception {
+        String yaml = """
+                listeners:
+                  - listen: 127.0.0.1:990
+                    upstream: 192.0.2.10:21
+                    client-tls: implicit
+                    tls-certificate: /etc/ftpgate/cert.pem
+                    tls-key: /etc/ftpgate/key.pem
+                """;
+        assertThat(ListenerSummary.summary(ConfigLoader.load(Files.writeString(dir.resolve("default.yaml"), yaml))))
+                .contains("      tls-provider " + TlsSettings.Provider.preferred().configName() + " (default)");
+        assertThat(ListenerSummary.summary(ConfigLoader.load(Files.writeString(dir.resolve("jdk.yaml"),
+                yaml + "    tls-provider: jdk\n")))).contains("      tls-provider jdk");
+        assertThatThrownBy(() -> ConfigLoader.load(Files.writeString(dir.resolve("bad.yaml"),
+                yaml + "    tls-provider: gnutls\n")))
+                .hasMessageContaining("tls-provider: expected one of jdk, openssl, got 'gnutls'");
     }
 }

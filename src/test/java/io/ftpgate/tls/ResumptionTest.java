@@ -186,4 +186,31 @@ class ResumptionTest {
 
         assertThat(resumedControl(data(s), s)).isTrue();
     }
+
+    /**
+     * Each client of one provider against a server of the other, under TLS 1.3 with one ticket per handshake
+     * (the JDK server's): every data connection must keep the ticket it brought, or the second one has none
+     * left. This is what vsftpd (OpenSSL, which sends one ticket per resumed connection) needs of ftpgate.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"JDK", "OPENSSL"})
+    void eachDataConnectionsTicketServesTheNextWhateverTheServersProvider(String clientProvider) throws Exception {
+        TlsSettings.Provider c = TlsSettings.Provider.valueOf(clientProvider);
+        TlsSettings.Provider other = c == TlsSettings.Provider.JDK ? TlsSettings.Provider.OPENSSL : TlsSettings.Provider.JDK;
+        settings = TestCerts.only("TLSv1.3");
+        cert = TestCerts.localhost(dir);
+        server = TestCerts.server(cert, settings.withProvider(other));
+        client = TestCerts.pinnedClient(cert, settings.withProvider(c));
+        Session s = open();
+        List<Boolean> resumed = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            // As an empty upload: the client closes as soon as its handshake is done, before the server's ticket.
+            TlsLink upload = dataLink(s);
+            upload.holdToClient(b -> !upload.clientTls.handshakeFuture().isDone()).pump();
+            resumed.add(TlsFacts.of(upload.clientTls).resumed());
+            upload.client.close();
+            upload.releaseHeld().pump();
+        }
+        assertThat(resumed).containsExactly(true, true, true, true);
+    }
 }
