@@ -163,15 +163,19 @@ class ListenerSummaryTest {
                 "  timeouts: pinhole 30s, connect 30s, control-idle 15m, login 1m, data-idle 5m");
     }
 
+    /** A listener with implicit FTPS toward clients; tests append keys. */
+    private static final String IMPLICIT_TLS = """
+            listeners:
+              - listen: 127.0.0.1:990
+                upstream: 192.0.2.10:21
+                client-tls: implicit
+                tls-certificate: /etc/ftpgate/cert.pem
+                tls-key: /etc/ftpgate/key.pem
+            """;
+
     @Test
     void tlsSettingsAreSummarised() throws Exception {
-        GatewayConfig c = ConfigLoader.load(Files.writeString(dir.resolve("tls.yaml"), """
-                listeners:
-                  - listen: 127.0.0.1:990
-                    upstream: 192.0.2.10:21
-                    client-tls: implicit
-                    tls-certificate: /etc/ftpgate/cert.pem
-                    tls-key: /etc/ftpgate/key.pem
+        GatewayConfig c = ConfigLoader.load(Files.writeString(dir.resolve("tls.yaml"), IMPLICIT_TLS + """
                     require-prot-p: true
                     server-tls: required
                     server-fingerprint: "%s"
@@ -185,14 +189,7 @@ class ListenerSummaryTest {
 
     @Test
     void theTlsProviderIsSummarisedAndAnUnknownOneNamed() throws Exception {
-        String yaml = """
-                listeners:
-                  - listen: 127.0.0.1:990
-                    upstream: 192.0.2.10:21
-                    client-tls: implicit
-                    tls-certificate: /etc/ftpgate/cert.pem
-                    tls-key: /etc/ftpgate/key.pem
-                """;
+        String yaml = IMPLICIT_TLS;
         assertThat(ListenerSummary.summary(ConfigLoader.load(Files.writeString(dir.resolve("default.yaml"), yaml))))
                 .contains("      tls-provider " + TlsSettings.Provider.preferred().configName() + " (default)");
         assertThat(ListenerSummary.summary(ConfigLoader.load(Files.writeString(dir.resolve("jdk.yaml"),
