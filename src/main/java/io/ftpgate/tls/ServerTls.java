@@ -22,8 +22,10 @@ import javax.net.ssl.SSLSession;
  * session cache for every connection of a listener. Control connections and the client-side data connections
  * take their handlers from the same context, because a client resumes its control connection's TLS session on
  * each data connection (RFC 4217; clients that require it: FileZilla, lftp with ssl:reuse) and a session can
- * only be resumed in the context that made it. On a data connection ftpgate is the TLS server even when it
- * opened the TCP connection (active mode): the TLS roles follow the control connection.
+ * only be resumed in the context that made it. With the OpenSSL provider the context is per control
+ * connection instead, and its data connections take theirs from it ({@link #newDataHandler}). On a data
+ * connection ftpgate is the TLS server even when it opened the TCP connection (active mode): the TLS roles
+ * follow the control connection.
  *
  * <p>TLS 1.3 and 1.2 only (unless {@link TlsSettings} narrows them), no renegotiation. With a client CA file,
  * clients may present a certificate (not must): one that does not chain to the CA fails the handshake, none is
@@ -146,6 +148,8 @@ public final class ServerTls {
      *       that resumes by ticket may propose a fresh one, which the resumed session then carries (RFC 5077
      *       §3.4; GnuTLS does, so lftp's data connections were refused under TLS 1.2).</li>
      * </ul>
+     * With the OpenSSL provider the link is the context instead of the creation time: each control connection
+     * has its own ({@link #newDataHandler}), so a data connection can resume only that connection's sessions.
      * Limit (JDK provider): the JDK exposes nothing else that survives a ticket (bound values are lost with its
      * default stateless tickets, and the resumption secret is internal), so a data connection that resumes
      * another TLS session of the same listener, made in the same millisecond with the same client certificate,

@@ -9,8 +9,8 @@ import javax.net.ssl.SSLSession;
  *
  * @param protocol e.g. {@code TLSv1.3}
  * @param cipherSuite e.g. {@code TLS_AES_128_GCM_SHA256}
- * @param resumed whether the handshake resumed an earlier session (read off the wire: the JDK's engine does not
- *     say; see {@link ServerTls#resumedFrom} for which session)
+ * @param resumed whether the handshake resumed an earlier session (JDK provider: read off the wire, its engine
+ *     does not say; OpenSSL: BoringSSL's own flag; see {@link ServerTls#resumedFrom} for which session)
  * @param peerSubject the subject of the peer's certificate ({@code CN=...}), or null when it sent none
  */
 public record TlsFacts(String protocol, String cipherSuite, boolean resumed, String peerSubject) {
