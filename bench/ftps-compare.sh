@@ -122,7 +122,7 @@ smallfiles() { # PATH N -> "files_per_s sha_ok": lftp, one session, mget of N fi
 echo "# ftps-compare $(date -u +%FT%TZ) rounds=$rounds small=$small upload=$upload jar=$(git -C "$root" rev-parse --short HEAD 2>/dev/null) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 for p in "${paths[@]}"; do   # what each client leg negotiates, once
   route "$p"
-  v=$(fgc_curl 20 "$p" -v -o /dev/null "$(url "$p" small/f1.bin)" 2>&1 | grep -o 'SSL connection using [^ ]* / [^ ]*' | head -1)
+  v=$(fgc_curl 60 "$p" -v -o /dev/null "$(url "$p" small/f1.bin)" 2>&1 | grep -o 'SSL connection using [^ ]* / [^ ]*' | head -1)
   route none; echo "# $p client leg: ${v:-clear}"
 done
 grep -h 'TLSv1\.[23] connection created' $d/proftpd/proxy.log 2>/dev/null | tail -1 | sed 's/^/# proftpd-tls server leg: /'
