@@ -4,6 +4,7 @@ import io.ftpgate.config.ConfigValues;
 import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.ListenerTls;
+import io.ftpgate.tls.TlsSettings;
 import io.ftpgate.policy.Placement;
 import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
@@ -128,6 +129,10 @@ final class ListenerSummary {
         }
         if ((t.client().on() || t.server().on()) && !t.protocols().equals(ListenerTls.DEFAULT_PROTOCOLS)) {
             d.add("tls-protocols " + String.join(", ", t.protocols()));
+        }
+        if (t.client().on() || t.server().on()) {
+            d.add("tls-provider " + (t.provider() == null ? TlsSettings.Provider.preferred().configName() + " (default)"
+                    : t.provider().configName()));
         }
     }
 

@@ -4,6 +4,7 @@ import io.ftpgate.config.ConfigValues;
 import io.ftpgate.config.ListenerTls;
 import io.ftpgate.config.ListenerTls.ClientTlsMode;
 import io.ftpgate.config.ListenerTls.ServerTlsMode;
+import io.ftpgate.tls.TlsSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -32,9 +33,14 @@ final class TlsOptions {
             description = "PEM CA certificates that verify the server (YAML server-ca; default: the system's).")
     Path serverCa;
 
+    @Option(names = "--tls-provider", paramLabel = "NAME", description = "TLS implementation on both sides: jdk or"
+            + " openssl (BoringSSL; Linux x86-64 and aarch64) (YAML tls-provider; default openssl where its native library loads, else jdk).")
+    String provider;
+
     /** {@code base} with the given flags applied; throws {@link IllegalArgumentException} naming the problem. */
     ListenerTls apply(ListenerTls base) {
-        if (clientTls == null && serverTls == null && certificate == null && key == null && serverCa == null) {
+        if (clientTls == null && serverTls == null && certificate == null && key == null && serverCa == null
+                && provider == null) {
             return base;
         }
         ClientTlsMode client = clientTls == null ? base.client()
@@ -44,6 +50,8 @@ final class TlsOptions {
         return new ListenerTls(client, certificate != null ? certificate : base.certificate(),
                 key != null ? key : base.key(), base.clientCa(), base.requireProtP(), base.requireDataSessionReuse(),
                 server, base.serverDataProtection(), serverCa != null ? serverCa : base.serverCa(),
-                serverCa != null ? null : base.serverFingerprint(), base.serverVerify(), base.protocols());
+                serverCa != null ? null : base.serverFingerprint(), base.serverVerify(), base.protocols(),
+                base.serverClientCertificate(), base.serverClientKey(),
+                provider == null ? base.provider() : ConfigValues.choice(provider, TlsSettings.Provider.values()));
     }
 }

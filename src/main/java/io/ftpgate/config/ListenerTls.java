@@ -1,5 +1,6 @@
 package io.ftpgate.config;
 
+import io.ftpgate.tls.TlsSettings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,18 +26,27 @@ import java.util.List;
  * @param serverClientCertificate PEM certificate chain ftpgate presents to the server when it asks for one
  *                             (servers that admit only known gateways, e.g. vsftpd {@code require_cert}); or null
  * @param serverClientKey      PEM private key of that certificate; null exactly when the certificate is
+ * @param provider             the TLS implementation on both sides ({@code tls-provider}); null = not configured:
+ *                             {@link TlsSettings.Provider#preferred()}
  */
 public record ListenerTls(ClientTlsMode client, Path certificate, Path key, Path clientCa, boolean requireProtP,
         boolean requireDataSessionReuse, ServerTlsMode server, DataProtection serverDataProtection, Path serverCa,
         String serverFingerprint, boolean serverVerify, List<String> protocols, Path serverClientCertificate,
-        Path serverClientKey) {
+        Path serverClientKey, TlsSettings.Provider provider) {
 
     /** TLS versions allowed by default: RFC 8996 deprecated everything older than TLS 1.2. */
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     /** No TLS on either side (the default). */
     public static final ListenerTls OFF = new ListenerTls(ClientTlsMode.OFF, null, null, null, false, true,
-            ServerTlsMode.OFF, DataProtection.PRIVATE, null, null, true, DEFAULT_PROTOCOLS, null, null);
+            ServerTlsMode.OFF, DataProtection.PRIVATE, null, null, true, DEFAULT_PROTOCOLS, null, null, null);
+
+    /** These settings with another TLS provider (null = the default). */
+    public ListenerTls withProvider(TlsSettings.Provider p) {
+        return new ListenerTls(client, certificate, key, clientCa, requireProtP, requireDataSessionReuse, server,
+                serverDataProtection, serverCa, serverFingerprint, serverVerify, protocols, serverClientCertificate,
+                serverClientKey, p);
+    }
 
     /** FTPS toward clients. */
     public enum ClientTlsMode {
@@ -84,6 +94,14 @@ public record ListenerTls(ClientTlsMode client, Path certificate, Path key, Path
         MATCH_CLIENT
     }
 
+    /** Settings with the default TLS provider and no client certificate toward the server (the common case). */
+    public ListenerTls(ClientTlsMode client, Path certificate, Path key, Path clientCa, boolean requireProtP,
+            boolean requireDataSessionReuse, ServerTlsMode server, DataProtection serverDataProtection, Path serverCa,
+            String serverFingerprint, boolean serverVerify, List<String> protocols) {
+        this(client, certificate, key, clientCa, requireProtP, requireDataSessionReuse, server, serverDataProtection,
+                serverCa, serverFingerprint, serverVerify, protocols, null, null, null);
+    }
+
     public ListenerTls {
         protocols = protocols == null || protocols.isEmpty() ? DEFAULT_PROTOCOLS : List.copyOf(protocols);
         client = client == null ? ClientTlsMode.OFF : client;
@@ -109,17 +127,10 @@ public record ListenerTls(ClientTlsMode client, Path certificate, Path key, Path
         }
     }
 
-    /** The settings without a client certificate toward the server (the common case). */
-    public ListenerTls(ClientTlsMode client, Path certificate, Path key, Path clientCa, boolean requireProtP,
-            boolean requireDataSessionReuse, ServerTlsMode server, DataProtection serverDataProtection, Path serverCa,
-            String serverFingerprint, boolean serverVerify, List<String> protocols) {
-        this(client, certificate, key, clientCa, requireProtP, requireDataSessionReuse, server, serverDataProtection,
-                serverCa, serverFingerprint, serverVerify, protocols, null, null);
-    }
-
     /** These settings with {@code certificate} and {@code key} presented to servers that ask for a certificate. */
     public ListenerTls withServerClientCertificate(Path certificate, Path key) {
         return new ListenerTls(client, this.certificate, this.key, clientCa, requireProtP, requireDataSessionReuse,
-                server, serverDataProtection, serverCa, serverFingerprint, serverVerify, protocols, certificate, key);
+                server, serverDataProtection, serverCa, serverFingerprint, serverVerify, protocols, certificate, key,
+                provider);
     }
 }

@@ -4,6 +4,7 @@ import io.ftpgate.config.ListenerTls.ClientTlsMode;
 import io.ftpgate.config.ListenerTls.DataProtection;
 import io.ftpgate.config.ListenerTls.ServerTlsMode;
 import io.ftpgate.config.YamlTree.Entry;
+import io.ftpgate.tls.TlsSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +22,7 @@ final class TlsReader extends TreeReader {
     static final List<String> KEYS = List.of("client-tls", "tls-certificate", "tls-key", "tls-client-ca",
             "require-prot-p", "require-data-session-reuse", "server-tls", "server-data-protection", "server-ca",
             "server-fingerprint", "server-tls-verify", "tls-protocols", "server-client-certificate",
-            "server-client-key");
+            "server-client-key", "tls-provider");
 
     /** A SHA-256 fingerprint: 64 hex digits, optionally in colon-separated pairs. */
     private static final Pattern SHA256 = Pattern.compile("(?i)[0-9a-f]{64}|[0-9a-f]{2}(:[0-9a-f]{2}){31}");
@@ -54,6 +55,8 @@ final class TlsReader extends TreeReader {
         String pin = opt(e, "server-fingerprint", path, "a SHA-256 fingerprint (64 hex digits)", TlsReader::sha256);
         List<String> protocols = optList(e, "tls-protocols", path, "TLS versions (TLSv1.3, TLSv1.2)",
                 TlsReader::protocol);
+        TlsSettings.Provider provider = opt(e, "tls-provider", path, "jdk or openssl",
+                t -> ConfigValues.choice(t, TlsSettings.Provider.values()));
         try {
             return new ListenerTls(client,
                     opt(e, "tls-certificate", path, "a PEM file path", file),
@@ -62,7 +65,7 @@ final class TlsReader extends TreeReader {
                     protP != null && protP, reuse == null || reuse, server, prot,
                     opt(e, "server-ca", path, "a PEM file path", file), pin, verify == null || verify, protocols,
                     opt(e, "server-client-certificate", path, "a PEM file path", file),
-                    opt(e, "server-client-key", path, "a PEM file path", file));
+                    opt(e, "server-client-key", path, "a PEM file path", file), provider);
         } catch (IllegalArgumentException ex) {
             Entry where = e.containsKey("client-tls") ? e.get("client-tls")
                     : e.containsKey("server-tls") ? e.get("server-tls") : e.get("server-client-certificate");

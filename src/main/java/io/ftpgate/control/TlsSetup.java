@@ -65,6 +65,7 @@ final class TlsSetup {
     }
 
     private static TlsSettings settings(ListenerTls t) {
-        return TlsSettings.defaults().withProtocols(t.protocols());
+        TlsSettings s = TlsSettings.defaults().withProtocols(t.protocols());
+        return t.provider() == null ? s : s.withProvider(t.provider());
     }
 }

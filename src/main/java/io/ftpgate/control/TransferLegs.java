@@ -65,7 +65,7 @@ final class TransferLegs {
             toServer.addListener(f -> relay(f, done));
             return done;
         }
-        SslHandler tls = s.ctx().serverTls().newHandler(s.client().alloc());
+        SslHandler tls = s.ctx().serverTls().newDataHandler(s.client().alloc(), s.clientTls().controlHandler());
         client.secure(tls).addListener(c -> {
             if (!c.isSuccess()) {
                 done.tryFailure(new DataTlsException(Reason.TLS_HANDSHAKE_FAILED, "client: " + c.cause().getMessage()));

@@ -31,7 +31,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * refuses every data connection ("522 SSL connection failed: session reuse required"). Without the extension
  * OpenSSL servers hand out a session ID from their session cache. TLS 1.3 (tickets with at most 7 days'
  * lifetime, RFC 8446) is not affected. The JDK reads the property whenever it makes a TLS context, and every
- * client context of ftpgate is made after this class is loaded.
+ * client context of ftpgate is made after this class is loaded. Netty reads the same property once for its
+ * OpenSSL clients, TLS 1.3 tickets included; the OpenSSL provider decides per engine instead (TlsHandler): no
+ * tickets when TLS 1.2 is the only version, Netty's default (tickets on) when TLS 1.3 is enabled.
  */
 public final class ClientTls {
 
@@ -71,6 +73,7 @@ public final class ClientTls {
             throws TlsConfigException {
         Objects.requireNonNull(trust, "trust");
         Objects.requireNonNull(settings, "settings");
+        settings.provider().requireAvailable();
         if ((clientCertPem == null) != (clientKeyPem == null)) {
             throw new TlsConfigException("a client certificate needs both its certificate file and its key file");
         }

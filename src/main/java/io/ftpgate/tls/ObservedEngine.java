@@ -1,8 +1,6 @@
 package io.ftpgate.tls;
 
-import io.netty.handler.ssl.SslHandler;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLEngine;
@@ -19,64 +17,22 @@ import javax.net.ssl.SSLSession;
  * handshake), which the JDK would otherwise accept from a client, or start on a server's HelloRequest, unless a
  * JVM-wide system property says otherwise. TLS 1.3 has no renegotiation.
  *
- * <p>Netty's SslHandler drives any SSLEngine through the public API, so it treats this one like the JDK's. For
- * an OpenSSL provider this wrapper must not be used as is: SslHandler recognises (and releases) the reference-
- * counted OpenSSL engine by its class; there the engine's own session-reuse flag and renegotiation setting apply.
+ * <p>Netty's SslHandler drives any SSLEngine through the public API, so it treats this one like the JDK's. Used
+ * for the JDK provider only: SslHandler recognises (and releases) the reference-counted OpenSSL engine by its
+ * class, and there the engine's own session-reuse flag and renegotiation setting apply ({@link TlsHandler}).
  */
 final class ObservedEngine extends SSLEngine {
 
     private static final int HANDSHAKE_RECORD = 22;
-    /**
-     * How long closing waits to flush ftpgate's own close_notify: a data connection's last bytes and its
-     * close_notify must reach the peer (vsftpd and others treat a close without it as a truncated upload), but a
-     * peer that stopped reading must not keep the connection.
-     */
-    static final Duration CLOSE_NOTIFY_FLUSH_TIMEOUT = Duration.ofSeconds(3);
-    /**
-     * How long ftpgate as a TLS client, having sent close_notify, keeps reading for the server's: whatever the
-     * server sent before it is still read, above all a TLS 1.3 session ticket that the next data connection
-     * must offer (an empty upload closes right after the handshake, often before the ticket has been read).
-     * As a TLS server ftpgate does not wait (RFC 8446 6.1 lets the closing side go): its tickets travel the
-     * other way.
-     */
-    static final Duration CLIENT_CLOSE_NOTIFY_READ_TIMEOUT = Duration.ofSeconds(3);
 
     private final SSLEngine engine;
-    private final Object origin;
     private final ServerFlight flight = new ServerFlight();
     /** Set by the first wrap/unwrap that reports a handshake under way; the engine is then past its first use. */
     private volatile boolean handshakeStarted;
 
-    private ObservedEngine(SSLEngine engine, Object origin) {
+    ObservedEngine(SSLEngine engine) {
         super(engine.getPeerHost(), engine.getPeerPort());
         this.engine = engine;
-        this.origin = origin;
-    }
-
-    /**
-     * The handler for a new engine of {@code origin} (the {@link ServerTls} or {@link SessionTls} that made it),
-     * with the handshake timeout of {@code settings} and the close_notify timeouts. {@code startTls}: the first
-     * write passes in clear (the {@code 234} reply to AUTH TLS), see {@link SslHandler}.
-     */
-    static SslHandler handler(SSLEngine engine, Object origin, TlsSettings settings, boolean startTls) {
-        SslHandler h = new SslHandler(new ObservedEngine(engine, origin), startTls);
-        h.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
-        h.setCloseNotifyFlushTimeoutMillis(CLOSE_NOTIFY_FLUSH_TIMEOUT.toMillis());
-        h.setCloseNotifyReadTimeoutMillis(engine.getUseClientMode() ? CLIENT_CLOSE_NOTIFY_READ_TIMEOUT.toMillis() : 0);
-        return h;
-    }
-
-    /** The engine of {@code handler} when this package made it, else an exception naming the mistake. */
-    static ObservedEngine of(SslHandler handler) {
-        if (handler.engine() instanceof ObservedEngine e) {
-            return e;
-        }
-        throw new IllegalArgumentException("not an SslHandler made by ServerTls or SessionTls");
-    }
-
-    /** The ServerTls or SessionTls that made this engine. */
-    Object origin() {
-        return origin;
     }
 
     /** True when the server's flight showed a resumed session (meaningful once the handshake has succeeded). */

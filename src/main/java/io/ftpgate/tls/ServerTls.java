@@ -22,8 +22,10 @@ import javax.net.ssl.SSLSession;
  * session cache for every connection of a listener. Control connections and the client-side data connections
  * take their handlers from the same context, because a client resumes its control connection's TLS session on
  * each data connection (RFC 4217; clients that require it: FileZilla, lftp with ssl:reuse) and a session can
- * only be resumed in the context that made it. On a data connection ftpgate is the TLS server even when it
- * opened the TCP connection (active mode): the TLS roles follow the control connection.
+ * only be resumed in the context that made it. With the OpenSSL provider the context is per control
+ * connection instead, and its data connections take theirs from it ({@link #newDataHandler}). On a data
+ * connection ftpgate is the TLS server even when it opened the TCP connection (active mode): the TLS roles
+ * follow the control connection.
  *
  * <p>TLS 1.3 and 1.2 only (unless {@link TlsSettings} narrows them), no renegotiation. With a client CA file,
  * clients may present a certificate (not must): one that does not chain to the CA fails the handshake, none is
@@ -33,14 +35,18 @@ import javax.net.ssl.SSLSession;
  */
 public final class ServerTls {
 
+    /** The listener's context; with OpenSSL only the template for the per-connection ones (see below). */
     private final SslContext context;
+    private final SslContextBuilder builder;
     private final TlsSettings settings;
     private final X509Certificate leaf;
     private final String fingerprint;
     private final List<String> warnings;
 
-    private ServerTls(SslContext context, TlsSettings settings, X509Certificate leaf, List<String> warnings) {
-        this.context = context;
+    private ServerTls(SslContextBuilder builder, TlsSettings settings, X509Certificate leaf, List<String> warnings)
+            throws SSLException {
+        this.context = builder.build();
+        this.builder = builder;
         this.settings = settings;
         this.leaf = leaf;
         this.fingerprint = Fingerprints.sha256(leaf);
@@ -58,6 +64,7 @@ public final class ServerTls {
     public static ServerTls load(Path certChainPem, Path keyPem, Path clientCaPem, TlsSettings settings)
             throws TlsConfigException {
         Objects.requireNonNull(settings, "settings");
+        settings.provider().requireAvailable();
         Credentials own = Credentials.load(certChainPem, keyPem, "TLS certificate");
         List<String> warnings = new ArrayList<>(own.warnings());
         SslContextBuilder b = SslContextBuilder.forServer(own.key(), own.chain().toArray(X509Certificate[]::new))
@@ -70,7 +77,7 @@ public final class ServerTls {
             b.clientAuth(ClientAuth.NONE);
         }
         try {
-            return new ServerTls(b.build(), settings, own.leaf(), warnings);
+            return new ServerTls(b, settings, own.leaf(), warnings);
         } catch (SSLException | RuntimeException e) {
             throw new TlsConfigException("TLS certificate " + certChainPem + ": " + settings.provider()
                     + " TLS refuses it: " + Pem.oneLine(e), e);
@@ -88,7 +95,44 @@ public final class ServerTls {
      * added so that the client's ClientHello, which may follow at once, already meets it.
      */
     public SslHandler newHandler(ByteBufAllocator alloc, boolean startTls) {
-        return ObservedEngine.handler(context.newEngine(alloc), this, settings, startTls);
+        return handler(perConnection() ? newContext() : context, alloc, startTls);
+    }
+
+    /**
+     * A handler for a client-side data connection of the FTP session whose control connection has the handler
+     * {@code control} (null when it has none). With the OpenSSL provider it comes from the control connection's
+     * own context, the only one that can resume that connection's session (see {@link #resumedFrom}).
+     */
+    public SslHandler newDataHandler(ByteBufAllocator alloc, SslHandler control) {
+        if (!perConnection()) {
+            return handler(context, alloc, false);
+        }
+        TlsHandler c = control == null ? null : TlsHandler.of(control);
+        return handler(c != null && c.origin() == this ? c.context() : newContext(), alloc, false);
+    }
+
+    private SslHandler handler(SslContext ctx, ByteBufAllocator alloc, boolean startTls) {
+        return TlsHandler.create(ctx.newEngine(alloc), this, ctx, settings, startTls);
+    }
+
+    /**
+     * OpenSSL: a context (so session cache and ticket keys) per control connection. BoringSSL gives a session
+     * resumed under TLS 1.3 the time of the resumption, in whole seconds, and no session id, so nothing in the
+     * resumed session leads back to the control connection's; a context of its own does, by construction: its
+     * sessions and tickets can be resumed in that context only. The JDK keeps the creation time (in ms) across
+     * resumptions, and its contexts are costly to make, so it shares the listener's.
+     */
+    private boolean perConnection() {
+        return settings.provider() == TlsSettings.Provider.OPENSSL;
+    }
+
+    private SslContext newContext() {
+        try {
+            return builder.build();
+        } catch (SSLException e) {
+            // load() built the same context once, so this is not a configuration problem.
+            throw new IllegalStateException("TLS server context could not be built: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -104,6 +148,8 @@ public final class ServerTls {
      *       that resumes by ticket may propose a fresh one, which the resumed session then carries (RFC 5077
      *       §3.4; GnuTLS does, so lftp's data connections were refused under TLS 1.2).</li>
      * </ul>
+     * With the OpenSSL provider the link is the context instead of the creation time: each control connection
+     * has its own ({@link #newDataHandler}), so a data connection can resume only that connection's sessions.
      * Limit (JDK provider): the JDK exposes nothing else that survives a ticket (bound values are lost with its
      * default stateless tickets, and the resumption secret is internal), so a data connection that resumes
      * another TLS session of the same listener, made in the same millisecond with the same client certificate,
@@ -111,15 +157,16 @@ public final class ServerTls {
      * pinhole accepts only the client's own address.
      */
     public boolean resumedFrom(SslHandler data, SslHandler control) {
-        ObservedEngine d = ObservedEngine.of(data);
-        ObservedEngine c = ObservedEngine.of(control);
+        TlsHandler d = TlsHandler.of(data);
+        TlsHandler c = TlsHandler.of(control);
         if (d.origin() != this || c.origin() != this || !data.handshakeFuture().isSuccess()
                 || !control.handshakeFuture().isSuccess() || !d.resumed()) {
             return false;
         }
-        SSLSession ds = d.getSession();
-        SSLSession cs = c.getSession();
-        return ds.getProtocol().equals(cs.getProtocol()) && ds.getCreationTime() == cs.getCreationTime()
+        SSLSession ds = data.engine().getSession();
+        SSLSession cs = control.engine().getSession();
+        boolean descends = perConnection() ? d.context() == c.context() : ds.getCreationTime() == cs.getCreationTime();
+        return descends && ds.getProtocol().equals(cs.getProtocol())
                 && Arrays.equals(peerCertificates(ds), peerCertificates(cs));
     }
 

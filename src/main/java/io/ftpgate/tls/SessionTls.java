@@ -31,6 +31,8 @@ public final class SessionTls {
     private final SslContext context;
     private final TlsSettings settings;
     private volatile String controlKey;
+    /** Set when a data connection closed without the server's TLS 1.3 ticket having come (see TlsHandler). */
+    private volatile boolean noDataTickets;
 
     SessionTls(SslContext context, TlsSettings settings) {
         this.context = context;
@@ -58,7 +60,18 @@ public final class SessionTls {
             throw new IllegalArgumentException("a data connection's TLS must use the control connection's host and"
                     + " port (" + key + ") to resume its session, got " + key(host, port));
         }
-        return handler(alloc, host, port);
+        SslHandler h = handler(alloc, host, port);
+        TlsHandler.of(h).ticketFor(this);
+        return h;
+    }
+
+    /** Whether closing data connections should still wait for the server's ticket. */
+    boolean dataTicketsExpected() {
+        return !noDataTickets;
+    }
+
+    void noDataTickets() {
+        noDataTickets = true;
     }
 
     private SslHandler handler(ByteBufAllocator alloc, String host, int port) {
@@ -68,7 +81,7 @@ public final class SessionTls {
         // The JDK sends SNI by itself only for names with a dot; an address literal must never be sent (RFC 6066).
         p.setServerNames(sniFor(host));
         engine.setSSLParameters(p);
-        return ObservedEngine.handler(engine, this, settings, false);
+        return TlsHandler.create(engine, this, context, settings, false);
     }
 
     static List<SNIServerName> sniFor(String host) {

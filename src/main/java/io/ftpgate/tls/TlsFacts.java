@@ -9,8 +9,8 @@ import javax.net.ssl.SSLSession;
  *
  * @param protocol e.g. {@code TLSv1.3}
  * @param cipherSuite e.g. {@code TLS_AES_128_GCM_SHA256}
- * @param resumed whether the handshake resumed an earlier session (read off the wire: the JDK's engine does not
- *     say; see {@link ServerTls#resumedFrom} for which session)
+ * @param resumed whether the handshake resumed an earlier session (JDK provider: read off the wire, its engine
+ *     does not say; OpenSSL: BoringSSL's own flag; see {@link ServerTls#resumedFrom} for which session)
  * @param peerSubject the subject of the peer's certificate ({@code CN=...}), or null when it sent none
  */
 public record TlsFacts(String protocol, String cipherSuite, boolean resumed, String peerSubject) {
@@ -22,17 +22,17 @@ public record TlsFacts(String protocol, String cipherSuite, boolean resumed, Str
      * @throws IllegalStateException when its handshake has not succeeded (yet)
      */
     public static TlsFacts of(SslHandler handler) {
-        ObservedEngine engine = ObservedEngine.of(handler);
+        TlsHandler tls = TlsHandler.of(handler);
         if (!handler.handshakeFuture().isSuccess()) {
             throw new IllegalStateException("the TLS handshake has not succeeded");
         }
-        SSLSession s = engine.getSession();
+        SSLSession s = handler.engine().getSession();
         String peer;
         try {
             peer = s.getPeerPrincipal().getName();
         } catch (SSLPeerUnverifiedException e) {
             peer = null;
         }
-        return new TlsFacts(s.getProtocol(), s.getCipherSuite(), engine.resumed(), peer);
+        return new TlsFacts(s.getProtocol(), s.getCipherSuite(), tls.resumed(), peer);
     }
 }

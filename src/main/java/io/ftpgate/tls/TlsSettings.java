@@ -1,5 +1,6 @@
 package io.ftpgate.tls;
 
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,14 +23,26 @@ public record TlsSettings(List<String> protocols, Duration handshakeTimeout, Pro
     /** Long enough for a slow client on a slow link, short enough that idle half-open TLS connections go away. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * The TLS implementation when none is configured ({@code tls-provider}) and its native library loads:
+     * OpenSSL, chosen by measurement (about half the JDK's CPU per GiB) and by the FTPS tests passing with it,
+     * see docs/benchmarks.md "FTPS". Where it does not load, {@link Provider#preferred()} falls back to the JDK.
+     */
+    public static final Provider DEFAULT_PROVIDER = Provider.OPENSSL;
+
     /** The TLS implementation. Switching it is this one setting; nothing else in the package names a provider. */
     public enum Provider {
         /**
-         * The JDK's own TLS (SunJSSE), always present. An {@code OPENSSL} constant (netty-tcnative) can be added
-         * here; the engine wrapper that reads resumption off the wire must then step aside for the OpenSSL
-         * engine, which reports session reuse itself (see ObservedEngine).
+         * The JDK's own TLS (SunJSSE), always present. Resumption is read off the wire ({@link ServerFlight}),
+         * since the JDK's engine does not report it.
          */
-        JDK(SslProvider.JDK);
+        JDK(SslProvider.JDK),
+        /**
+         * BoringSSL through netty-tcnative-boringssl-static (native code, shipped for Linux x86-64 and
+         * aarch64). Its engine reports session reuse itself and goes into Netty's SslHandler unwrapped, so
+         * the handler takes its native fast path (direct buffers, no copy into the JDK's heap arrays).
+         */
+        OPENSSL(SslProvider.OPENSSL);
 
         private final SslProvider netty;
 
@@ -39,6 +52,34 @@ public record TlsSettings(List<String> protocols, Duration handshakeTimeout, Pro
 
         SslProvider netty() {
             return netty;
+        }
+
+        /**
+         * The provider used when none is configured: {@link TlsSettings#DEFAULT_PROVIDER}, or the JDK where that
+         * is OpenSSL and its native library does not load (a platform netty-tcnative does not ship for).
+         */
+        public static Provider preferred() {
+            return DEFAULT_PROVIDER == OPENSSL && !OpenSsl.isAvailable() ? JDK : DEFAULT_PROVIDER;
+        }
+
+        /** The configuration spelling: {@code jdk} or {@code openssl}. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * Fails with one line when this provider cannot work on this machine: OpenSSL needs its native library,
+         * which loads only on the platforms netty-tcnative ships for (and not where /tmp is mounted noexec
+         * without {@code -Dio.netty.native.workdir}).
+         */
+        void requireAvailable() throws TlsConfigException {
+            if (this == OPENSSL && !OpenSsl.isAvailable()) {
+                Throwable cause = OpenSsl.unavailabilityCause();
+                throw new TlsConfigException("tls-provider openssl: the OpenSSL (BoringSSL) native library cannot be"
+                        + " loaded on this machine (" + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch") + ": " + Pem.oneLine(cause)
+                        + "); use tls-provider jdk");
+            }
         }
     }
 
@@ -51,14 +92,19 @@ public record TlsSettings(List<String> protocols, Duration handshakeTimeout, Pro
         Objects.requireNonNull(provider, "provider");
     }
 
-    /** TLS 1.3 and 1.2, a 10 s handshake timeout, the JDK provider. */
+    /** TLS 1.3 and 1.2, a 10 s handshake timeout, the preferred provider ({@link Provider#preferred()}). */
     public static TlsSettings defaults() {
-        return new TlsSettings(DEFAULT_PROTOCOLS, DEFAULT_HANDSHAKE_TIMEOUT, Provider.JDK);
+        return new TlsSettings(DEFAULT_PROTOCOLS, DEFAULT_HANDSHAKE_TIMEOUT, Provider.preferred());
     }
 
     /** These settings with other protocols (checked as in the constructor). */
     public TlsSettings withProtocols(List<String> names) {
         return new TlsSettings(names, handshakeTimeout, provider);
+    }
+
+    /** These settings with another TLS implementation. */
+    public TlsSettings withProvider(Provider p) {
+        return new TlsSettings(protocols, handshakeTimeout, p);
     }
 
     /** These settings with another handshake timeout. */

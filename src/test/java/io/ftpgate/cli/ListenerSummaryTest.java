@@ -11,6 +11,7 @@ import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.data.EphemeralPorts;
+import io.ftpgate.tls.TlsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -164,15 +165,19 @@ class ListenerSummaryTest {
                 "  admin listener: off (default)");
     }
 
+    /** A listener with implicit FTPS toward clients; tests append keys. */
+    private static final String IMPLICIT_TLS = """
+            listeners:
+              - listen: 127.0.0.1:990
+                upstream: 192.0.2.10:21
+                client-tls: implicit
+                tls-certificate: /etc/ftpgate/cert.pem
+                tls-key: /etc/ftpgate/key.pem
+            """;
+
     @Test
     void tlsSettingsAreSummarised() throws Exception {
-        GatewayConfig c = ConfigLoader.load(Files.writeString(dir.resolve("tls.yaml"), """
-                listeners:
-                  - listen: 127.0.0.1:990
-                    upstream: 192.0.2.10:21
-                    client-tls: implicit
-                    tls-certificate: /etc/ftpgate/cert.pem
-                    tls-key: /etc/ftpgate/key.pem
+        GatewayConfig c = ConfigLoader.load(Files.writeString(dir.resolve("tls.yaml"), IMPLICIT_TLS + """
                     require-prot-p: true
                     server-tls: required
                     server-fingerprint: "%s"
@@ -196,5 +201,17 @@ class ListenerSummaryTest {
                 + "    server-client-certificate: /etc/ftpgate/gateway.pem\n"
                 + "    server-client-key: /etc/ftpgate/gateway.key\n")))
                 .hasMessageContaining("server-client-certificate needs server-tls");
+    }
+
+    @Test
+    void theTlsProviderIsSummarisedAndAnUnknownOneNamed() throws Exception {
+        String yaml = IMPLICIT_TLS;
+        assertThat(ListenerSummary.summary(ConfigLoader.load(Files.writeString(dir.resolve("default.yaml"), yaml))))
+                .contains("      tls-provider " + TlsSettings.Provider.preferred().configName() + " (default)");
+        assertThat(ListenerSummary.summary(ConfigLoader.load(Files.writeString(dir.resolve("jdk.yaml"),
+                yaml + "    tls-provider: jdk\n")))).contains("      tls-provider jdk");
+        assertThatThrownBy(() -> ConfigLoader.load(Files.writeString(dir.resolve("bad.yaml"),
+                yaml + "    tls-provider: gnutls\n")))
+                .hasMessageContaining("tls-provider: expected one of jdk, openssl, got 'gnutls'");
     }
 }

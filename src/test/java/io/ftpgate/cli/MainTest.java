@@ -136,7 +136,7 @@ class MainTest {
                         + " destination-ports, anonymous-incoming, fxp, early-server-leg, banner, syst-reply, placement, transparent-source, client-tls,"
                         + " tls-certificate, tls-key, tls-client-ca, require-prot-p, require-data-session-reuse,"
                         + " server-tls, server-data-protection, server-ca, server-fingerprint, server-tls-verify,"
-                        + " tls-protocols, server-client-certificate, server-client-key)",
+                        + " tls-protocols, server-client-certificate, server-client-key, tls-provider)",
                 f + ":6:20: listeners[1].allow-client[0]: address block 192.168.1.1/24 has host bits set; did you"
                         + " mean 192.168.1.0/24?",
                 f + ":7:10: monitor: expected true or false, got 'maybe'");

@@ -147,7 +147,7 @@ class ConfigLoaderTest {
                                 + " anonymous-incoming, fxp, early-server-leg, banner, syst-reply, placement, transparent-source, client-tls,"
                                 + " tls-certificate, tls-key, tls-client-ca, require-prot-p,"
                         + " require-data-session-reuse, server-tls, server-data-protection, server-ca, server-fingerprint,"
-                        + " server-tls-verify, tls-protocols, server-client-certificate, server-client-key)"),
+                        + " server-tls-verify, tls-protocols, server-client-certificate, server-client-key, tls-provider)"),
                 Arguments.of("colour: blue\n" + l0, "ftpgate.yaml:1:1: colour: unknown key (expected one of:"
                         + " audit-log, audit-syslog, timeouts, listeners, monitor, limits, profiles, admin)"),
                 Arguments.of(l0 + "    client-data-ports: 50000\n",

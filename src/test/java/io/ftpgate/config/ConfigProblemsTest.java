@@ -73,7 +73,7 @@ class ConfigProblemsTest {
                         + " deny-destination-hosts, destination-ports, anonymous-incoming, fxp, early-server-leg, banner,"
                         + " syst-reply, placement, transparent-source, client-tls, tls-certificate, tls-key, tls-client-ca, require-prot-p,"
                         + " require-data-session-reuse, server-tls, server-data-protection, server-ca,"
-                        + " server-fingerprint, server-tls-verify, tls-protocols, server-client-certificate, server-client-key)",
+                        + " server-fingerprint, server-tls-verify, tls-protocols, server-client-certificate, server-client-key, tls-provider)",
                 "ftpgate.yaml:8:24: listeners[0].client-data-ports: expected a port range LO-HI such as"
                         + " 50000-50999, got '50000'",
                 "ftpgate.yaml:9:32: listeners[0].allow-client[1]: expected an address block such as"

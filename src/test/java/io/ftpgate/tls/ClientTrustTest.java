@@ -26,11 +26,11 @@ class ClientTrustTest {
     @BeforeEach
     void server() throws Exception {
         cert = TestCerts.localhost(dir);
-        server = TestCerts.server(cert, TlsSettings.defaults());
+        server = TestCerts.server(cert, TestProvider.settings());
     }
 
     private TlsLink connect(Trust trust, String host) throws TlsConfigException {
-        ClientTls client = ClientTls.create(trust, null, null, TlsSettings.defaults());
+        ClientTls client = ClientTls.create(trust, null, null, TestProvider.settings());
         return TlsLink.handshake(client.forSession().control(ALLOC, host, 21), server.newHandler(ALLOC));
     }
 
@@ -92,9 +92,9 @@ class ClientTrustTest {
     @Test
     void insecureTrustAcceptsAnythingAndSaysSo() throws Exception {
         assertThat(connect(Trust.insecure(), "ftp.example.net").succeeded()).isTrue();
-        ClientTls client = ClientTls.create(Trust.insecure(), null, null, TlsSettings.defaults());
+        ClientTls client = ClientTls.create(Trust.insecure(), null, null, TestProvider.settings());
         assertThat(client.warnings()).singleElement().asString().contains("NOT verified");
-        assertThat(ClientTls.create(Trust.system(), null, null, TlsSettings.defaults()).warnings()).isEmpty();
+        assertThat(ClientTls.create(Trust.system(), null, null, TestProvider.settings()).warnings()).isEmpty();
     }
 
     @Test
@@ -113,7 +113,7 @@ class ClientTrustTest {
 
     @Test
     void dataConnectionsMustBeKeyedByTheControlConnection() throws Exception {
-        SessionTls session = TestCerts.pinnedClient(cert, TlsSettings.defaults()).forSession();
+        SessionTls session = TestCerts.pinnedClient(cert, TestProvider.settings()).forSession();
         session.control(ALLOC, "FTP.example.net", 21);
         assertThat(session.data(ALLOC, "ftp.example.net", 21)).isNotNull();
         assertThatThrownBy(() -> session.data(ALLOC, "192.0.2.7", 50123)).isInstanceOf(IllegalArgumentException.class)
@@ -122,14 +122,14 @@ class ClientTrustTest {
 
     @Test
     void aClientCertificateNeedsBothFiles() {
-        assertThatThrownBy(() -> ClientTls.create(Trust.system(), cert.certPem(), null, TlsSettings.defaults()))
+        assertThatThrownBy(() -> ClientTls.create(Trust.system(), cert.certPem(), null, TestProvider.settings()))
                 .isInstanceOf(TlsConfigException.class).hasMessageContaining("both");
     }
 
     @Test
     void aMissingCaFileIsNamed() {
         Path missing = dir.resolve("nope.pem");
-        assertThatThrownBy(() -> ClientTls.create(Trust.caFile(missing), null, null, TlsSettings.defaults()))
+        assertThatThrownBy(() -> ClientTls.create(Trust.caFile(missing), null, null, TestProvider.settings()))
                 .isInstanceOf(TlsConfigException.class).hasMessage("CA file " + missing + ": not found");
     }
 }

@@ -60,13 +60,18 @@ class LoopbackTest {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** The first accepted connection's handler: the control connection's, whose context data connections use. */
+    private volatile SslHandler firstAccepted;
+
     /** A TLS echo server: every accepted connection's SslHandler goes to {@link #accepted}. */
     private int listen(ServerTls tls) {
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        SslHandler h = tls.newHandler(ch.alloc());
+                        SslHandler h = firstAccepted == null ? tls.newHandler(ch.alloc())
+                                : tls.newDataHandler(ch.alloc(), firstAccepted);
+                        firstAccepted = firstAccepted == null ? h : firstAccepted;
                         accepted.add(h);
                         ch.pipeline().addLast(h).addLast(new ChannelInboundHandlerAdapter() {
                             @Override

@@ -48,7 +48,7 @@ class SelfSignedTest {
         assertThat(rsa.fingerprintSha256()).isNotEqualTo(first.fingerprintSha256());
         X509Certificate c = Pem.certificates(rsa.certPem(), "cert").get(0);
         assertThat(c.getPublicKey().getAlgorithm()).isEqualTo("RSA");
-        assertThat(ServerTls.load(rsa.certPem(), rsa.keyPem(), null, TlsSettings.defaults()).fingerprintSha256())
+        assertThat(ServerTls.load(rsa.certPem(), rsa.keyPem(), null, TestProvider.settings()).fingerprintSha256())
                 .isEqualTo(rsa.fingerprintSha256());
     }
 }

@@ -28,7 +28,7 @@ class ServerTlsLoadTest {
 
     private static TlsConfigException loadFails(Path cert, Path key) {
         try {
-            ServerTls.load(cert, key, null, TlsSettings.defaults());
+            ServerTls.load(cert, key, null, TestProvider.settings());
         } catch (TlsConfigException e) {
             assertThat(e.getMessage()).doesNotContain("\n");
             return e;
@@ -39,7 +39,7 @@ class ServerTlsLoadTest {
     @Test
     void aGoodPairLoadsAndDescribesItself() throws Exception {
         SelfSigned.Written w = TestCerts.localhost(dir);
-        ServerTls tls = ServerTls.load(w.certPem(), w.keyPem(), null, TlsSettings.defaults());
+        ServerTls tls = ServerTls.load(w.certPem(), w.keyPem(), null, TestProvider.settings());
         X509Certificate parsed = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(Files.newInputStream(w.certPem()));
         assertThat(tls.fingerprintSha256()).isEqualTo(w.fingerprintSha256()).isEqualTo(Fingerprints.sha256(parsed))
@@ -47,7 +47,7 @@ class ServerTlsLoadTest {
         assertThat(tls.subject()).isEqualTo("CN=localhost");
         assertThat(tls.notAfter()).isEqualTo(parsed.getNotAfter().toInstant()).isAfter(Instant.now());
         assertThat(tls.warnings()).isEmpty();
-        assertThat(tls.settings()).isEqualTo(TlsSettings.defaults());
+        assertThat(tls.settings()).isEqualTo(TestProvider.settings());
     }
 
     @Test
@@ -104,7 +104,7 @@ class ServerTlsLoadTest {
     @Test
     void anExpiredCertificateLoadsWithAWarning() throws Exception {
         SelfSigned.Written w = TestCerts.expired(dir);
-        ServerTls tls = ServerTls.load(w.certPem(), w.keyPem(), null, TlsSettings.defaults());
+        ServerTls tls = ServerTls.load(w.certPem(), w.keyPem(), null, TestProvider.settings());
         assertThat(tls.notAfter()).isBefore(Instant.now());
         assertThat(tls.warnings()).singleElement().asString().contains(w.certPem().toString()).contains("expired on");
     }
@@ -126,9 +126,9 @@ class ServerTlsLoadTest {
         SelfSigned.Written ec = TestCerts.localhost(dir);
         Path pkcs1 = traditional(rsa.keyPem(), "RSA PRIVATE KEY");
         Path sec1 = traditional(ec.keyPem(), "EC PRIVATE KEY");
-        assertThat(ServerTls.load(rsa.certPem(), pkcs1, null, TlsSettings.defaults()).fingerprintSha256())
+        assertThat(ServerTls.load(rsa.certPem(), pkcs1, null, TestProvider.settings()).fingerprintSha256())
                 .isEqualTo(rsa.fingerprintSha256());
-        assertThat(ServerTls.load(ec.certPem(), sec1, null, TlsSettings.defaults()).fingerprintSha256())
+        assertThat(ServerTls.load(ec.certPem(), sec1, null, TestProvider.settings()).fingerprintSha256())
                 .isEqualTo(ec.fingerprintSha256());
     }
 

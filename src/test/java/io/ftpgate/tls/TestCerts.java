@@ -37,6 +37,6 @@ final class TestCerts {
     }
 
     static TlsSettings only(String protocol) {
-        return TlsSettings.defaults().withProtocols(List.of(protocol));
+        return TestProvider.settings().withProtocols(List.of(protocol));
     }
 }

@@ -16,6 +16,7 @@ import io.ftpgate.net.PortRange;
 import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.control.Gateway;
 import io.ftpgate.it.ftps.PemTls;
+import io.ftpgate.tls.TestProvider;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,8 @@ class GatewayAuditIT {
     void gatewayWithOptionalClientTlsOffersTls(boolean requireReuse) throws Exception {
         PemTls cert = PemTls.create(dir.resolve("tls"));
         ListenerTls tls = new ListenerTls(ClientTlsMode.OPTIONAL, cert.files.certPem(), cert.files.keyPem(), null,
-                false, requireReuse, ServerTlsMode.OFF, null, null, null, true, null);
+                false, requireReuse, ServerTlsMode.OFF, null, null, null, true, null)
+                .withProvider(TestProvider.get());
         try (MinaServer mina = MinaServer.options().start(dir)) {
             ListenerConfig listener = ListenerConfig.builder("audit-ftps").listen(new HostAndPort("127.0.0.1", 0))
                     .upstream(new HostAndPort("127.0.0.1", mina.port())).clientDataPorts(CLIENT_PORTS)

@@ -14,6 +14,7 @@ import io.ftpgate.it.Bytes;
 import io.ftpgate.it.RecordingAuditSink;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.net.PortRange;
+import io.ftpgate.tls.TestProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ class CurlFtpsIT {
         int port = upstream.start(root, true, "127.0.0.1");
         PemTls tls = PemTls.create(dir.resolve("tls"));
         ListenerTls t = new ListenerTls(ClientTlsMode.REQUIRED, tls.files.certPem(), tls.files.keyPem(), null, true,
-                true, ServerTlsMode.OFF, null, null, null, true, null);
+                true, ServerTlsMode.OFF, null, null, null, true, null).withProvider(TestProvider.get());
         ListenerConfig l = ListenerConfig.builder("curl-ftps").listen(new HostAndPort("127.0.0.1", 0))
                 .upstream(new HostAndPort("127.0.0.1", port)).clientDataPorts(new PortRange(54500, 54999)).tls(t)
                 .build();

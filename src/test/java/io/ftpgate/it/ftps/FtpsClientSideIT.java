@@ -14,6 +14,7 @@ import io.ftpgate.it.Bytes;
 import io.ftpgate.it.RawFtp;
 import io.ftpgate.it.RecordingAuditSink;
 import io.ftpgate.net.HostAndPort;
+import io.ftpgate.tls.TestProvider;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -73,7 +74,7 @@ class FtpsClientSideIT {
 
     private InetSocketAddress start(ClientTlsMode mode, boolean requireProtP, boolean requireReuse) throws Exception {
         ListenerTls t = new ListenerTls(mode, tls.files.certPem(), tls.files.keyPem(), null, requireProtP,
-                requireReuse, ServerTlsMode.OFF, null, null, null, true, null);
+                requireReuse, ServerTlsMode.OFF, null, null, null, true, null).withProvider(TestProvider.get());
         ListenerConfig l = ListenerConfig.builder("ftps").listen(new HostAndPort("127.0.0.1", 0))
                 .upstream(new HostAndPort("127.0.0.1", upstreamPort)).clientDataPorts(
                         new io.ftpgate.net.PortRange(53000, 53499)).tls(t).build();

@@ -13,6 +13,7 @@ import io.ftpgate.it.RawFtp;
 import io.ftpgate.it.RecordingAuditSink;
 import io.ftpgate.it.ScriptedFtpServer;
 import io.ftpgate.net.HostAndPort;
+import io.ftpgate.tls.TestProvider;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -38,7 +39,7 @@ class FtpsInjectionIT {
     private Gateway start(ScriptedFtpServer server, ClientTlsMode client, ServerTlsMode serverTls) throws Exception {
         PemTls tls = PemTls.create(dir.resolve("tls"));
         ListenerTls t = new ListenerTls(client, tls.files.certPem(), tls.files.keyPem(), null, false, false,
-                serverTls, DataProtection.PRIVATE, null, null, false, null);
+                serverTls, DataProtection.PRIVATE, null, null, false, null).withProvider(TestProvider.get());
         ListenerConfig l = ListenerConfig.builder("inject").listen(new HostAndPort("127.0.0.1", 0))
                 .upstream(new HostAndPort("127.0.0.1", server.port())).tls(t).build();
         return Gateway.start(new GatewayConfig(List.of(l), null, null), audit);

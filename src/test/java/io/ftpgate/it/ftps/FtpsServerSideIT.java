@@ -15,6 +15,7 @@ import io.ftpgate.it.Bytes;
 import io.ftpgate.it.RecordingAuditSink;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.net.PortRange;
+import io.ftpgate.tls.TestProvider;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -66,7 +67,7 @@ class FtpsServerSideIT {
         int port = upstream.start(root, true, "127.0.0.1", serverCert, implicitServer);
         ListenerTls t = new ListenerTls(client, gatewayCert.files.certPem(), gatewayCert.files.keyPem(), null, false,
                 false, server, prot, pin ? null : serverCert.files.certPem(),
-                pin ? serverCert.files.fingerprintSha256() : null, true, null);
+                pin ? serverCert.files.fingerprintSha256() : null, true, null).withProvider(TestProvider.get());
         ListenerConfig l = ListenerConfig.builder("to-ftps").listen(new HostAndPort("127.0.0.1", 0))
                 .upstream(new HostAndPort("127.0.0.1", port)).clientDataPorts(new PortRange(53500, 53999))
                 .serverDataPorts(new PortRange(54000, 54499)).tls(t).build();
@@ -148,7 +149,8 @@ class FtpsServerSideIT {
         // Swap the trusted certificate for another one: the real server's no longer verifies.
         gw.close();
         ListenerTls t = new ListenerTls(ClientTlsMode.OFF, null, null, null, false, false, ServerTlsMode.REQUIRED,
-                DataProtection.PRIVATE, gatewayCert.files.certPem(), null, true, null);
+                DataProtection.PRIVATE, gatewayCert.files.certPem(), null, true, null)
+                .withProvider(TestProvider.get());
         ListenerConfig l = ListenerConfig.builder("to-ftps").listen(new HostAndPort("127.0.0.1", 0))
                 .upstream(new HostAndPort("127.0.0.1", upstream.port())).tls(t).build();
         gw = Gateway.start(new GatewayConfig(List.of(l), null, null), audit);

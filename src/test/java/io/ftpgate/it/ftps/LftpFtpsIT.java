@@ -15,6 +15,7 @@ import io.ftpgate.it.Bytes;
 import io.ftpgate.it.RecordingAuditSink;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.net.PortRange;
+import io.ftpgate.tls.TestProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +75,8 @@ class LftpFtpsIT {
         Gateway gw = gateways.get(protocol);
         if (gw == null) {
             ListenerTls t = new ListenerTls(ClientTlsMode.REQUIRED, tls.files.certPem(), tls.files.keyPem(), null,
-                    true, true, ServerTlsMode.OFF, null, null, null, true, List.of(protocol));
+                    true, true, ServerTlsMode.OFF, null, null, null, true, List.of(protocol))
+                    .withProvider(TestProvider.get());
             ListenerConfig l = ListenerConfig.builder("lftp-ftps").listen(new HostAndPort("127.0.0.1", 0))
                     .upstream(new HostAndPort("127.0.0.1", upstreamPort))
                     .clientDataPorts(new PortRange(64600, 64999)).tls(t).build();

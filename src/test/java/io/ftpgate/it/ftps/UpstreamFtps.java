@@ -17,6 +17,7 @@ import io.ftpgate.it.RecordingAuditSink;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.net.PortRange;
 import io.ftpgate.policy.ListenerPolicy;
+import io.ftpgate.tls.TestProvider;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -119,7 +120,7 @@ final class UpstreamFtps {
             ListenerTls t = new ListenerTls(ftpsClient ? ClientTlsMode.REQUIRED : ClientTlsMode.OFF,
                     ftpsClient ? own.files.certPem() : null, ftpsClient ? own.files.keyPem() : null, null,
                     ftpsClient, false, ServerTlsMode.REQUIRED, DataProtection.PRIVATE,
-                    peer.serverCert.files.certPem(), null, true, protocols);
+                    peer.serverCert.files.certPem(), null, true, protocols).withProvider(TestProvider.get());
             ListenerConfig l = ListenerConfig.builder("to-ftps").listen(new HostAndPort("127.0.0.1", 0))
                     .upstream(new HostAndPort("127.0.0.1", peer.port)).clientDataPorts(clientPorts)
                     .serverDataPorts(serverPorts).upstreamMode(upstreamMode).tls(tls.apply(t))
