@@ -105,6 +105,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private TlsOptions tls = new TlsOptions();
 
+    @Mixin
+    private ProxyOptions proxy = new ProxyOptions();
+
     @Option(names = "--audit-log", paramLabel = "FILE|-",
             description = "Append audit events as JSON lines to FILE, or to stdout with '-'. Default: none.")
     private String auditLog;
@@ -197,12 +200,18 @@ final class RunCommand implements Callable<Integer> {
 
     private ListenerConfig override(ListenerConfig l) {
         io.ftpgate.config.ListenerTls listenerTls;
+        io.ftpgate.config.ListenerProxy listenerProxy;
         try {
             listenerTls = tls.apply(l.tls());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "TLS flags: " + e.getMessage());
         }
-        ListenerConfig o = l.toBuilder().tls(listenerTls)
+        try {
+            listenerProxy = proxy.apply(l.proxy());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "PROXY flags: " + e.getMessage());
+        }
+        ListenerConfig o = l.toBuilder().tls(listenerTls).proxy(listenerProxy)
                 .listen(listen != null ? listen : l.listen())
                 .upstream(upstream != null ? upstream : l.upstream())
                 .publicAddress(publicAddress != null ? publicAddress : l.publicAddress())

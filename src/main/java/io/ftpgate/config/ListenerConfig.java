@@ -33,6 +33,7 @@ import java.util.Set;
  *                          software and version to anyone); null relays the server's
  * @param systReply         the text of the 215 answer to SYST, replacing the server's; null relays the server's
  * @param tls               FTPS toward clients and toward the server
+ * @param proxy             PROXY protocol in (control and data) and toward the server
  */
 public record ListenerConfig(
         String name,
@@ -48,7 +49,8 @@ public record ListenerConfig(
         boolean earlyServerLeg,
         String banner,
         String systReply,
-        ListenerTls tls) {
+        ListenerTls tls,
+        ListenerProxy proxy) {
 
     /*
      * The default ranges lie above Linux's default ephemeral range (net.ipv4.ip_local_port_range, 32768-60999),
@@ -78,6 +80,7 @@ public record ListenerConfig(
         allowDestination = allowDestination == null ? List.of() : List.copyOf(allowDestination);
         listenerPolicy = listenerPolicy == null ? ListenerPolicy.DEFAULTS : listenerPolicy;
         tls = tls == null ? ListenerTls.OFF : tls;
+        proxy = proxy == null ? ListenerProxy.OFF : proxy;
     }
 
     /** A builder with every setting at its default (early server leg on); {@code listen} must be given. */
@@ -90,7 +93,7 @@ public record ListenerConfig(
         return new Builder(name).listen(listen).upstream(upstream).publicAddress(publicAddress)
                 .clientDataPorts(clientDataPorts).serverDataPorts(serverDataPorts).upstreamMode(upstreamMode)
                 .allowClient(allowClient).allowDestination(allowDestination).listenerPolicy(listenerPolicy)
-                .earlyServerLeg(earlyServerLeg).banner(banner).systReply(systReply).tls(tls);
+                .earlyServerLeg(earlyServerLeg).banner(banner).systReply(systReply).tls(tls).proxy(proxy);
     }
 
     /** Reverse when an upstream is configured, forward otherwise. */
@@ -125,6 +128,7 @@ public record ListenerConfig(
         private String banner;
         private String systReply;
         private ListenerTls tls;
+        private ListenerProxy proxy;
 
         private Builder(String name) {
             this.name = name;
@@ -213,11 +217,17 @@ public record ListenerConfig(
             return this;
         }
 
+        /** PROXY protocol in (control and data) and toward the server. */
+        public Builder proxy(ListenerProxy v) {
+            proxy = v;
+            return this;
+        }
+
         /** The listener; throws {@link IllegalArgumentException} when a setting is invalid. */
         public ListenerConfig build() {
             return new ListenerConfig(name, listen, upstream, publicAddress, clientDataPorts, serverDataPorts,
                     upstreamMode, allowClient, allowDestination, listenerPolicy, earlyServerLeg, banner, systReply,
-                    tls);
+                    tls, proxy);
         }
     }
 }

@@ -8,6 +8,7 @@ import io.ftpgate.config.YamlTree.Seq;
 import io.ftpgate.net.HostAndPort;
 import io.ftpgate.net.PortRange;
 import io.ftpgate.policy.ListenerPolicy;
+import io.ftpgate.proxy.ProxyVersion;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,7 @@ final class ListenerReader extends TreeReader {
         var allowClient = optList(e, "allow-client", path, "address blocks", ConfigValues::cidr);
         var allowDest = optList(e, "allow-destination", path, "address blocks", ConfigValues::cidr);
         ListenerPolicy listenerPolicy = policies.listenerPolicy(e, path);
+        ListenerProxy proxy = proxy(m, path);
         if (name == null || listen.isEmpty()) {
             return null;
         }
@@ -69,7 +71,7 @@ final class ListenerReader extends TreeReader {
                     .clientDataPorts(clientPorts).serverDataPorts(serverPorts).upstreamMode(mode)
                     .allowClient(allowClient).allowDestination(allowDest).listenerPolicy(listenerPolicy)
                     .earlyServerLeg(early == null || early).banner(banner).systReply(syst)
-                    .tls(tls.read(e, path)).build();
+                    .tls(tls.read(e, path)).proxy(proxy).build();
         } catch (IllegalArgumentException | NullPointerException ex) {
             report(error(m.pos(), path, ex.getMessage()));
             return null;
@@ -81,6 +83,25 @@ final class ListenerReader extends TreeReader {
         }
         dataPorts(e, path, clientPorts, serverPorts, l);
         return l;
+    }
+
+    /** The PROXY protocol keys; a combination that cannot work is recorded at the first key, and ignored. */
+    private ListenerProxy proxy(MapNode m, String path) {
+        Map<String, Entry> e = m.entries();
+        String versions = "off, v1, v2 or any";
+        ProxyVersion in = opt(e, "proxy-protocol", path, versions, t -> ProxyVersion.parse(t, true));
+        var from = optList(e, "proxy-protocol-from", path, "address blocks", ConfigValues::cidr);
+        ProxyVersion data = opt(e, "data-proxy-protocol", path, versions, t -> ProxyVersion.parse(t, true));
+        ProxyVersion server = opt(e, "server-proxy-protocol", path, "off, v1 or v2",
+                t -> ProxyVersion.parse(t, false));
+        try {
+            return new ListenerProxy(in, from, data, server);
+        } catch (IllegalArgumentException ex) {
+            String key = e.containsKey("proxy-protocol") ? "proxy-protocol" : "data-proxy-protocol";
+            Entry at = e.get(key);
+            report(error(at == null ? m.pos() : at.keyPos(), path + "." + key, ex.getMessage()));
+            return null;
+        }
     }
 
     /** The listener's good listen addresses (none when the key is missing or has no good one: recorded). */

@@ -136,10 +136,11 @@ class MainTest {
                         + " upstream, public-address, client-data-ports, server-data-ports, upstream-mode,"
                         + " allow-client, allow-destination, deny-client, anonymous, anonymous-write, default-profile,"
                         + " rules, deny-destination, allow-destination-hosts, deny-destination-hosts,"
-                        + " destination-ports, anonymous-incoming, fxp, early-server-leg, banner, syst-reply, client-tls,"
+                        + " destination-ports, anonymous-incoming, fxp, early-server-leg, banner, syst-reply,"
+                        + " proxy-protocol, proxy-protocol-from, data-proxy-protocol, server-proxy-protocol, client-tls,"
                         + " tls-certificate, tls-key, tls-client-ca, require-prot-p, require-data-session-reuse,"
                         + " server-tls, server-data-protection, server-ca, server-fingerprint, server-tls-verify,"
-                        + " tls-protocols)",
+                        + " tls-protocols, server-client-certificate, server-client-key)",
                 f + ":6:20: listeners[1].allow-client[0]: address block 192.168.1.1/24 has host bits set; did you"
                         + " mean 192.168.1.0/24?",
                 f + ":7:10: monitor: expected true or false, got 'maybe'");
