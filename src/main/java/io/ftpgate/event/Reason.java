@@ -37,7 +37,8 @@ public enum Reason {
     DATA_PEER_MISMATCH("data-peer-mismatch", "a connection to a pinhole from an unexpected address; the pinhole "
             + "keeps waiting for the real peer", "close that connection"),
     PINHOLE_EXPIRED("pinhole-expired", "the expected peer did not connect to a pinhole in time", "425"),
-    PINHOLE_EXHAUSTED("pinhole-exhausted", "no free port in the configured data port range", "425"),
+    PINHOLE_EXHAUSTED("pinhole-exhausted", "no port of the data port range is free for this peer: on every port a"
+            + " pinhole for the same address is pending (or one with FXP exceptions), or the port is in use", "425"),
     DATA_CONNECT_FAILED("data-connect-failed", "ftpgate could not connect a data leg", "425"),
     TLS_UNSUPPORTED("tls-unsupported", "AUTH on a listener without client-tls: ftpgate does not offer TLS there",
             "502"),

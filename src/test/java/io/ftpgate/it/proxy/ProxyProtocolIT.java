@@ -3,20 +3,12 @@ package io.ftpgate.it.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ftpgate.audit.AuditEvent;
-import io.ftpgate.audit.AuditTrail;
-import io.ftpgate.auditor.it.MinaServer;
-import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.config.ListenerConfig;
-import io.ftpgate.config.ListenerProxy;
-import io.ftpgate.control.Gateway;
-import io.ftpgate.data.RelayDataPath;
-import io.ftpgate.event.EventBus;
 import io.ftpgate.it.Bytes;
 import io.ftpgate.it.ProxyFront;
 import io.ftpgate.it.RawFtp;
 import io.ftpgate.it.RecordingAuditSink;
 import io.ftpgate.net.Cidr;
-import io.ftpgate.net.HostAndPort;
 import io.ftpgate.net.PortRange;
 import io.ftpgate.proxy.ProxyVersion;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
@@ -26,14 +18,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PROXY protocol in, on the control connection: a real sender (a balancer in the JVM that writes Netty's
@@ -41,42 +30,19 @@ import org.junit.jupiter.api.io.TempDir;
  * client's own address (127.0.0.2, ...) counts for policy, the PORT rule and audit, the balancer's (127.0.0.9) is
  * recorded as {@code via}; anything but a timely header from a trusted balancer is refused with its reason.
  */
-class ProxyProtocolIT {
+class ProxyProtocolIT extends ProxyITBase {
 
-    static final String BALANCER = "127.0.0.9";
-    static final String FRONT = "127.0.0.5";
+    static final String BALANCER = ProxyFixture.BALANCER;
+    static final String FRONT = ProxyFixture.FRONT;
 
-    @TempDir
-    Path root;
-    final RecordingAuditSink audit = new RecordingAuditSink();
-    MinaServer mina;
-    Gateway gateway;
     ProxyFront front;
 
-    @AfterEach
-    void stop() {
-        if (front != null) {
-            front.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (mina != null) {
-            mina.close();
-        }
-    }
-
     private InetSocketAddress start(ProxyVersion in, List<String> allowClient) throws Exception {
-        mina = MinaServer.options().anonymousWrite(true).start(root);
-        ListenerConfig l = ListenerConfig.builder("proxied").listen(new HostAndPort("127.0.0.1", 0))
-                .upstream(new HostAndPort("127.0.0.1", mina.port())).publicAddress("127.0.0.1")
+        fixture();
+        return fx.start(ListenerConfig.builder("proxied").publicAddress("127.0.0.1")
                 .clientDataPorts(new PortRange(47100, 47199))
                 .allowClient(allowClient.stream().map(Cidr::parse).toList())
-                .proxy(new ListenerProxy(in, List.of(Cidr.parse(BALANCER + "/32")), ProxyVersion.OFF,
-                        ProxyVersion.OFF)).build();
-        gateway = Gateway.start(new GatewayConfig(List.of(l), null, null), EventBus.of(new AuditTrail(audit)),
-                RelayDataPath::new);
-        return gateway.boundAddresses().get(0);
+                .proxy(ProxyFixture.proxy(in, ProxyVersion.OFF)));
     }
 
     private FTPClient client(String from, int frontPort) throws Exception {
@@ -97,7 +63,7 @@ class ProxyProtocolIT {
     @Test
     void theRealClientCountsForTransfersAndAuditAndTheBalancerIsRecordedAsVia() throws Exception {
         InetSocketAddress gw = start(ProxyVersion.V2, List.of());
-        front = new ProxyFront(BALANCER, HAProxyProtocolVersion.V2);
+        front = fx.front(HAProxyProtocolVersion.V2);
         int port = front.forward(FRONT, 0, gw);
         byte[] up = Bytes.random(16, 1 << 20);
         FTPClient c = client("127.0.0.2", port);
@@ -124,7 +90,7 @@ class ProxyProtocolIT {
     @Test
     void policyJudgesTheClientTheHeaderNames() throws Exception {
         InetSocketAddress gw = start(ProxyVersion.ANY, List.of("127.0.0.2/32"));
-        front = new ProxyFront(BALANCER, HAProxyProtocolVersion.V1);
+        front = fx.front(HAProxyProtocolVersion.V1);
         int port = front.forward(FRONT, 0, gw);
         try (RawFtp ok = RawFtp.connectFrom(new InetSocketAddress(FRONT, port), "127.0.0.2");
                 RawFtp no = RawFtp.connectFrom(new InetSocketAddress(FRONT, port), "127.0.0.3")) {
@@ -138,7 +104,7 @@ class ProxyProtocolIT {
     @Test
     void aHeaderSplitAcrossSegmentsOrFollowedByACommandIsReadWhole() throws Exception {
         InetSocketAddress gw = start(ProxyVersion.V2, List.of());
-        front = new ProxyFront(BALANCER, HAProxyProtocolVersion.V2).framing(ProxyFront.Framing.SPLIT);
+        front = fx.front(HAProxyProtocolVersion.V2).framing(ProxyFront.Framing.SPLIT);
         int port = front.forward(FRONT, 0, gw);
         try (RawFtp c = RawFtp.connectFrom(new InetSocketAddress(FRONT, port), "127.0.0.2")) {
             assertThat(c.read().code()).isEqualTo(220);
