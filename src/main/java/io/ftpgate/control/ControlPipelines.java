@@ -1,7 +1,10 @@
 package io.ftpgate.control;
 
 import io.ftpgate.config.ListenerTls;
+import io.ftpgate.net.HostAndPort;
 import io.ftpgate.protocol.FtpLimits;
+import io.ftpgate.proxy.ProxyHeaderWriter;
+import io.ftpgate.proxy.ProxyVersion;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,7 +31,8 @@ import java.util.function.Supplier;
  *   line-decoder      {@link FtpLineDecoder}: complete lines only
  *   session           {@link ControlHandlers}: hands lines, Telnet signals and violations to the session
  * </pre>
- * Server control connection: {@code [tls]}, {@code line-decoder}, {@code session}.
+ * Server control connection: {@code [proxy-protocol]} (a {@link ProxyHeaderWriter} naming the client, with
+ * {@code server-proxy-protocol}), {@code [tls]}, {@code line-decoder}, {@code session}.
  */
 final class ControlPipelines {
 
@@ -94,6 +98,13 @@ final class ControlPipelines {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                ProxyVersion out = session.ctx().config().proxy().server();
+                if (out.on()) {
+                    // First, ahead of TLS: the server reads the header before the ClientHello.
+                    ch.pipeline().addLast(PROXY_PROTOCOL, new ProxyHeaderWriter(out, clientOf(session),
+                            new InetSocketAddress(session.advertisedClientSide(),
+                                    ((InetSocketAddress) session.client().localAddress()).getPort())));
+                }
                 SslHandler implicit = session.serverTls().implicitHandler(ch.alloc(), port);
                 if (implicit != null) {
                     ch.pipeline().addLast(TLS, implicit);
@@ -102,6 +113,12 @@ final class ControlPipelines {
                         .addLast(SESSION, ControlHandlers.serverSide(session));
             }
         };
+    }
+
+    /** The session's client as the PROXY header toward the server names it: the address audit records carry. */
+    private static InetSocketAddress clientOf(Session session) {
+        HostAndPort hp = HostAndPort.parse(session.origin().client(), 0);
+        return new InetSocketAddress(session.clientAddress(), hp.port());
     }
 
     /**
