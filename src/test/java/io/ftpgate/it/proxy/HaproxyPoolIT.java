@@ -2,6 +2,7 @@ package io.ftpgate.it.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ftpgate.audit.AuditEvent;
 import io.ftpgate.audit.AuditTrail;
 import io.ftpgate.auditor.it.ExternalServer;
 import io.ftpgate.auditor.it.MinaServer;
@@ -101,6 +102,11 @@ class HaproxyPoolIT {
 
     /** Writes and starts the HAProxy configuration; returns the front's control port. */
     private int haproxy(List<Integer> ports, boolean design2) throws Exception {
+        return haproxy(ports, design2, "");
+    }
+
+    /** ... with {@code serverOptions} added to each control server line (health checks). */
+    private int haproxy(List<Integer> ports, boolean design2, String serverOptions) throws Exception {
         int front = freePort();
         StringBuilder cfg = new StringBuilder("""
                 global
@@ -118,7 +124,7 @@ class HaproxyPoolIT {
                 """.formatted(FRONT, front));
         for (int i = 0; i < INSTANCES.length; i++) {
             cfg.append("    server g").append(i + 1).append(' ').append(INSTANCES[i]).append(':').append(ports.get(i))
-                    .append(" send-proxy-v2 source ").append(BALANCER).append('\n');
+                    .append(" send-proxy-v2 source ").append(BALANCER).append(serverOptions).append('\n');
         }
         if (design2) {
             cfg.append("frontend ftp-data\n    bind ").append(FRONT).append(':').append(LOW).append('-').append(HIGH)
@@ -157,6 +163,17 @@ class HaproxyPoolIT {
         }
         assertThat(audits.stream().flatMap(a -> a.all(RecordingAuditSink.refused("proxy-untrusted")).stream()))
                 .isNotEmpty().allSatisfy(r -> assertThat((String) r.get("client")).startsWith(BALANCER + ":"));
+    }
+
+    @Test
+    void healthChecksWithCheckSendProxyNameNoClientAndAreAccepted() throws Exception {
+        haproxy(pool(true, BALANCER + "/32"), false, " check check-send-proxy inter 200ms");
+        for (RecordingAuditSink a : audits) {
+            AuditEvent open = a.awaitEvent(e -> "session-open".equals(e.event())
+                    && ((String) e.get("client")).startsWith(BALANCER + ":"), Duration.ofSeconds(10));
+            assertThat((String) open.get("via")).startsWith(BALANCER + ":");
+        }
+        assertThat(audits).allSatisfy(a -> assertThat(a.all(RecordingAuditSink.type("refused"))).isEmpty());
     }
 
     /** {@link #CLIENTS} clients from as many addresses, each uploading and downloading its file at once. */
