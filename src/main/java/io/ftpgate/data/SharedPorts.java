@@ -21,6 +21,8 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The listening sockets of the relay path's pinholes, one per (gateway address, port), shared by every pinhole
@@ -40,6 +42,8 @@ final class SharedPorts {
     private static final int RANDOM_PROBES = 16;
     /** Connections the kernel queues per pinhole port before ftpgate accepts them. */
     private static final int BACKLOG = 64;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedPorts.class);
 
     private final Transport transport;
     private final Map<Key, Port> ports = new HashMap<>();
@@ -182,6 +186,7 @@ final class SharedPorts {
                     port.state = State.OPEN;
                     closeIfUnused(port);
                 } else {
+                    LOG.debug("pinhole port {} not bound: {}", port.key, done.cause().toString());
                     // In use by someone else: every pinhole that joined meanwhile looks further.
                     ports.remove(port.key, port);
                     port.pending.clear();
@@ -243,13 +248,18 @@ final class SharedPorts {
             InetSocketAddress remote = (InetSocketAddress) child.remoteAddress();
             SocketPinhole target = remote == null ? null : port.claim(Cidr.canonical(remote.getAddress()));
             if (target == null) {
+                LOG.debug("pinhole port {}: no pending pinhole for {}", port.key, remote);
                 refuse(port, child, p -> p.events().peerMismatch(remote));
                 return;
             }
+            // The leg's pipeline before its first event: a peer that sends its data and FIN at once is drained by
+            // the epoll transport as soon as the channel is registered, and those bytes must be kept.
+            DataLegPipeline.install(child, true);
             target.loop().register(child).addListener(f -> {
                 if (f.isSuccess()) {
-                    target.onAccept(child, false);
+                    target.onAccept(child);
                 } else {
+                    EarlyDataBuffer.discard(child);
                     child.unsafe().closeForcibly();
                 }
             });

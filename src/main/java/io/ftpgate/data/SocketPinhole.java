@@ -2,7 +2,9 @@ package io.ftpgate.data;
 
 import io.ftpgate.net.Cidr;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -119,11 +121,8 @@ final class SocketPinhole implements Pinhole {
         opened.tryFailure(new PinholeExhaustedException(message));
     }
 
-    /**
-     * The expected peer's connection, registered on this loop; {@code installed} when its pipeline is already
-     * set up (a PROXY header was read first).
-     */
-    void onAccept(Channel ch, boolean installed) {
+    /** The expected peer's connection, its leg pipeline installed, now registered on this loop. */
+    void onAccept(Channel ch) {
         if (closed || accepted.isDone()) {
             EarlyDataBuffer.discard(ch);
             ch.close();
@@ -132,8 +131,14 @@ final class SocketPinhole implements Pinhole {
         if (expiry != null) {
             expiry.cancel(false);
         }
-        if (!installed) {
-            DataLegPipeline.install(ch, true);
+        if (ch.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE)) {
+            // Handed over after a PROXY header (ProxiedAccept): a FIN that came meanwhile was held as a
+            // half-closure; the leg now ends as any leg whose peer closed before the relay started, with what it
+            // sent kept (EarlyDataBuffer).
+            ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+            if (ch instanceof DuplexChannel d && d.isInputShutdown()) {
+                ch.close();
+            }
         }
         accepted.setSuccess(new ChannelLeg(ch));
     }

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
@@ -213,6 +214,16 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
             }
         }
         return true;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && !done) {
+            // A half-closed connection (pinholes hold a FIN while a leg changes hands) that ended before a header.
+            fail(ctx, ProxyFailure.MISSING, "closed after " + seen + " bytes, before a complete header");
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

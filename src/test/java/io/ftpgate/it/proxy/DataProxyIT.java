@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
@@ -102,6 +103,36 @@ class DataProxyIT extends ProxyITBase {
                 assertThat(new String(RawFtp.readAll(own))).contains("hello.txt");
                 assertThat(c.read().code()).isEqualTo(226);
             }
+        }
+    }
+
+    @Test
+    void anUploadWhoseLastBytesAndFinArriveWithTheHeaderIsStoredWhole() throws Exception {
+        // One port for two sessions: the second session's data connection is read on the port's event loop (the
+        // first session's) and then moves to its own; its FIN comes in the same segment as the header and data.
+        fixture();
+        InetSocketAddress gw = fx.start(ListenerConfig.builder("pool").clientDataPorts(new PortRange(LOW, LOW))
+                .proxy(ProxyFixture.proxy(ProxyVersion.V2, ProxyVersion.V2)));
+        ProxyFront front = fx.front(HAProxyProtocolVersion.V2);
+        int port = front.forward(FRONT, 0, gw);
+        try (RawFtp a = RawFtp.openFrom(new InetSocketAddress(FRONT, port), "127.0.0.2");
+                RawFtp b = RawFtp.openFrom(new InetSocketAddress(FRONT, port), "127.0.0.3")) {
+            a.login("writer", "s3cret-writer-pw");
+            b.login("writer", "s3cret-writer-pw");
+            assertThat(RawFtp.epsvPort(a.cmd("EPSV"))).isEqualTo(LOW);
+            assertThat(RawFtp.epsvPort(b.cmd("EPSV"))).isEqualTo(LOW);
+            byte[] header = front.header(new InetSocketAddress("127.0.0.3", 40001), new InetSocketAddress(FRONT, LOW));
+            byte[] body = "the whole file\n".getBytes(StandardCharsets.US_ASCII);
+            try (Socket data = RawFtp.dataConnect("127.0.0.1", LOW, BALANCER)) {
+                byte[] all = new byte[header.length + body.length];
+                System.arraycopy(header, 0, all, 0, header.length);
+                System.arraycopy(body, 0, all, header.length, body.length);
+                data.getOutputStream().write(all);
+                data.shutdownOutput();
+                assertThat(b.cmd("STOR small.txt").code()).isEqualTo(150);
+                assertThat(b.read().code()).isEqualTo(226);
+            }
+            assertThat(Files.readAllBytes(root.resolve("small.txt"))).isEqualTo(body);
         }
     }
 }
