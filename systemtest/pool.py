@@ -322,7 +322,7 @@ class Pool:
             if self.args.keep_logs:
                 shutil.copytree(self.logs, self.args.keep_logs, dirs_exist_ok=True)
             shutil.rmtree(self.work, ignore_errors=True)
-        log("pool (design %d): %d passed, %d failed" % (self.args.design, self.passed, len(self.failures)))
+        print("pool-design-%d: %d passed, %d failed" % (self.args.design, self.passed, len(self.failures)), flush=True)
         for f in self.failures:
             log("  failed: " + f)
         return 1 if self.failures else 0
