@@ -97,7 +97,8 @@ final class ListenerReader extends TreeReader {
         try {
             return new ListenerProxy(in, from, data, server);
         } catch (IllegalArgumentException ex) {
-            String key = e.containsKey("proxy-protocol") ? "proxy-protocol" : "data-proxy-protocol";
+            // At the setting that needs the balancers: proxy-protocol when it is on, else data-proxy-protocol.
+            String key = in != null && in.on() ? "proxy-protocol" : "data-proxy-protocol";
             Entry at = e.get(key);
             report(error(at == null ? m.pos() : at.keyPos(), path + "." + key, ex.getMessage()));
             return null;

@@ -44,6 +44,9 @@ class ProxyConfigTest {
         assertThatThrownBy(() -> load("    server-proxy-protocol: any\n    proxy-protocol: v3\n"))
                 .hasMessageContaining("listeners[0].server-proxy-protocol: expected one of off, v1, v2, got 'any'")
                 .hasMessageContaining("listeners[0].proxy-protocol: expected one of off, v1, v2, any, got 'v3'");
+        assertThatThrownBy(() -> load("    proxy-protocol: v3\n    data-proxy-protocol: v2\n"))
+                .hasMessageContaining("listeners[0].data-proxy-protocol: data-proxy-protocol v2 needs"
+                        + " proxy-protocol-from");
         assertThatThrownBy(() -> load("    data-proxy-protocol: v2\n    proxy-protocol-from: [10.0.0.1/8]\n"))
                 .hasMessageContaining("has host bits set; did you mean 10.0.0.0/8?");
     }
