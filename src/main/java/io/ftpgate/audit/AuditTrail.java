@@ -38,7 +38,7 @@ public final class AuditTrail implements Consumer<SessionEvent> {
     static AuditEvent toRecord(SessionEvent event) {
         if (event instanceof Opened e) {
             return start("session-open", e.origin()).with("listener", e.listener()).with("placement", e.placement())
-                    .with("gateway", e.gateway());
+                    .with("gateway", e.gateway()).with("via", e.via());
         } else if (event instanceof Closed e) {
             return start("session-close", e.origin()).with("reason", e.reason()).with("user", e.user())
                     .with("destination", e.destination()).with("duration-ms", e.durationMillis())

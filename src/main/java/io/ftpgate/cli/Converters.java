@@ -7,6 +7,7 @@ import io.ftpgate.config.UpstreamMode;
 import io.ftpgate.net.Cidr;
 import io.ftpgate.policy.UpstreamPolicy;
 import java.time.Duration;
+import io.ftpgate.proxy.ProxyVersion;
 import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -25,6 +26,20 @@ final class Converters {
             return parser.apply(value);
         } catch (IllegalArgumentException e) {
             throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    static final class ProxyIn implements ITypeConverter<ProxyVersion> {
+        @Override
+        public ProxyVersion convert(String value) {
+            return Converters.convert(value, v -> ProxyVersion.parse(v, true));
+        }
+    }
+
+    static final class ProxyOut implements ITypeConverter<ProxyVersion> {
+        @Override
+        public ProxyVersion convert(String value) {
+            return Converters.convert(value, v -> ProxyVersion.parse(v, false));
         }
     }
 

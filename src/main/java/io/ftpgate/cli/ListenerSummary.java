@@ -5,6 +5,8 @@ import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.ListenerTls;
 import io.ftpgate.tls.TlsSettings;
+import io.ftpgate.config.ListenerProxy;
+import io.ftpgate.proxy.ProxyHeaderReader;
 import io.ftpgate.policy.Placement;
 import io.ftpgate.net.PortRange;
 import io.ftpgate.config.Timeouts;
@@ -96,6 +98,7 @@ final class ListenerSummary {
         }
         commandProfiles(d, p);
         tls(d, l.tls());
+        proxy(d, l);
         if (l.banner() != null) {
             d.add("banner \"" + l.banner() + "\" (the server's greeting text is not shown)");
         }
@@ -133,6 +136,29 @@ final class ListenerSummary {
         if (t.client().on() || t.server().on()) {
             d.add("tls-provider " + (t.provider() == null ? TlsSettings.Provider.preferred().configName() + " (default)"
                     : t.provider().configName()));
+        }
+    }
+
+    /** PROXY protocol in (control, data) and out, when on; and which data design the listener is set up for. */
+    private static void proxy(List<String> d, ListenerConfig l) {
+        ListenerProxy x = l.proxy();
+        if (x.in().on()) {
+            d.add("proxy-protocol " + x.in().text() + " from " + join(x.from()) + " (the header names the client;"
+                    + " anyone else, no header, another version or none within "
+                    + ConfigValues.format(ProxyHeaderReader.HEADER_TIMEOUT) + " is refused)");
+        }
+        if (x.data().on()) {
+            d.add("data-proxy-protocol " + x.data().text() + ": client pinholes take a PROXY header from "
+                    + join(x.from()) + " first and bind to the client it names (data through the balancer)");
+        } else if (x.in().on()) {
+            d.add(l.publicAddress() == null
+                    ? "data connections: 227/229 advertise the address the client connected to (the balancer's);"
+                            + " set public-address for direct data connections, or data-proxy-protocol"
+                    : "data connections go straight to this instance's public address " + l.publicAddress());
+        }
+        if (x.server().on()) {
+            d.add("server-proxy-protocol " + x.server().text() + ": ftpgate sends the server a header naming the"
+                    + " client");
         }
     }
 

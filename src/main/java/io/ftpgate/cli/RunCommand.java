@@ -131,6 +131,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private AdminOptions admin = new AdminOptions();
 
+    @Mixin
+    private ProxyOptions proxy = new ProxyOptions();
+
     @Option(names = "--audit-log", paramLabel = "FILE|-",
             description = "Append audit events as JSON lines to FILE, or to stdout with '-'. Default: none.")
     private String auditLog;
@@ -242,14 +245,20 @@ final class RunCommand implements Callable<Integer> {
 
     private ListenerConfig override(ListenerConfig l) {
         io.ftpgate.config.ListenerTls listenerTls;
+        io.ftpgate.config.ListenerProxy listenerProxy;
         try {
             listenerTls = tls.apply(l.tls());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "TLS flags: " + e.getMessage());
         }
+        try {
+            listenerProxy = proxy.apply(l.proxy());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "PROXY flags: " + e.getMessage());
+        }
         ListenerConfig o;
         try {
-            o = overridden(l, listenerTls);
+            o = overridden(l, listenerTls).toBuilder().proxy(listenerProxy).build();
         } catch (IllegalArgumentException e) {
             // A bad combination of flags and file (--transparent with an upstream, say): one line.
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -42,6 +42,10 @@ import java.util.stream.Stream;
  *     early-server-leg: true                  # upstream PASV + connect as soon as the client's is answered
  *     banner: "FTP service ready."            # 220 text clients see instead of the server's (default: relayed)
  *     syst-reply: "UNIX Type: L8"             # 215 text for SYST instead of the server's (default: relayed)
+ *     proxy-protocol: v2                      # off | v1 | v2 | any: control connections start with a PROXY header
+ *     proxy-protocol-from: [192.0.2.5/32]     # the balancers whose headers are believed
+ *     data-proxy-protocol: v2                 # off | v1 | v2 | any: client pinholes expect a PROXY header too
+ *     server-proxy-protocol: v1               # off | v1 | v2: ftpgate sends a header to the server
  *     allow-client: [10.0.0.0/8]
  *     allow-destination: [198.51.100.0/24]    # forward listeners only
  *     deny-client: [10.9.0.0/16]              # refused even if allow-client matches
@@ -81,7 +85,8 @@ public final class ConfigLoader {
             "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",
             "deny-client", "anonymous", "anonymous-write", "default-profile", "rules", "deny-destination",
             "allow-destination-hosts", "deny-destination-hosts", "destination-ports", "anonymous-incoming", "fxp",
-            "early-server-leg", "banner", "syst-reply", "placement", "transparent-source"), TlsReader.KEYS.stream()).toList();
+            "early-server-leg", "banner", "syst-reply", "placement", "transparent-source", "proxy-protocol",
+            "proxy-protocol-from", "data-proxy-protocol", "server-proxy-protocol"), TlsReader.KEYS.stream()).toList();
     static final List<String> FXP_KEYS = List.of("client", "peer");
 
     /**

@@ -38,6 +38,7 @@ import java.util.Set;
  * @param tls               FTPS toward clients and toward the server
  * @param transparentSource {@link Placement#TRANSPARENT}: the address ftpgate connects to the server from;
  *                          {@code null} for the other placements
+ * @param proxy             PROXY protocol in (control and data) and toward the server
  */
 public record ListenerConfig(
         String name,
@@ -55,7 +56,8 @@ public record ListenerConfig(
         String banner,
         String systReply,
         ListenerTls tls,
-        Placement.Source transparentSource) {
+        Placement.Source transparentSource,
+        ListenerProxy proxy) {
 
     /*
      * The default ranges lie above Linux's default ephemeral range (net.ipv4.ip_local_port_range, 32768-60999),
@@ -94,6 +96,7 @@ public record ListenerConfig(
             throw new IllegalArgumentException("listener '" + name + "': placement transparent takes the server from"
                     + " each connection's original destination; remove upstream " + upstreams.get(0));
         }
+        proxy = proxy == null ? ListenerProxy.OFF : proxy;
     }
 
     /** A builder with every setting at its default (early server leg on); {@code listen} must be given. */
@@ -108,7 +111,7 @@ public record ListenerConfig(
                 .clientDataPorts(clientDataPorts).serverDataPorts(serverDataPorts).upstreamMode(upstreamMode)
                 .allowClient(allowClient).allowDestination(allowDestination).listenerPolicy(listenerPolicy)
                 .earlyServerLeg(earlyServerLeg).banner(banner).systReply(systReply).tls(tls)
-                .transparent(transparentSource);
+                .transparent(transparentSource).proxy(proxy);
     }
 
     /** The first (or only) upstream server, or null for forward and transparent placement. */
@@ -153,6 +156,7 @@ public record ListenerConfig(
         private String systReply;
         private ListenerTls tls;
         private Placement.Source transparentSource;
+        private ListenerProxy proxy;
 
         private Builder(String name) {
             this.name = name;
@@ -258,11 +262,17 @@ public record ListenerConfig(
             return this;
         }
 
+        /** PROXY protocol in (control and data) and toward the server. */
+        public Builder proxy(ListenerProxy v) {
+            proxy = v;
+            return this;
+        }
+
         /** The listener; throws {@link IllegalArgumentException} when a setting is invalid. */
         public ListenerConfig build() {
             return new ListenerConfig(name, listen, upstreams, upstreamPolicy, publicAddress, clientDataPorts,
                     serverDataPorts, upstreamMode, allowClient, allowDestination, listenerPolicy, earlyServerLeg, banner,
-                    systReply, tls, transparentSource);
+                    systReply, tls, transparentSource, proxy);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.ftpgate.policy.ListenerPolicy;
 import io.ftpgate.policy.UpstreamPolicy;
 import java.util.ArrayList;
 import io.ftpgate.policy.Placement;
+import io.ftpgate.proxy.ProxyVersion;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,7 @@ final class ListenerReader extends TreeReader {
         ListenerPolicy listenerPolicy = policies.listenerPolicy(e, path);
         Placement.Source source = transparentSource(e, path,
                 upstreams == null || upstreams.isEmpty() ? null : upstreams.get(0));
+        ListenerProxy proxy = proxy(m, path);
         if (name == null || listen.isEmpty()) {
             return null;
         }
@@ -77,7 +79,7 @@ final class ListenerReader extends TreeReader {
                     .clientDataPorts(clientPorts).serverDataPorts(serverPorts).upstreamMode(mode)
                     .allowClient(allowClient).allowDestination(allowDest).listenerPolicy(listenerPolicy)
                     .earlyServerLeg(early == null || early).banner(banner).systReply(syst)
-                    .tls(tls.read(e, path)).transparent(source).build();
+                    .tls(tls.read(e, path)).transparent(source).proxy(proxy).build();
         } catch (IllegalArgumentException | NullPointerException ex) {
             report(error(m.pos(), path, ex.getMessage()));
             return null;
@@ -153,6 +155,26 @@ final class ListenerReader extends TreeReader {
             return null;
         }
         return source == null ? Placement.Source.GATEWAY : source;
+    }
+
+    /** The PROXY protocol keys; a combination that cannot work is recorded at the first key, and ignored. */
+    private ListenerProxy proxy(MapNode m, String path) {
+        Map<String, Entry> e = m.entries();
+        String versions = "off, v1, v2 or any";
+        ProxyVersion in = opt(e, "proxy-protocol", path, versions, t -> ProxyVersion.parse(t, true));
+        var from = optList(e, "proxy-protocol-from", path, "address blocks", ConfigValues::cidr);
+        ProxyVersion data = opt(e, "data-proxy-protocol", path, versions, t -> ProxyVersion.parse(t, true));
+        ProxyVersion server = opt(e, "server-proxy-protocol", path, "off, v1 or v2",
+                t -> ProxyVersion.parse(t, false));
+        try {
+            return new ListenerProxy(in, from, data, server);
+        } catch (IllegalArgumentException ex) {
+            // At the setting that needs the balancers: proxy-protocol when it is on, else data-proxy-protocol.
+            String key = in != null && in.on() ? "proxy-protocol" : "data-proxy-protocol";
+            Entry at = e.get(key);
+            report(error(at == null ? m.pos() : at.keyPos(), path + "." + key, ex.getMessage()));
+            return null;
+        }
     }
 
     /** The listener's good listen addresses (none when the key is missing or has no good one: recorded). */

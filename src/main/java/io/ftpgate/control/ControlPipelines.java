@@ -1,7 +1,10 @@
 package io.ftpgate.control;
 
 import io.ftpgate.config.ListenerTls;
+import io.ftpgate.net.HostAndPort;
 import io.ftpgate.protocol.FtpLimits;
+import io.ftpgate.proxy.ProxyHeaderWriter;
+import io.ftpgate.proxy.ProxyVersion;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,6 +14,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -27,7 +31,8 @@ import java.util.function.Supplier;
  *   line-decoder      {@link FtpLineDecoder}: complete lines only
  *   session           {@link ControlHandlers}: hands lines, Telnet signals and violations to the session
  * </pre>
- * Server control connection: {@code [tls]}, {@code line-decoder}, {@code session}.
+ * Server control connection: {@code [proxy-protocol]} (a {@link ProxyHeaderWriter} naming the client, with
+ * {@code server-proxy-protocol}), {@code [tls]}, {@code line-decoder}, {@code session}.
  */
 final class ControlPipelines {
 
@@ -48,7 +53,8 @@ final class ControlPipelines {
     /**
      * The initializer of accepted client control connections. {@code context} gives the listener's current
      * context (a reload swaps it), or null while the gateway is still starting: the connection is then closed.
-     * {@code awaitIdentity} is true when a decoder ahead of the starter will name the real client (PROXY).
+     * {@code awaitIdentity} is true when a decoder ahead of the starter will name the real client; a listener
+     * with {@code proxy-protocol} on always has one ({@link ProxyIn}).
      * Every connection joins {@code sessions}, which the gateway closes on shutdown.
      */
     static ChannelInitializer<Channel> client(Supplier<ListenerContext> context, boolean awaitIdentity,
@@ -62,13 +68,23 @@ final class ControlPipelines {
                     return;
                 }
                 sessions.add(ch);
+                boolean proxied = ctx.config().proxy().in().on();
+                if (proxied) {
+                    // Before TLS: the balancer's header precedes the client's first byte (ClientHello included).
+                    ch.pipeline().addLast(PROXY_PROTOCOL, ProxyIn.reader(ctx));
+                }
                 if (ctx.config().tls().client() == ListenerTls.ClientTlsMode.IMPLICIT) {
                     // Implicit FTPS: TLS from the first byte; the session's greeting waits for the handshake.
                     ch.pipeline().addLast(TLS, ctx.serverTls().newHandler(ch.alloc()));
                 }
-                ch.pipeline().addLast(SESSION_START, new SessionStarter(ctx, awaitIdentity));
+                ch.pipeline().addLast(SESSION_START, new SessionStarter(ctx, awaitIdentity || proxied));
             }
         };
+    }
+
+    /** A new random session id (also for a connection refused before it became a session). */
+    static String newSessionId() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     }
 
     /** Adds the line decoder and the session's handler to a client control pipeline (see {@link Session#start}). */
@@ -82,6 +98,13 @@ final class ControlPipelines {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                ProxyVersion out = session.ctx().config().proxy().server();
+                if (out.on()) {
+                    // First, ahead of TLS: the server reads the header before the ClientHello.
+                    ch.pipeline().addLast(PROXY_PROTOCOL, new ProxyHeaderWriter(out, clientOf(session),
+                            new InetSocketAddress(session.advertisedClientSide(),
+                                    ((InetSocketAddress) session.client().localAddress()).getPort())));
+                }
                 SslHandler implicit = session.serverTls().implicitHandler(ch.alloc(), port);
                 if (implicit != null) {
                     ch.pipeline().addLast(TLS, implicit);
@@ -90,6 +113,12 @@ final class ControlPipelines {
                         .addLast(SESSION, ControlHandlers.serverSide(session));
             }
         };
+    }
+
+    /** The session's client as the PROXY header toward the server names it: the address audit records carry. */
+    private static InetSocketAddress clientOf(Session session) {
+        HostAndPort hp = HostAndPort.parse(session.origin().client(), 0);
+        return new InetSocketAddress(session.clientAddress(), hp.port());
     }
 
     /**
@@ -113,8 +142,16 @@ final class ControlPipelines {
         ch.pipeline().replace(LINE_DECODER, LINE_DECODER, new FtpLineDecoder(FtpLimits.MAX_LINE_BYTES, clientSide));
     }
 
-    /** Fired by a decoder ahead of the {@link SessionStarter} with the real client's addresses. */
-    record ClientIdentified(InetSocketAddress client, InetSocketAddress gateway) {
+    /**
+     * Fired by a decoder ahead of the {@link SessionStarter} with the real client's addresses: the client, the
+     * address it connected to, and the balancer that said so ({@code via}, null when none).
+     */
+    record ClientIdentified(InetSocketAddress client, InetSocketAddress gateway, InetSocketAddress via) {
+
+        /** Without a balancer. */
+        ClientIdentified(InetSocketAddress client, InetSocketAddress gateway) {
+            this(client, gateway, null);
+        }
     }
 
     /**
@@ -135,7 +172,7 @@ final class ControlPipelines {
         public void channelActive(ChannelHandlerContext c) {
             if (!awaitIdentity) {
                 start(c, (InetSocketAddress) c.channel().remoteAddress(),
-                        (InetSocketAddress) c.channel().localAddress());
+                        (InetSocketAddress) c.channel().localAddress(), null);
             }
             c.fireChannelActive();
         }
@@ -143,15 +180,16 @@ final class ControlPipelines {
         @Override
         public void userEventTriggered(ChannelHandlerContext c, Object evt) {
             if (evt instanceof ClientIdentified id && awaitIdentity) {
-                start(c, id.client(), id.gateway());
+                start(c, id.client(), id.gateway(), id.via());
             } else {
                 c.fireUserEventTriggered(evt);
             }
         }
 
-        private void start(ChannelHandlerContext c, InetSocketAddress client, InetSocketAddress gateway) {
+        private void start(ChannelHandlerContext c, InetSocketAddress client, InetSocketAddress gateway,
+                InetSocketAddress via) {
             c.pipeline().remove(this);
-            Session session = new Session(ctx, c.channel(), client, gateway);
+            Session session = new Session(ctx, c.channel(), client, gateway, via);
             // Registered for the administrator's "end this session" until the client connection closes.
             ctx.shared().live().put(session.id(), session);
             c.channel().closeFuture().addListener(f -> ctx.shared().live().remove(session.id(), session));

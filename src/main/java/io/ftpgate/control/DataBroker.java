@@ -169,7 +169,7 @@ final class DataBroker {
             s.refuse(Reason.EPSV_ALL, cmd.toLine(), FtpReply.of(501, "PASV not allowed after EPSV ALL."));
             return;
         }
-        if (!extended && s.ctx().nat().pasvAddress(s.gatewayClientSide()) == null) {
+        if (!extended && s.ctx().nat().pasvAddress(s.advertisedClientSide()) == null) {
             s.refuse(Reason.PORT_FAMILY, cmd.toLine(),
                     FtpReply.of(425, "PASV cannot carry an IPv6 address; use EPSV."));
             return;
@@ -180,8 +180,7 @@ final class DataBroker {
         // client's pinhole, the 229, and the client's connect.
         prepareServerLeg(true);
         ServerPassiveLeg serverLeg = spare;
-        PinholeSpec spec = new PinholeSpec(s.gatewayClientSide(), s.ctx().config().clientDataPorts(),
-                s.clientAddress(), this::fxpAllowed, s.ctx().timeouts().pinhole(), s.ctx().transparent());
+        PinholeSpec spec = Pinholes.clientSpec(s, this::fxpAllowed).transparent(s.ctx().transparent());
         Pinholes.open(s, Side.CLIENT, spec).addListener(f -> {
                     if (s.isClosed() || !f.isSuccess()) {
                         if (f.isSuccess()) {
@@ -199,7 +198,7 @@ final class DataBroker {
                         //   227 Entering Passive Mode (203,0,113,10,195,80).   or
                         //   229 Entering Extended Passive Mode (|||50000|)
                         replyAfterServer(serverLeg,
-                                s.ctx().nat().passiveReply(extended, s.gatewayClientSide(), pinhole.port()));
+                                s.ctx().nat().passiveReply(extended, s.advertisedClientSide(), pinhole.port()));
                         return;
                     }
                     s.endLocal();

@@ -18,7 +18,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * One client's FTP session through the gateway: the client control connection, the server side
  * ({@link ServerControl}) and the data brokering between them ({@link DataBroker}).
  *
- * <p>A session is created by {@link ControlPipelines} once the client's real address is known: the accepted
- * connection's peer today, the address a PROXY protocol header names when a decoder runs first.
+ * <p>A session is created by {@link ControlPipelines} once the client's real address is known: the connection's
+ * peer, or behind a balancer the client its PROXY header names ({@link ProxyIn}).
  *
  * <p>Threading: every field is owned by the client channel's event loop; the server control channel and all
  * data channels of the session are registered on that same loop, so no field needs a lock.
@@ -52,8 +51,8 @@ final class Session {
     private final Channel client;
     private final InetSocketAddress clientLocal;
     private final InetAddress clientAddress;
-    private final int clientPort;
     private final SessionEvent.Origin origin;
+    private final String via;
     private final ServerControl server = new ServerControl(this);
     private final DataBroker data;
     private final ForwardLogin forward;
@@ -74,15 +73,16 @@ final class Session {
     private boolean closing;
     private boolean closed;
 
-    /** {@code clientRemote}: the connection's peer, or what a PROXY header said; {@code clientLocal}: ours. */
-    Session(ListenerContext ctx, Channel client, InetSocketAddress clientRemote, InetSocketAddress clientLocal) {
+    /** The client and the address it connected to (ours, or as a PROXY header said), and the balancer or null. */
+    Session(ListenerContext ctx, Channel client, InetSocketAddress clientRemote, InetSocketAddress clientLocal,
+            InetSocketAddress via) {
         this.ctx = ctx;
         this.client = client;
-        this.id = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        this.id = ControlPipelines.newSessionId();
+        this.via = via == null ? null : SocketAddresses.hostPort(SocketAddresses.canonical(via));
         this.clientLocal = SocketAddresses.canonical(clientLocal);
         this.clientAddress = Cidr.canonical(clientRemote.getAddress());
-        this.clientPort = clientRemote.getPort();
-        this.origin = new SessionEvent.Origin(id, SocketAddresses.hostPort(clientAddress, clientPort));
+        this.origin = new SessionEvent.Origin(id, SocketAddresses.hostPort(clientAddress, clientRemote.getPort()));
         this.data = new DataBroker(this);
         this.forward = new ForwardLogin(this);
         this.replies = new ClientReplies(client);
@@ -125,11 +125,14 @@ final class Session {
 
     /** The gateway's own address on the client side (transparent placement: the server's, as TPROXY keeps it). */
     InetAddress gatewayClientSide() {
-        return clientLocal.getAddress();
+        // Behind a balancer clientLocal is its front address (from the header); this host binds its own.
+        return client.localAddress() instanceof InetSocketAddress own ? Cidr.canonical(own.getAddress())
+                : clientLocal.getAddress();
     }
 
-    String clientText() {
-        return origin.client();
+    /** The address the client connected to (behind a balancer its front): 227/229 without a public address. */
+    InetAddress advertisedClientSide() {
+        return clientLocal.getAddress();
     }
 
     ServerControl server() {
@@ -165,7 +168,7 @@ final class Session {
         client.closeFuture().addListener(f -> close(
                 ctx.stopping().get() ? "gateway-shutdown" : quitting ? "client-quit" : "client-closed"));
         publish(new SessionEvent.Opened(origin, ctx.config().name(),
-                ctx.config().placement().name().toLowerCase(Locale.ROOT), SocketAddresses.hostPort(clientLocal)));
+                ctx.config().placement().name().toLowerCase(Locale.ROOT), SocketAddresses.hostPort(clientLocal), via));
         Reason refused = sessionPolicy.admit();
         if (refused != null) {
             closeAfterFlush(refused.code());

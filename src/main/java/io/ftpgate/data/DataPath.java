@@ -13,7 +13,7 @@ import java.time.Duration;
  * {@link #prepare prepares} a {@link DataFlow} that is committed or aborted, and reports the bytes moved each
  * way.
  *
- * <p>Today's implementation is {@link RelayDataPath}: pinholes are Netty listeners and the flow is a
+ * <p>Today's implementation is {@link RelayDataPath}: pinholes are Netty listeners shared by peer and the flow is a
  * backpressured user-space relay. A kernel path (nftables forwarding each data connection, as OpenBSD's
  * ftp-proxy does with pf) implements the same interface. The security properties are the control package's
  * and hold for every path: a leg is only ever connected to a control peer, and a pinhole accepts only its

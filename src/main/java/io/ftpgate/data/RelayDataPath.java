@@ -11,17 +11,20 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * The user-space {@link DataPath}: Netty pinholes ({@link SocketPinhole}), legs connected with the data-leg
+ * The user-space {@link DataPath}: Netty pinholes ({@link SocketPinhole}) on ports shared by peer
+ * ({@link SharedPorts}), legs connected with the data-leg
  * options ({@link DataLegs}, pipeline {@link DataLegPipeline}), and a backpressured {@link DataRelay} between
  * them. Every leg of a transfer is on the session's event loop. Thread-safe and shared by all sessions.
  */
 public final class RelayDataPath implements DataPath {
 
     private final Transport transport;
+    private final SharedPorts ports;
 
     /** A relay path on {@code transport} (the transport of the event loops it is called on). */
     public RelayDataPath(Transport transport) {
         this.transport = transport;
+        this.ports = new SharedPorts(transport);
     }
 
     @Override
@@ -31,7 +34,7 @@ public final class RelayDataPath implements DataPath {
 
     @Override
     public Future<Pinhole> listen(EventLoop loop, PinholeSpec spec, Pinhole.Events events) {
-        return SocketPinhole.open(loop, transport, spec, events);
+        return SocketPinhole.open(loop, ports, spec, events);
     }
 
     /** Connects with auto-read off: the relay decides when to read. The local port is chosen by the kernel. */

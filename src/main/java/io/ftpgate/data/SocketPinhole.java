@@ -1,118 +1,145 @@
 package io.ftpgate.data;
 
-import io.ftpgate.net.PortRange;
 import io.ftpgate.net.Cidr;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The relay path's {@link Pinhole}: a Netty listener bound to one gateway address on a random free port of a
- * configured range. A connection from anyone but the expected peer (a port thief racing the real client) is
- * closed and reported before the thief sees its EOF. All methods must be called on the owning event loop.
+ * The relay path's {@link Pinhole}: a place on a listening port of the configured range, on one gateway address,
+ * that other pinholes (for other peers) may share ({@link SharedPorts}). A connection from anyone but the expected
+ * peer (a port thief racing the real client) is closed and reported before the thief sees its EOF. The
+ * pinhole's state is its event loop's; {@link SharedPorts} calls in through {@link #loop()}.
  */
 final class SocketPinhole implements Pinhole {
 
-    /** Random probes before falling back to a sequential scan of the range. */
-    private static final int RANDOM_BIND_ATTEMPTS = 16;
-
     private final EventLoop loop;
+    private final SharedPorts ports;
+    private final PinholeSpec spec;
     private final InetAddress expectedPeer;
-    private final java.util.function.Predicate<InetAddress> alsoAccepted;
     private final Events events;
+    private final Promise<Pinhole> opened;
     private final Promise<DataLeg> accepted;
+    private final int start;
+    // The search (SharedPorts.place) runs on the event loop; the port is set under the registry's lock.
+    private int attempt = -1;
+    private volatile SharedPorts.Port port;
     // Owned by the event loop.
-    private Channel listener;
     private ScheduledFuture<?> expiry;
     private boolean closed;
 
-    private SocketPinhole(EventLoop loop, InetAddress expectedPeer, java.util.function.Predicate<InetAddress> alsoAccepted,
-            Events events) {
-        this.alsoAccepted = alsoAccepted;
+    private SocketPinhole(EventLoop loop, SharedPorts ports, PinholeSpec spec, Events events) {
         this.loop = loop;
-        this.expectedPeer = Cidr.canonical(expectedPeer);
+        this.ports = ports;
+        this.spec = spec;
+        this.expectedPeer = Cidr.canonical(spec.expectedPeer());
         this.events = events;
+        this.opened = loop.newPromise();
         this.accepted = loop.newPromise();
+        this.start = ThreadLocalRandom.current().nextInt(spec.range().size());
     }
 
     /**
-     * Opens a pinhole as {@code spec} says.
+     * Opens a pinhole as {@code spec} says; call on {@code loop}.
      *
      * @return a future completing with the open pinhole, or failing with {@link PinholeExhaustedException}
      */
-    static Future<Pinhole> open(EventLoop loop, Transport transport, PinholeSpec spec, Events events) {
-        SocketPinhole pinhole = new SocketPinhole(loop, spec.expectedPeer(), spec.alsoAccepted(), events);
-        Promise<Pinhole> opened = loop.newPromise();
-        ServerBootstrap bootstrap = transport.applyTransparent(new ServerBootstrap(), spec.transparent())
-                .group(loop, loop)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 8)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        pinhole.onAccept(ch);
-                    }
-                });
-        PortRange range = spec.range();
-        int start = ThreadLocalRandom.current().nextInt(range.size());
-        pinhole.tryBind(bootstrap, spec.bindAddress(), range, start, 0, spec.ttl(), opened);
-        return opened;
+    static Future<Pinhole> open(EventLoop loop, SharedPorts ports, PinholeSpec spec, Events events) {
+        SocketPinhole pinhole = new SocketPinhole(loop, ports, spec, events);
+        ports.place(pinhole);
+        return pinhole.opened;
     }
 
-    private void tryBind(ServerBootstrap bootstrap, InetAddress bindAddress, PortRange range, int start,
-            int attempt, Duration ttl, Promise<Pinhole> opened) {
-        int total = Math.min(range.size(), RANDOM_BIND_ATTEMPTS) + range.size();
-        if (attempt >= total) {
-            opened.tryFailure(new PinholeExhaustedException("no free port in " + range + " on "
-                    + bindAddress.getHostAddress()));
-            return;
-        }
-        // First a few random probes (unpredictable ports, as pyftpdlib and OpenBSD do), then a full sweep
-        // so a busy range still finds its last free port.
-        int offset = attempt < RANDOM_BIND_ATTEMPTS
-                ? ThreadLocalRandom.current().nextInt(range.size())
-                : (start + attempt - RANDOM_BIND_ATTEMPTS) % range.size();
-        int port = range.low() + offset;
-        ChannelFuture bind = bootstrap.bind(new InetSocketAddress(bindAddress, port));
-        bind.addListener(f -> {
-            if (!f.isSuccess()) {
-                tryBind(bootstrap, bindAddress, range, start, attempt + 1, ttl, opened);
+    EventLoop loop() {
+        return loop;
+    }
+
+    PinholeSpec spec() {
+        return spec;
+    }
+
+    Events events() {
+        return events;
+    }
+
+    InetAddress expectedPeer() {
+        return expectedPeer;
+    }
+
+    /** True when FXP exceptions make this pinhole accept others too: it then has its port to itself. */
+    boolean exclusive() {
+        return spec.alsoAccepted() != null;
+    }
+
+    boolean alsoAccepts(InetAddress peer) {
+        return spec.alsoAccepted() != null && spec.alsoAccepted().test(peer);
+    }
+
+    /** The next probe of the search. */
+    int nextAttempt() {
+        return ++attempt;
+    }
+
+    /** The search probes the same port once more (it was closing). */
+    SocketPinhole again() {
+        attempt--;
+        return this;
+    }
+
+    /** Where the sequential sweep of the range starts. */
+    int start() {
+        return start;
+    }
+
+    /** Called under the registry's lock when this pinhole joins {@code p}. */
+    void joined(SharedPorts.Port p) {
+        port = p;
+    }
+
+    /** The port listens (from any thread): the pinhole is open from now on. */
+    void armed(SharedPorts.Port p) {
+        loop.execute(() -> {
+            if (closed) {
+                ports.leave(this, p);
                 return;
             }
-            listener = bind.channel();
-            expiry = loop.schedule(this::expire, ttl.toMillis(), TimeUnit.MILLISECONDS);
+            expiry = loop.schedule(this::expire, spec.ttl().toMillis(), TimeUnit.MILLISECONDS);
             opened.setSuccess(this);
         });
     }
 
-    private void onAccept(Channel ch) {
-        InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+    /** No port of the range is free for this peer. */
+    void exhausted(String message) {
+        closed = true;
+        opened.tryFailure(new PinholeExhaustedException(message));
+    }
+
+    /** The expected peer's connection, its leg pipeline installed, now registered on this loop. */
+    void onAccept(Channel ch) {
         if (closed || accepted.isDone()) {
+            EarlyDataBuffer.discard(ch);
             ch.close();
             return;
         }
-        if (remote == null || !(Cidr.canonical(remote.getAddress()).equals(expectedPeer)
-                || alsoAccepted.test(Cidr.canonical(remote.getAddress())))) {
-            // Recorded before the close, so the record exists by the time the impostor sees its EOF.
-            events.peerMismatch(remote);
-            ch.close();
-            return;
+        if (expiry != null) {
+            expiry.cancel(false);
         }
-        // Single use: stop listening before anything else can arrive.
-        closeListener();
-        DataLegPipeline.install(ch, true);
+        if (ch.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE)) {
+            // Handed over after a PROXY header (ProxiedAccept): a FIN that came meanwhile was held as a
+            // half-closure; the leg now ends as any leg whose peer closed before the relay started, with what it
+            // sent kept (EarlyDataBuffer).
+            ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+            if (ch instanceof DuplexChannel d && d.isInputShutdown()) {
+                ch.close();
+            }
+        }
         accepted.setSuccess(new ChannelLeg(ch));
     }
 
@@ -127,7 +154,7 @@ final class SocketPinhole implements Pinhole {
 
     @Override
     public int port() {
-        return ((InetSocketAddress) listener.localAddress()).getPort();
+        return port.number();
     }
 
     @Override
@@ -141,18 +168,14 @@ final class SocketPinhole implements Pinhole {
             return;
         }
         closed = true;
-        closeListener();
-        if (!accepted.tryFailure(new PinholeClosedException()) && accepted.isSuccess()) {
-            accepted.getNow().close();
-        }
-    }
-
-    private void closeListener() {
         if (expiry != null) {
             expiry.cancel(false);
         }
-        if (listener != null) {
-            listener.close();
+        if (port != null) {
+            ports.leave(this, port);
+        }
+        if (!accepted.tryFailure(new PinholeClosedException()) && accepted.isSuccess()) {
+            accepted.getNow().close();
         }
     }
 
@@ -160,5 +183,4 @@ final class SocketPinhole implements Pinhole {
     public boolean isClosed() {
         return closed;
     }
-
 }

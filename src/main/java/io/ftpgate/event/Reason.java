@@ -37,7 +37,8 @@ public enum Reason {
     DATA_PEER_MISMATCH("data-peer-mismatch", "a connection to a pinhole from an unexpected address; the pinhole "
             + "keeps waiting for the real peer", "close that connection"),
     PINHOLE_EXPIRED("pinhole-expired", "the expected peer did not connect to a pinhole in time", "425"),
-    PINHOLE_EXHAUSTED("pinhole-exhausted", "no free port in the configured data port range", "425"),
+    PINHOLE_EXHAUSTED("pinhole-exhausted", "no port of the data port range is free for this peer: on every port a"
+            + " pinhole for the same address is pending (or one with FXP exceptions), or the port is in use", "425"),
     DATA_CONNECT_FAILED("data-connect-failed", "ftpgate could not connect a data leg", "425"),
     TLS_UNSUPPORTED("tls-unsupported", "AUTH on a listener without client-tls: ftpgate does not offer TLS there",
             "502"),
@@ -54,6 +55,17 @@ public enum Reason {
             + " control connection's TLS session (require-data-session-reuse)", "425"),
     SERVER_TLS_REFUSED("server-tls-refused", "the server refused AUTH TLS, PBSZ or PROT that the listener requires",
             "421 and close; 425 for a transfer"),
+    // PROXY protocol (behind a balancer; always enforced): the connection ends before any FTP is spoken.
+    PROXY_UNTRUSTED("proxy-untrusted", "a connection to a PROXY listener or pinhole from outside"
+            + " proxy-protocol-from: its header would not be believed", "close"),
+    PROXY_HEADER_MISSING("proxy-header-missing", "a connection to a PROXY listener or pinhole that does not start"
+            + " with a PROXY header (or closed before one was complete)", "close"),
+    PROXY_HEADER_MALFORMED("proxy-header-malformed", "a PROXY header that does not parse, is too long, or names"
+            + " no TCP connection", "close"),
+    PROXY_VERSION("proxy-version", "a PROXY header of the version the listener does not accept (v1 where v2 is"
+            + " configured, or back)", "close"),
+    PROXY_HEADER_TIMEOUT("proxy-header-timeout", "no complete PROXY header within 3 s of the connection"
+            + " (ProxyHeaderReader.HEADER_TIMEOUT)", "close"),
     // Access control.
     CLIENT_NOT_ALLOWED("client-not-allowed", "the client address is outside the listener's allowed blocks",
             "close (421)"),

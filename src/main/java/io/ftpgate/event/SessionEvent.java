@@ -32,8 +32,17 @@ public sealed interface SessionEvent {
         }
     }
 
-    /** A control connection was accepted on a listener (before admission is decided). */
-    record Opened(Origin origin, String listener, String placement, String gateway) implements SessionEvent {
+    /**
+     * A control connection was accepted on a listener (before admission is decided). {@code via} is the balancer
+     * that sent a PROXY header naming the client, or null when the client connected directly.
+     */
+    record Opened(Origin origin, String listener, String placement, String gateway, String via)
+            implements SessionEvent {
+
+        /** A client that connected directly. */
+        public Opened(Origin origin, String listener, String placement, String gateway) {
+            this(origin, listener, placement, gateway, null);
+        }
     }
 
     /** The session ended; {@code reason} is a stable code such as {@code client-quit} or {@code idle-timeout}. */

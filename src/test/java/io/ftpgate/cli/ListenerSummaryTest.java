@@ -214,4 +214,29 @@ class ListenerSummaryTest {
                 yaml + "    tls-provider: gnutls\n")))
                 .hasMessageContaining("tls-provider: expected one of jdk, openssl, got 'gnutls'");
     }
+
+    @Test
+    void thePROXYSettingsAndTheDataDesignAreSpelledOut() throws Exception {
+        Path f = Files.writeString(dir.resolve("p.yaml"), """
+                listeners:
+                  - listen: 127.0.0.1:2121
+                    upstream: 192.0.2.1:21
+                    proxy-protocol: v2
+                    proxy-protocol-from: [192.0.2.5]
+                    server-proxy-protocol: v1
+                  - listen: 127.0.0.1:2122
+                    upstream: 192.0.2.1:21
+                    proxy-protocol: any
+                    data-proxy-protocol: v2
+                    proxy-protocol-from: [192.0.2.5]
+                """);
+        List<String> s = ListenerSummary.summary(ConfigLoader.load(f));
+        assertThat(s).contains("      proxy-protocol v2 from 192.0.2.5 (the header names the client; anyone else,"
+                        + " no header, another version or none within 3s is refused)",
+                "      data connections: 227/229 advertise the address the client connected to (the balancer's);"
+                        + " set public-address for direct data connections, or data-proxy-protocol",
+                "      server-proxy-protocol v1: ftpgate sends the server a header naming the client",
+                "      data-proxy-protocol v2: client pinholes take a PROXY header from 192.0.2.5 first and bind to"
+                        + " the client it names (data through the balancer)");
+    }
 }

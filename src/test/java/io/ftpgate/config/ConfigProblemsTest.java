@@ -71,7 +71,8 @@ class ConfigProblemsTest {
                         + " upstream-mode, allow-client, allow-destination, deny-client, anonymous, anonymous-write,"
                         + " default-profile, rules, deny-destination, allow-destination-hosts,"
                         + " deny-destination-hosts, destination-ports, anonymous-incoming, fxp, early-server-leg, banner,"
-                        + " syst-reply, placement, transparent-source, client-tls, tls-certificate, tls-key, tls-client-ca, require-prot-p,"
+                        + " syst-reply, placement, transparent-source, proxy-protocol, proxy-protocol-from,"
+                        + " data-proxy-protocol, server-proxy-protocol, client-tls, tls-certificate, tls-key, tls-client-ca, require-prot-p,"
                         + " require-data-session-reuse, server-tls, server-data-protection, server-ca,"
                         + " server-fingerprint, server-tls-verify, tls-protocols, server-client-certificate, server-client-key, tls-provider)",
                 "ftpgate.yaml:8:24: listeners[0].client-data-ports: expected a port range LO-HI such as"

@@ -280,6 +280,11 @@ public final class RawFtp implements AutoCloseable {
         return s.getInputStream().readAllBytes();
     }
 
+    /** The local port of the control connection (the client's port, as a PROXY header would name it). */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     public boolean isClosed() {
         return socket.isClosed();
     }
