@@ -127,8 +127,9 @@ class TransparentPlacementIT {
         waitFor(() -> victimHits() >= 1, "the victim to be reached in the control run");
         int before = victimHits();
         Proc nmap = nmapBounce();
-        assertThat(nmap.out).contains(VICTIM_PORT + "/tcp open");
-        assertThat(victimHits()).isGreaterThan(before);
+        // The proof is the victim's own count: nmap's verdict for the port ("open", or "filtered" when the
+        // bounced connection outlives nmap's wait for vsftpd's reply) depends on timing, the connection does not.
+        waitFor(() -> victimHits() > before, "nmap -b to reach the victim through vsftpd:\n" + nmap.out);
     }
 
     @Test
