@@ -14,7 +14,7 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-world=${BENCH_WORLD:-$root/../shared/bench}; [ -x "$world/setup.sh" ] || world=/work/shared/bench
+world=${BENCH_WORLD:-$root/bench/world}
 rounds=${1:-3} small=${SMALL:-500} upload=${UPLOAD:-1} jar=${JAR:-$root/target/ftpgate.jar}
 d=/tmp/fgbench-ftps
 [ -s "$jar" ] || { echo "no $jar: build it first (mvn -B -o -q -DskipTests package)" >&2; exit 2; }
