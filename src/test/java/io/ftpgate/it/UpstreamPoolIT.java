@@ -33,7 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A reverse listener in front of two real servers, Apache MINA FtpServer in the JVM and a vsftpd process, both
  * serving the same file: how each policy spreads sessions (read off the {@code login} and {@code session-close}
- * records), and what happens when vsftpd is stopped mid-run. Every download is checked by sha256.
+ * records), and what happens when vsftpd is stopped mid-run. The same stop is also run on a pool of two vsftpd
+ * processes (issue 17), so failover is proven between two servers of the same kind, each a process of its own
+ * that is killed, not only between the in-JVM MINA and vsftpd: the survivor's running session keeps
+ * transferring, new sessions fail over to it with one {@code upstream-failover} record, and the stopped server's
+ * own session ends. Every download is checked by sha256.
  */
 class UpstreamPoolIT {
 
@@ -46,6 +50,8 @@ class UpstreamPoolIT {
 
     private final DemoUpstream mina = new DemoUpstream();
     private ExternalServer vsftpd;
+    /** Every vsftpd started, stopped after each test (closing one already stopped mid-run does no harm). */
+    private final List<ExternalServer> vsftpds = new ArrayList<>();
     private String minaName;
     private String vsftpdName;
     private final List<FTPClient> clients = new ArrayList<>();
@@ -59,11 +65,26 @@ class UpstreamPoolIT {
 
     /** vsftpd with {@code extraConfig} lines, serving the same file as MINA. */
     private void startVsftpd(String... extraConfig) throws Exception {
-        Path vsftpdDir = Files.createDirectories(dir.resolve("vsftpd"));
+        vsftpd = vsftpdIn("vsftpd", extraConfig);
+        vsftpdName = name(vsftpd);
+    }
+
+    /**
+     * A vsftpd serving the same file as MINA, in a directory {@code name} of its own: each process needs its own
+     * configuration, log and root, so that a second one can run (and be stopped) beside the first.
+     */
+    private ExternalServer vsftpdIn(String name, String... extraConfig) throws Exception {
+        Path vsftpdDir = Files.createDirectories(dir.resolve(name));
         Files.createDirectories(vsftpdDir.resolve("root"));
         Files.write(vsftpdDir.resolve("root").resolve(FILE), DATA);
-        vsftpd = VsftpdAuditIT.start(vsftpdDir, false, false, extraConfig);
-        vsftpdName = "127.0.0.1:" + vsftpd.port();
+        ExternalServer server = VsftpdAuditIT.start(vsftpdDir, false, false, extraConfig);
+        vsftpds.add(server);
+        return server;
+    }
+
+    /** The name the gateway's audit records give a server: its host:port. */
+    private static String name(ExternalServer server) {
+        return "127.0.0.1:" + server.port();
     }
 
     @AfterEach
@@ -75,9 +96,7 @@ class UpstreamPoolIT {
                 // already gone
             }
         }
-        if (vsftpd != null) {
-            vsftpd.close();
-        }
+        vsftpds.forEach(ExternalServer::close);
         mina.stop();
     }
 
@@ -85,9 +104,17 @@ class UpstreamPoolIT {
         if (vsftpd == null) {
             startVsftpd();
         }
+        return gateway(policy, minaName, vsftpdName);
+    }
+
+    /** A reverse listener with {@code policy} over {@code servers} (host:port), in that order. */
+    private static GatewayFixture gateway(UpstreamPolicy policy, String... servers) throws Exception {
+        List<HostAndPort> upstreams = new ArrayList<>();
+        for (String server : servers) {
+            upstreams.add(HostAndPort.parse(server, 21));
+        }
         return GatewayFixture.of(ListenerConfig.builder("pool").listen(new HostAndPort("127.0.0.1", 0))
-                .upstreams(List.of(HostAndPort.parse(minaName, 21), HostAndPort.parse(vsftpdName, 21)))
-                .upstreamPolicy(policy).clientDataPorts(new PortRange(65000, 65199))
+                .upstreams(upstreams).upstreamPolicy(policy).clientDataPorts(new PortRange(65000, 65199))
                 .serverDataPorts(new PortRange(65200, 65399)).build(), null);
     }
 
@@ -267,38 +294,62 @@ class UpstreamPoolIT {
     @Test
     void aServerStoppedMidRunLeavesTheOthersSessionsAloneAndNewSessionsFailOver() throws Exception {
         try (GatewayFixture gw = gateway(UpstreamPolicy.ROUND_ROBIN)) {
-            withDiagnostics(() -> "audit:\n" + gw.audit.dump(), () -> {
-                FTPClient onMina = login(gw);
-                FTPClient onVsftpd = login(gw);
-                List<AuditEvent> logins = gw.audit.all(type("login"));
-                assertThat(logins).extracting(l -> l.get("upstream")).containsExactly(minaName, vsftpdName);
-                download(onMina);
-                download(onVsftpd);
-                String vsftpdSession = (String) logins.get(1).get("session");
-
-                vsftpd.close();
-                AuditEvent lost = gw.audit.awaitEvent(e -> "session-close".equals(e.event())
-                        && vsftpdSession.equals(e.get("session")), WAIT);
-                assertThat(lost.get("reason")).as("the stopped server's session ends").isEqualTo("server-closed");
-
-                download(onMina);
-                assertThat(onMina.sendNoOp()).isTrue();
-                List<String> chosen = new ArrayList<>();
-                for (int i = 0; i < 4; i++) {
-                    chosen.add(session(gw));
-                }
-                assertThat(chosen).as("every new session reached MINA").containsOnly(minaName);
-                download(onMina);
-                quit(onMina);
-                List<AuditEvent> failovers = gw.audit.all(RecordingAuditSink.refused("upstream-failover"));
-                assertThat(failovers).as("one session found vsftpd down; the next ones skipped it").hasSize(1);
-                assertThat(failovers.get(0).get("input"))
-                        .isEqualTo(vsftpdName + " (Connection refused); trying " + minaName);
-                assertThat(gw.audit.all(RecordingAuditSink.refused("upstream-unreachable"))).isEmpty();
-                assertThat(gw.audit.all(type("transfer")).stream()
-                        .filter(t -> minaName.equals(t.get("destination")))).hasSize(3 + 4)
-                        .allMatch(t -> "ok".equals(t.get("outcome")));
-            });
+            stoppedMidRun(gw, minaName, vsftpd);
         }
+    }
+
+    /**
+     * Issue 17: the pool is two vsftpd processes, one of them stopped mid-run (MINA, started for every test, is not
+     * in this pool).
+     */
+    @Test
+    void oneOfTwoVsftpdStoppedMidRunLeavesTheOthersSessionsAloneAndNewSessionsFailOver() throws Exception {
+        String survivor = name(vsftpdIn("vsftpd-survivor"));
+        ExternalServer stopped = vsftpdIn("vsftpd-stopped");
+        try (GatewayFixture gw = gateway(UpstreamPolicy.ROUND_ROBIN, survivor, name(stopped))) {
+            stoppedMidRun(gw, survivor, stopped);
+        }
+    }
+
+    /**
+     * On a round-robin pool of {@code survivor} then {@code stopped}: one session on each downloads, then
+     * {@code stopped} is stopped. Its session ends, the survivor's keeps transferring, and new sessions all reach
+     * the survivor, the first of them through one failover (the ones after it skip the down server).
+     */
+    private void stoppedMidRun(GatewayFixture gw, String survivor, ExternalServer stopped) throws Exception {
+        String stoppedName = name(stopped);
+        withDiagnostics(() -> "audit:\n" + gw.audit.dump(), () -> {
+            FTPClient onSurvivor = login(gw);
+            FTPClient onStopped = login(gw);
+            List<AuditEvent> logins = gw.audit.all(type("login"));
+            assertThat(logins).extracting(l -> l.get("upstream")).containsExactly(survivor, stoppedName);
+            download(onSurvivor);
+            download(onStopped);
+            String stoppedSession = (String) logins.get(1).get("session");
+
+            stopped.close();
+            AuditEvent lost = gw.audit.awaitEvent(e -> "session-close".equals(e.event())
+                    && stoppedSession.equals(e.get("session")), WAIT);
+            assertThat(lost.get("reason")).as("the stopped server's session ends").isEqualTo("server-closed");
+
+            download(onSurvivor);
+            assertThat(onSurvivor.sendNoOp()).isTrue();
+            List<String> chosen = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                chosen.add(session(gw));
+            }
+            assertThat(chosen).as("every new session reached the survivor").containsOnly(survivor);
+            download(onSurvivor);
+            quit(onSurvivor);
+            List<AuditEvent> failovers = gw.audit.all(RecordingAuditSink.refused("upstream-failover"));
+            assertThat(failovers).as("one session found the stopped server down; the next ones skipped it")
+                    .hasSize(1);
+            assertThat(failovers.get(0).get("input"))
+                    .isEqualTo(stoppedName + " (Connection refused); trying " + survivor);
+            assertThat(gw.audit.all(RecordingAuditSink.refused("upstream-unreachable"))).isEmpty();
+            assertThat(gw.audit.all(type("transfer")).stream()
+                    .filter(t -> survivor.equals(t.get("destination")))).hasSize(3 + 4)
+                    .allMatch(t -> "ok".equals(t.get("outcome")));
+        });
     }
 }
