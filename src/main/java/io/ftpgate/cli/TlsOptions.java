@@ -34,7 +34,8 @@ final class TlsOptions {
     Path serverCa;
 
     @Option(names = "--tls-provider", paramLabel = "NAME", description = "TLS implementation on both sides: jdk or"
-            + " openssl (BoringSSL; Linux x86-64 and aarch64) (YAML tls-provider; default openssl where its native library loads, else jdk).")
+            + " openssl (BoringSSL; Linux x86-64 and aarch64) (YAML tls-provider; default jdk; openssl is opt-in,"
+            + " see the README).")
     String provider;
 
     /** {@code base} with the given flags applied; throws {@link IllegalArgumentException} naming the problem. */

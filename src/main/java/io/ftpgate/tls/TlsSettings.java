@@ -24,11 +24,14 @@ public record TlsSettings(List<String> protocols, Duration handshakeTimeout, Pro
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     /**
-     * The TLS implementation when none is configured ({@code tls-provider}) and its native library loads:
-     * OpenSSL, chosen by measurement (about half the JDK's CPU per GiB) and by the FTPS tests passing with it,
-     * see docs/benchmarks.md "FTPS". Where it does not load, {@link Provider#preferred()} falls back to the JDK.
+     * The TLS implementation when none is configured ({@code tls-provider}): the JDK. OpenSSL needs about half the
+     * JDK's CPU per GiB (docs/benchmarks.md "FTPS") and passes the JVM's FTPS tests, but in the namespace system
+     * test 6 of 789 of its data connections toward vsftpd ({@code require_ssl_reuse=YES}) did not resume the
+     * control session, and vsftpd refused those uploads with 522; the JDK resumed 756 of 756. It stays opt-in
+     * ({@code tls-provider: openssl}) until that is understood. The rule of issue 13: the faster one is the
+     * default only if it passes the same tests.
      */
-    public static final Provider DEFAULT_PROVIDER = Provider.OPENSSL;
+    public static final Provider DEFAULT_PROVIDER = Provider.JDK;
 
     /** The TLS implementation. Switching it is this one setting; nothing else in the package names a provider. */
     public enum Provider {
