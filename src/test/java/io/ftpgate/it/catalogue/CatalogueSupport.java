@@ -240,6 +240,13 @@ abstract class CatalogueSupport {
             return eofOrReset(s.getInputStream());
         } catch (ConnectException e) {
             return true;
+        } catch (java.net.SocketException e) {
+            // A pinhole port closes once its last pinhole is gone (shared ports, data.SharedPorts): a connect that
+            // meets the closing listener is reset during the handshake, which is a refusal too.
+            if (String.valueOf(e.getMessage()).contains("Connection reset")) {
+                return true;
+            }
+            throw e;
         }
     }
 
