@@ -35,8 +35,9 @@ class DataProxyIT extends ProxyITBase {
 
     static final String BALANCER = ProxyProtocolIT.BALANCER;
     static final String FRONT = ProxyProtocolIT.FRONT;
-    static final int LOW = 47200;
-    static final int HIGH = 47201;
+    /** Above the kernel's ephemeral range (32768-60999), where no outgoing connection of the build can hold it. */
+    static final int LOW = 65400;
+    static final int HIGH = 65401;
 
     /** ftpgate behind the front: control and the two data ports forwarded with headers; returns the front port. */
     private int start(ProxyFront.Framing framing) throws Exception {

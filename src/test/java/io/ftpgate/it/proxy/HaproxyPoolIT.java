@@ -54,8 +54,9 @@ class HaproxyPoolIT {
     static final String FRONT = ProxyFixture.FRONT;
     static final String BALANCER = ProxyFixture.BALANCER;
     static final String[] INSTANCES = {"127.0.0.1", "127.0.0.11"};
-    static final int LOW = 47220;
-    static final int HIGH = 47223;
+    /** Above the kernel's ephemeral range (32768-60999), where no outgoing connection of the build can hold it. */
+    static final int LOW = 65410;
+    static final int HIGH = 65413;
     static final int CLIENTS = 8;
 
     @TempDir

@@ -34,37 +34,41 @@ import org.junit.jupiter.api.Test;
  */
 class PinholeCrowdIT extends ProxyITBase {
 
-    /**
-     * Above the kernel's ephemeral range (32768-60999 on Linux) and the ranges of the other tests: with two
-     * ports, one taken by any outgoing connection of the build would leave the crowd a single port.
-     */
-    static final int LOW = 65510;
     /** Ports in the range and clients in the crowd: small here; raised for the figures in docs/scaling.md. */
     static final int PORTS = Integer.getInteger("ftpgate.crowd.ports", 2);
-    static final int HIGH = LOW + PORTS - 1;
+    /**
+     * Each test's range: above the kernel's ephemeral range (32768-60999 on Linux) and the ranges of the other
+     * tests, and one of its own per test (a previous test's gateway may still be closing its pinhole ports):
+     * with two ports, one taken elsewhere leaves the crowd a single port.
+     */
+    static final int DIRECT = 65420;
+    static final int BALANCED = DIRECT + PORTS;
+    static final int THIRD = BALANCED + PORTS;
+    static final int ONE_PORT = THIRD + PORTS;
     static final int CLIENTS = Integer.getInteger("ftpgate.crowd.clients", 30);
     static final int FILE_BYTES = Integer.getInteger("ftpgate.crowd.bytes", 1 << 20);
 
-    private InetSocketAddress start(boolean balanced) throws Exception {
+    private InetSocketAddress start(boolean balanced, int low) throws Exception {
+        int high = low + PORTS - 1;
         fixture();
-        InetSocketAddress gw = fx.start(ListenerConfig.builder("crowd").clientDataPorts(new PortRange(LOW, HIGH))
+        InetSocketAddress gw = fx.start(ListenerConfig.builder("crowd").clientDataPorts(new PortRange(low, high))
                 .proxy(balanced ? ProxyFixture.proxy(ProxyVersion.V2, ProxyVersion.V2) : null));
         if (!balanced) {
             return gw;
         }
         ProxyFront front = fx.front(HAProxyProtocolVersion.V2);
-        front.forwardRange(ProxyFixture.FRONT, LOW, HIGH, "127.0.0.1");
+        front.forwardRange(ProxyFixture.FRONT, low, high, "127.0.0.1");
         return new InetSocketAddress(ProxyFixture.FRONT, front.forward(ProxyFixture.FRONT, 0, gw));
     }
 
     @Test
     void aCrowdSharesTheRangeDirectly() throws Exception {
-        crowd(start(false), "direct");
+        crowd(start(false, DIRECT), "direct");
     }
 
     @Test
     void aCrowdSharesTheRangeThroughTheBalancer() throws Exception {
-        crowd(start(true), "through the balancer");
+        crowd(start(true, BALANCED), "through the balancer");
     }
 
     /** Each client uploads, then downloads, its own file, all at once; every byte is checked. */
@@ -110,7 +114,7 @@ class PinholeCrowdIT extends ProxyITBase {
     @Test
     void aThirdPendingTransferFromOneAddressIsRefusedAnotherAddressStillGetsAPort() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(PORTS == 2, "the two-port range of the default run");
-        InetSocketAddress gw = start(false);
+        InetSocketAddress gw = start(false, THIRD);
         try (RawFtp a = RawFtp.openFrom(gw, "127.0.0.2"); RawFtp b = RawFtp.openFrom(gw, "127.0.0.2");
                 RawFtp c = RawFtp.openFrom(gw, "127.0.0.2"); RawFtp d = RawFtp.openFrom(gw, "127.0.0.3")) {
             for (RawFtp s : List.of(a, b, c, d)) {
@@ -118,12 +122,12 @@ class PinholeCrowdIT extends ProxyITBase {
             }
             int first = RawFtp.epsvPort(a.cmd("EPSV"));
             int second = RawFtp.epsvPort(b.cmd("EPSV"));
-            assertThat(List.of(first, second)).containsExactlyInAnyOrder(LOW, LOW + 1);
+            assertThat(List.of(first, second)).containsExactlyInAnyOrder(THIRD, THIRD + 1);
             RawFtp.Reply third = c.cmd("EPSV");
             assertThat(third.code()).isEqualTo(425);
             AuditEvent r = audit.awaitRefused("pinhole-exhausted");
             assertThat((String) r.get("client")).startsWith("127.0.0.2:");
-            assertThat(RawFtp.epsvPort(d.cmd("EPSV"))).isBetween(LOW, HIGH);
+            assertThat(RawFtp.epsvPort(d.cmd("EPSV"))).isBetween(THIRD, THIRD + PORTS - 1);
         }
     }
 
@@ -132,15 +136,15 @@ class PinholeCrowdIT extends ProxyITBase {
         // Two sessions on one port: the second's connection is accepted on the port's event loop (the first
         // session's) and registered on its own, with its data and FIN already there.
         fixture();
-        InetSocketAddress gw = fx.start(ListenerConfig.builder("crowd").clientDataPorts(new PortRange(LOW, LOW)));
+        InetSocketAddress gw = fx.start(ListenerConfig.builder("crowd").clientDataPorts(new PortRange(ONE_PORT, ONE_PORT)));
         try (RawFtp a = RawFtp.openFrom(gw, "127.0.0.2"); RawFtp b = RawFtp.openFrom(gw, "127.0.0.3")) {
             a.login("writer", "s3cret-writer-pw");
             b.login("writer", "s3cret-writer-pw");
             assertThat(b.cmd("TYPE I").code()).isEqualTo(200);
-            assertThat(RawFtp.epsvPort(a.cmd("EPSV"))).isEqualTo(LOW);
-            assertThat(RawFtp.epsvPort(b.cmd("EPSV"))).isEqualTo(LOW);
+            assertThat(RawFtp.epsvPort(a.cmd("EPSV"))).isEqualTo(ONE_PORT);
+            assertThat(RawFtp.epsvPort(b.cmd("EPSV"))).isEqualTo(ONE_PORT);
             byte[] body = Bytes.random(7, 1000);
-            try (Socket data = RawFtp.dataConnect("127.0.0.1", LOW, "127.0.0.3")) {
+            try (Socket data = RawFtp.dataConnect("127.0.0.1", ONE_PORT, "127.0.0.3")) {
                 data.getOutputStream().write(body);
                 data.shutdownOutput();
                 assertThat(b.cmd("STOR quick.bin").code()).isEqualTo(150);
