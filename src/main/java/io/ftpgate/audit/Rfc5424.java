@@ -3,6 +3,8 @@ package io.ftpgate.audit;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -31,9 +33,13 @@ public record Rfc5424(String hostname, String appName, String procId) {
     static final int APP_NAME_MAX = 48;
     static final int PROCID_MAX = 128;
     static final int MSGID_MAX = 32;
-    /** RFC 5424 §6.2.3: TIME-SECFRAC has at most six digits; RFC 3339 form, in UTC. */
-    private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSXXX").withZone(ZoneOffset.UTC);
+    /** RFC 5424 §6.2.3: TIME-SECFRAC has at most six digits; RFC 3339 form, in UTC ("Z"). */
+    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
+            .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+            .appendFraction(ChronoField.NANO_OF_SECOND, 6, 6, true)
+            .appendOffsetId()
+            .toFormatter()
+            .withZone(ZoneOffset.UTC);
 
     public Rfc5424 {
         hostname = field(hostname, HOSTNAME_MAX);
