@@ -1,6 +1,7 @@
 package io.ftpgate.admin;
 
 import io.ftpgate.event.SessionEvent;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
@@ -35,7 +36,7 @@ final class EventStream implements Consumer<SessionEvent> {
             return false;
         }
         streams.add(ch);
-        ch.writeAndFlush(chunk("retry: 2000\n\n"));
+        ch.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("retry: 2000\n\n", StandardCharsets.UTF_8)));
         return true;
     }
 
@@ -53,17 +54,19 @@ final class EventStream implements Consumer<SessionEvent> {
     }
 
     private void send(String text) {
-        for (Channel ch : streams) {
-            if (ch.isWritable()) {
-                ch.writeAndFlush(chunk(text));
-            } else {
-                ch.close();
+        // Encoded once; each stream gets its own view of the same bytes.
+        ByteBuf bytes = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+        try {
+            for (Channel ch : streams) {
+                if (ch.isWritable()) {
+                    ch.writeAndFlush(new DefaultHttpContent(bytes.retainedDuplicate()));
+                } else {
+                    ch.close();
+                }
             }
+        } finally {
+            bytes.release();
         }
-    }
-
-    private static DefaultHttpContent chunk(String text) {
-        return new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     }
 
     void close() {

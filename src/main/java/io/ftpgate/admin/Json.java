@@ -54,6 +54,14 @@ final class Json {
 
     /** The event's type name in the audit log's style: kebab-case of the record name. */
     static String type(SessionEvent event) {
-        return event.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        return TYPE_NAMES.get(event.getClass());
     }
+
+    /** Kebab-case names, computed once per event class (every event sent to every stream asks for one). */
+    private static final ClassValue<String> TYPE_NAMES = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return type.getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        }
+    };
 }

@@ -76,8 +76,7 @@ final class StatusCommand implements Callable<Integer> {
 
     private static JsonNode fetch(HostAndPort target, String tokenPath) throws Main.StartupException {
         String host = connectHost(target.host());
-        URI uri = URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + target.port()
-                + "/api/sessions");
+        URI uri = URI.create("http://" + new HostAndPort(host, target.port()) + "/api/sessions");
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
         if (tokenPath != null) {
             try {

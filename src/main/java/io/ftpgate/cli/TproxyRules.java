@@ -113,7 +113,7 @@ final class TproxyRules {
         if ("0.0.0.0".equals(host) || "::".equals(host)) {
             return ":" + hp.port();
         }
-        return ("ip6".equals(family) ? "[" + host + "]" : host) + ":" + hp.port();
+        return hp.toString(); // [v6]:port or v4:port; the family follows the host, see family()
     }
 
     /** The families a listen address receives: "[::]" is dual-stack on Linux by default. */

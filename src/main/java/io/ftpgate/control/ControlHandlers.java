@@ -1,7 +1,5 @@
 package io.ftpgate.control;
 
-import io.ftpgate.event.Reason;
-import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.LineViolation;
 import io.ftpgate.protocol.TelnetSignal;
 import io.netty.channel.ChannelHandlerContext;
@@ -82,14 +80,10 @@ final class ControlHandlers extends ChannelInboundHandlerAdapter {
             // the administrator that is the handshake failing, not the server closing. A failed handshake itself is
             // recorded by its listener (FtpsClientSide, FtpsServerSide).
             LOG.debug("#{} TLS alert on the {} control connection: {}", session.id(), side(), tls.toString());
-            String why = side() + ": " + tls.getMessage();
             if (clientSide) {
-                session.refuse(Reason.TLS_HANDSHAKE_FAILED, why, null);
-                session.close("tls-handshake-failed");
+                session.clientTls().tlsFailed(tls.getMessage());
             } else {
-                session.refuse(Reason.TLS_HANDSHAKE_FAILED, why,
-                        FtpReply.of(421, "TLS with the server failed; closing."));
-                session.closeAfterFlush("tls-handshake-failed");
+                session.serverTls().tlsFailed(tls.getMessage());
             }
             return;
         }
@@ -97,11 +91,11 @@ final class ControlHandlers extends ChannelInboundHandlerAdapter {
                 && cause.getCause() instanceof javax.net.ssl.SSLHandshakeException) {
             // Resets and broken pipes are part of life on a network, and so is a failed TLS handshake (the
             // handshake's listener records it as tls-handshake-failed).
-            LOG.debug("#{} {} control error: {}", session.id(), clientSide ? "client" : "server", cause.toString());
+            LOG.debug("#{} {} control error: {}", session.id(), side(), cause.toString());
         } else {
             // Anything else is a bug in the gateway: loud, with the stack, and the session is ended safely.
-            LOG.error("#{} internal error on the {} control connection; session closed", session.id(),
-                    clientSide ? "client" : "server", cause);
+            LOG.error("#{} internal error on the {} control connection; session closed", session.id(), side(),
+                    cause);
         }
         if (clientSide) {
             session.close("client-error");

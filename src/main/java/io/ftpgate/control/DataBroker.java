@@ -180,7 +180,7 @@ final class DataBroker {
         // client's pinhole, the 229, and the client's connect.
         prepareServerLeg(true);
         ServerPassiveLeg serverLeg = spare;
-        PinholeSpec spec = Pinholes.clientSpec(s, this::fxpAllowed).transparent(s.ctx().transparent());
+        PinholeSpec spec = Pinholes.clientSpec(s, this::fxpAllowed);
         Pinholes.open(s, Side.CLIENT, spec).addListener(f -> {
                     if (s.isClosed() || !f.isSuccess()) {
                         if (f.isSuccess()) {

@@ -158,10 +158,15 @@ final class FtpsClientSide {
                 peerSubject = s.publishTls(Side.CLIENT, handler).peerSubject();
                 s.endLocal();
             } else if (!s.isClosed()) {
-                s.refuse(Reason.TLS_HANDSHAKE_FAILED, "client: " + f.cause().getMessage(), null);
-                s.close("tls-handshake-failed");
+                tlsFailed(f.cause().getMessage());
             }
         });
+    }
+
+    /** TLS with the client failed (the handshake, or a fatal alert after it): recorded, the session ends. */
+    void tlsFailed(String cause) {
+        s.refuse(Reason.TLS_HANDSHAKE_FAILED, "client: " + cause, null);
+        s.close("tls-handshake-failed");
     }
 
     private void prot(FtpCommand cmd, String line) {

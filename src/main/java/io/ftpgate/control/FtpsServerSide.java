@@ -161,11 +161,16 @@ final class FtpsServerSide {
                 then.run();
                 s.endLocal();
             } else {
-                s.refuse(Reason.TLS_HANDSHAKE_FAILED, "server: " + f.cause().getMessage(),
-                        FtpReply.of(421, "TLS with the server failed; closing."));
-                s.closeAfterFlush("tls-handshake-failed");
+                tlsFailed(f.cause().getMessage());
             }
         });
+    }
+
+    /** TLS with the server failed (the handshake, or a fatal alert after it): recorded, the client gets 421. */
+    void tlsFailed(String cause) {
+        s.refuse(Reason.TLS_HANDSHAKE_FAILED, "server: " + cause,
+                FtpReply.of(421, "TLS with the server failed; closing."));
+        s.closeAfterFlush("tls-handshake-failed");
     }
 
     private boolean protectionWanted(boolean clientPrivate) {

@@ -36,7 +36,7 @@ final class Pinholes {
         return new PinholeSpec(s.gatewayClientSide(), c.clientDataPorts(), s.clientAddress(),
                 c.listenerPolicy().fxp().isEmpty() ? null : fxp, s.ctx().timeouts().pinhole(),
                 proxy.data().on() ? new PinholeSpec.Proxy(proxy.data(), proxy.from(), ProxyHeaderReader.HEADER_TIMEOUT)
-                        : null);
+                        : null, s.ctx().transparent());
     }
 
     /** Opens a pinhole on {@code side} as {@code spec} says; the future fails when no port is free. */

@@ -62,7 +62,7 @@ final class ServerActiveLeg {
     private void start() {
         InetAddress gatewaySide = s.server().gatewaySide();
         PinholeSpec spec = new PinholeSpec(gatewaySide, s.ctx().config().serverDataPorts(), s.server().address(),
-                s.ctx().timeouts().pinhole()).transparent(s.ctx().transparent());
+                null, s.ctx().timeouts().pinhole(), null, s.ctx().transparent());
         Pinholes.open(s, Side.SERVER, spec).addListener(f -> {
             if (closed) {
                 if (f.isSuccess()) {

@@ -102,12 +102,17 @@ final class ServerControl {
 
             @Override
             public void greeted(FtpReply reply) {
-                onGreeting(reply);
+                // The listener's banner instead of the server's text when one is set: "220 pyftpdlib 1.5.7
+                // ready." tells anyone what to attack.
+                String banner = s.ctx().config().banner();
+                s.reply(banner != null ? FtpReply.of(220, banner) : reply);
+                s.serverTls().afterGreeting(() -> { });
             }
 
             @Override
             public void refused(FtpReply reply) {
-                onGreeting(reply);
+                s.reply(reply);
+                s.closeAfterFlush("server-refused");
             }
 
             @Override
@@ -120,31 +125,13 @@ final class ServerControl {
     }
 
     /**
-     * The server's final greeting: 220 opens the session (with the listener's banner instead of the server's
-     * text when one is set: "220 pyftpdlib 1.5.7 ready." tells anyone what to attack), anything else ends it.
-     */
-    private void onGreeting(FtpReply reply) {
-        String banner = s.ctx().config().banner();
-        s.reply(banner != null && reply.code() == 220 ? FtpReply.of(220, banner) : reply);
-        if (reply.code() != 220) {
-            s.closeAfterFlush("server-refused");
-        } else {
-            s.serverTls().afterGreeting(() -> { });
-        }
-    }
-
-    /**
      * Connects the server control channel on the session's loop; {@code then} receives null on success or the
      * failure.
      */
     void connect(InetSocketAddress target, Consumer<Throwable> then) {
-        connect(target, bindFrom, then);
-    }
-
-    private void connect(InetSocketAddress target, InetSocketAddress from, Consumer<Throwable> then) {
         long started = System.nanoTime();
         var bootstrap = s.ctx().bootstrap(s.loop(), ControlPipelines.server(s, target.getPort()), true);
-        (from == null ? bootstrap.connect(target) : bootstrap.connect(target, from))
+        (bindFrom == null ? bootstrap.connect(target) : bootstrap.connect(target, bindFrom))
                 .addListener((ChannelFutureListener) f -> {
                     if (s.isClosed()) {
                         f.channel().close();

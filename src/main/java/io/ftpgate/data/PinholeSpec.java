@@ -30,17 +30,6 @@ public record PinholeSpec(InetAddress bindAddress, PortRange range, InetAddress 
         this(bindAddress, range, expectedPeer, null, ttl, null, false);
     }
 
-    /** A pinhole bound the ordinary way (not IP_TRANSPARENT). */
-    public PinholeSpec(InetAddress bindAddress, PortRange range, InetAddress expectedPeer,
-            Predicate<InetAddress> alsoAccepted, Duration ttl, Proxy proxy) {
-        this(bindAddress, range, expectedPeer, alsoAccepted, ttl, proxy, false);
-    }
-
-    /** This spec bound with IP_TRANSPARENT when {@code on}. */
-    public PinholeSpec transparent(boolean on) {
-        return new PinholeSpec(bindAddress, range, expectedPeer, alsoAccepted, ttl, proxy, on);
-    }
-
     /**
      * The PROXY header a pinhole's connections start with: the balancer forwards the passive range with
      * {@code send-proxy-v2}, and the header names the client the pinhole binds to.

@@ -18,7 +18,6 @@ public final class NetlinkReplies {
     static final int NLMSG_DONE = 3;
     /** The header plus the error's {@code int}: the least an {@code NLMSG_ERROR} can be. */
     private static final int ERROR_MIN_LEN = NetlinkWriter.NLMSG_HDRLEN + Integer.BYTES;
-    private static final int ALIGN = 4;
 
     private NetlinkReplies() {
     }
@@ -47,9 +46,9 @@ public final class NetlinkReplies {
                         + off + " of " + len);
             }
             if (b.getInt(off + 8) == seq) {
-                out.write(buf, off, (length + ALIGN - 1) & -ALIGN);
+                out.write(buf, off, NetlinkWriter.align(length));
             }
-            off += (length + ALIGN - 1) & -ALIGN;
+            off += NetlinkWriter.align(length);
         }
     }
 
@@ -72,7 +71,7 @@ public final class NetlinkReplies {
                 }
                 acks.add(new Ack(seq, -b.getInt(off + NetlinkWriter.NLMSG_HDRLEN)));
             }
-            off += (length + ALIGN - 1) & -ALIGN;
+            off += NetlinkWriter.align(length);
         }
         return acks;
     }

@@ -26,7 +26,13 @@ final class NetlinkWriter {
     static final int NLA_F_NESTED = 0x8000;
     /** {@code NFNETLINK_V0} (linux/netfilter/nfnetlink.h). */
     private static final int NFNETLINK_V0 = 0;
-    private static final int ALIGN = 4;
+    /** NLMSG_ALIGNTO and NLA_ALIGNTO (linux/netlink.h): messages and attributes start on 4-byte boundaries. */
+    static final int ALIGN = 4;
+
+    /** {@code length} rounded up to the next boundary (NLMSG_ALIGN / NLA_ALIGN). */
+    static int align(int length) {
+        return (length + ALIGN - 1) & -ALIGN;
+    }
 
     private ByteBuffer buf = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
     private final Deque<Integer> open = new ArrayDeque<>();

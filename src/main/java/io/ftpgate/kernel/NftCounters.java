@@ -115,7 +115,7 @@ public final class NftCounters {
                     return c;
                 }
             }
-            off += align(length);
+            off += NetlinkWriter.align(length);
         }
         return Optional.empty();
     }
@@ -137,7 +137,7 @@ public final class NftCounters {
             if (c.isPresent()) {
                 return c;
             }
-            at += align(length);
+            at += NetlinkWriter.align(length);
         }
         return Optional.empty();
     }
@@ -173,7 +173,7 @@ public final class NftCounters {
             if ((Short.toUnsignedInt(b.getShort(at + 2)) & NLA_TYPE_MASK) == type) {
                 return new int[] {at + NetlinkWriter.NLA_HDRLEN, at + length};
             }
-            at += align(length);
+            at += NetlinkWriter.align(length);
         }
         return null;
     }
@@ -184,9 +184,5 @@ public final class NftCounters {
             s.append((char) b.get(i));
         }
         return s.toString();
-    }
-
-    private static int align(int length) {
-        return (length + 3) & -4;
     }
 }

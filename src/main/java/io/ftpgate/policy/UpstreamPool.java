@@ -48,10 +48,6 @@ public final class UpstreamPool {
         return policy;
     }
 
-    public List<Member> members() {
-        return members;
-    }
-
     public UpstreamHealth health() {
         return health;
     }
@@ -85,8 +81,17 @@ public final class UpstreamPool {
             // Ties (e.g. an idle pool) are broken by the turn, so simultaneous first sessions still spread out.
             case LEAST_SESSIONS -> sorted(rotated(servers, t),
                     Comparator.comparingInt(m -> health.sessions(m.address())));
-            case PER_USER -> sorted(servers, Comparator.comparingLong((Member m) -> score(m.name(), user)).reversed());
+            case PER_USER -> byScore(servers, user);
         };
+    }
+
+    /** Highest rendezvous score first; each server's score (a SHA-256) computed once, not per comparison. */
+    private static List<Member> byScore(List<Member> servers, String user) {
+        java.util.Map<Member, Long> scores = new java.util.HashMap<>();
+        for (Member m : servers) {
+            scores.put(m, score(m.name(), user));
+        }
+        return sorted(servers, Comparator.comparingLong((Member m) -> scores.get(m)).reversed());
     }
 
     private static List<Member> rotated(List<Member> servers, long t) {

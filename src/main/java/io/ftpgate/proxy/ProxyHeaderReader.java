@@ -14,7 +14,6 @@ import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -85,16 +84,6 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
         this.listener = listener;
     }
 
-    /** True when {@code peer} may send a header: it lies in one of the trusted blocks. */
-    public static boolean trusted(List<Cidr> trusted, InetAddress peer) {
-        for (Cidr c : trusted) {
-            if (c.contains(peer)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (begin(ctx)) {
@@ -113,7 +102,7 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
     /** Refuses an untrusted peer, else starts the clock; true when the header is now awaited. */
     private boolean begin(ChannelHandlerContext ctx) {
         InetSocketAddress peer = peer(ctx);
-        if (peer == null || !trusted(trusted, peer.getAddress())) {
+        if (peer == null || !Cidr.anyContains(trusted, peer.getAddress())) {
             fail(ctx, ProxyFailure.UNTRUSTED, "not in proxy-protocol-from");
             return false;
         }
