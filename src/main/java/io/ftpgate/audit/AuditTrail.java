@@ -62,7 +62,7 @@ public final class AuditTrail implements Consumer<SessionEvent> {
                     .with("command", e.command()).with("path", e.path()).with("client-mode", e.clientMode())
                     .with("server-mode", e.serverMode()).with("bytes", e.bytes())
                     .with("duration-ms", e.durationMillis()).with("outcome", e.outcome())
-                    .with("reply", e.reply()).with("detail", e.detail());
+                    .with("reply", e.reply()).with("detail", e.detail()).with("data-path", e.dataPath());
         }
         return null;
     }

@@ -74,7 +74,7 @@ final class AdminOptions {
                 lifecycle.onStop("admin listener", server::close);
                 metricsOut.accept(server.metrics());
             }
-            running.set(Gateway.start(config, events, RelayDataPath::new));
+            running.set(Gateway.start(config, events, RelayDataPath::new, KernelPath.factory(config)));
         } catch (AdminStartException e) {
             lifecycle.stop();
             throw new Main.StartupException(e.getMessage());

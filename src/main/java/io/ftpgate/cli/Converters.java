@@ -85,6 +85,13 @@ final class Converters {
         }
     }
 
+    static final class DataPath implements ITypeConverter<io.ftpgate.config.DataPathMode> {
+        @Override
+        public io.ftpgate.config.DataPathMode convert(String value) {
+            return Converters.convert(value, t -> ConfigValues.choice(t, io.ftpgate.config.DataPathMode.values()));
+        }
+    }
+
     static final class Policy implements ITypeConverter<UpstreamPolicy> {
         @Override
         public UpstreamPolicy convert(String value) {

@@ -109,6 +109,12 @@ final class RunCommand implements Callable<Integer> {
                     + " outward), active, or client (mirror the client's choice).")
     private UpstreamMode upstreamMode;
 
+    @Option(names = "--data-path", paramLabel = "MODE", converter = Converters.DataPath.class,
+            description = "relay (default: ftpgate relays every data connection) or kernel (nftables forwards"
+                    + " each transfer whose two legs run the same direction; needs CAP_NET_ADMIN, nftables and"
+                    + " net.ipv4.ip_forward=1; TLS data and mixed directions stay on the relay).")
+    private io.ftpgate.config.DataPathMode dataPath;
+
     @Option(names = "--early-server-leg", negatable = true, fallbackValue = "true",
             description = "Open the server's passive data leg as soon as the client's PASV/EPSV/PORT/EPRT is"
                     + " answered, not after the transfer command (default on; --no-early-server-leg turns it"
@@ -290,6 +296,7 @@ final class RunCommand implements Callable<Integer> {
                 .allowClient(allowClient != null ? allowClient : l.allowClient())
                 .allowDestination(allowDestination != null ? allowDestination : l.allowDestination())
                 .earlyServerLeg(earlyServerLeg != null ? earlyServerLeg : l.earlyServerLeg())
+                .dataPath(dataPath != null ? dataPath : l.dataPath())
                 .transparent(transparentSource != null ? transparentSource
                         : transparent && l.transparentSource() == null ? io.ftpgate.policy.Placement.Source.GATEWAY
                         : l.transparentSource())

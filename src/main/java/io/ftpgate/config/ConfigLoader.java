@@ -40,6 +40,7 @@ import java.util.stream.Stream;
  *     placement: transparent                  # without upstream: forward (default) | transparent (TPROXY)
  *     transparent-source: gateway             # transparent: connect to the server from gateway | client
  *     early-server-leg: true                  # upstream PASV + connect as soon as the client's is answered
+ *     data-path: relay                        # relay | kernel (nftables forwards same-direction transfers)
  *     banner: "FTP service ready."            # 220 text clients see instead of the server's (default: relayed)
  *     syst-reply: "UNIX Type: L8"             # 215 text for SYST instead of the server's (default: relayed)
  *     proxy-protocol: v2                      # off | v1 | v2 | any: control connections start with a PROXY header
@@ -85,7 +86,7 @@ public final class ConfigLoader {
             "client-data-ports", "server-data-ports", "upstream-mode", "allow-client", "allow-destination",
             "deny-client", "anonymous", "anonymous-write", "default-profile", "rules", "deny-destination",
             "allow-destination-hosts", "deny-destination-hosts", "destination-ports", "anonymous-incoming", "fxp",
-            "early-server-leg", "banner", "syst-reply", "placement", "transparent-source", "proxy-protocol",
+            "early-server-leg", "data-path", "banner", "syst-reply", "placement", "transparent-source", "proxy-protocol",
             "proxy-protocol-from", "data-proxy-protocol", "server-proxy-protocol"), TlsReader.KEYS.stream()).toList();
     static final List<String> FXP_KEYS = List.of("client", "peer");
 

@@ -39,6 +39,7 @@ import java.util.Set;
  * @param transparentSource {@link Placement#TRANSPARENT}: the address ftpgate connects to the server from;
  *                          {@code null} for the other placements
  * @param proxy             PROXY protocol in (control and data) and toward the server
+ * @param dataPath          which path carries data connections: the relay, or the kernel where it can
  */
 public record ListenerConfig(
         String name,
@@ -57,7 +58,8 @@ public record ListenerConfig(
         String systReply,
         ListenerTls tls,
         Placement.Source transparentSource,
-        ListenerProxy proxy) {
+        ListenerProxy proxy,
+        DataPathMode dataPath) {
 
     /*
      * The default ranges lie above Linux's default ephemeral range (net.ipv4.ip_local_port_range, 32768-60999),
@@ -97,6 +99,11 @@ public record ListenerConfig(
                     + " each connection's original destination; remove upstream " + upstreams.get(0));
         }
         proxy = proxy == null ? ListenerProxy.OFF : proxy;
+        dataPath = dataPath == null ? DataPathMode.RELAY : dataPath;
+        if (dataPath == DataPathMode.KERNEL && transparentSource != null) {
+            throw new IllegalArgumentException("listener '" + name + "': data-path kernel does not work with placement"
+                    + " transparent (the client's connections are not addressed to the gateway); use data-path relay");
+        }
     }
 
     /** A builder with every setting at its default (early server leg on); {@code listen} must be given. */
@@ -111,7 +118,7 @@ public record ListenerConfig(
                 .clientDataPorts(clientDataPorts).serverDataPorts(serverDataPorts).upstreamMode(upstreamMode)
                 .allowClient(allowClient).allowDestination(allowDestination).listenerPolicy(listenerPolicy)
                 .earlyServerLeg(earlyServerLeg).banner(banner).systReply(systReply).tls(tls)
-                .transparent(transparentSource).proxy(proxy);
+                .transparent(transparentSource).proxy(proxy).dataPath(dataPath);
     }
 
     /** The first (or only) upstream server, or null for forward and transparent placement. */
@@ -156,6 +163,7 @@ public record ListenerConfig(
         private String systReply;
         private ListenerTls tls;
         private Placement.Source transparentSource;
+        private DataPathMode dataPath;
         private ListenerProxy proxy;
 
         private Builder(String name) {
@@ -268,11 +276,17 @@ public record ListenerConfig(
             return this;
         }
 
+        /** Which path carries data connections. */
+        public Builder dataPath(DataPathMode v) {
+            dataPath = v;
+            return this;
+        }
+
         /** The listener; throws {@link IllegalArgumentException} when a setting is invalid. */
         public ListenerConfig build() {
             return new ListenerConfig(name, listen, upstreams, upstreamPolicy, publicAddress, clientDataPorts,
                     serverDataPorts, upstreamMode, allowClient, allowDestination, listenerPolicy, earlyServerLeg, banner,
-                    systReply, tls, transparentSource, proxy);
+                    systReply, tls, transparentSource, proxy, dataPath);
         }
     }
 }

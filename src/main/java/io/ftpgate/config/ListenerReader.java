@@ -61,6 +61,8 @@ final class ListenerReader extends TreeReader {
         PortRange serverPorts = opt(e, "server-data-ports", path, "a port range LO-HI", ConfigValues::portRange);
         UpstreamMode mode = opt(e, "upstream-mode", path, "passive, active or client", ConfigValues::upstreamMode);
         Boolean early = opt(e, "early-server-leg", path, "true or false", ConfigValues::bool);
+        DataPathMode dataPath = opt(e, "data-path", path, "relay or kernel",
+                t -> ConfigValues.choice(t, DataPathMode.values()));
         String banner = opt(e, "banner", path, "a one-line text", ConfigValues::replyText);
         String syst = opt(e, "syst-reply", path, "a one-line text", ConfigValues::replyText);
         var allowClient = optList(e, "allow-client", path, "address blocks", ConfigValues::cidr);
@@ -79,7 +81,7 @@ final class ListenerReader extends TreeReader {
                     .clientDataPorts(clientPorts).serverDataPorts(serverPorts).upstreamMode(mode)
                     .allowClient(allowClient).allowDestination(allowDest).listenerPolicy(listenerPolicy)
                     .earlyServerLeg(early == null || early).banner(banner).systReply(syst)
-                    .tls(tls.read(e, path)).transparent(source).proxy(proxy).build();
+                    .tls(tls.read(e, path)).transparent(source).proxy(proxy).dataPath(dataPath).build();
         } catch (IllegalArgumentException | NullPointerException ex) {
             report(error(m.pos(), path, ex.getMessage()));
             return null;

@@ -6,6 +6,8 @@ import io.ftpgate.event.SessionEvent.Side;
 import io.ftpgate.nat.AddressTranslation;
 import io.ftpgate.data.Pinhole;
 import io.ftpgate.data.PinholeSpec;
+import io.ftpgate.data.TranslatedPinhole;
+import io.ftpgate.data.TranslatingPath;
 import io.ftpgate.net.Cidr;
 import io.ftpgate.net.SocketAddresses;
 import io.ftpgate.protocol.DataAddresses;
@@ -15,11 +17,9 @@ import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.FtpSyntaxException;
 import io.ftpgate.protocol.HostPort;
 import io.ftpgate.protocol.Verbs;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of data-connection negotiation for one session: PORT/EPRT/PASV/EPSV are answered by the
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 final class DataBroker {
 
     /** What the client asked for its side of the next transfer. */
-    sealed interface ClientPlan permits ActivePlan, PassivePlan {
+    sealed interface ClientPlan permits ActivePlan, PassivePlan, TranslatedPlan {
         String verb();
 
         void discard();
@@ -54,13 +54,23 @@ final class DataBroker {
         }
     }
 
+    /**
+     * PASV/EPSV on the kernel path ({@link KernelTransfers}): the kernel forwards the client's connection to
+     * {@code pinhole} straight to the server's passive port; {@code armedNanos} dates it for the expiry check.
+     */
+    record TranslatedPlan(String verb, TranslatedPinhole pinhole, long armedNanos) implements ClientPlan {
+        @Override
+        public void discard() {
+            pinhole.close();
+        }
+    }
+
     private final Session s;
     // Owned by the session's event loop.
     private ClientPlan plan;
 
-    /** The server leg opened early for the next transfer (see {@link #prepareServerLeg}), or null. */
-    private ServerPassiveLeg spare;
-    private ScheduledFuture<?> spareExpiry;
+    /** The server leg opened early for the next transfer (see {@link #prepareServerLeg}). */
+    private final SpareServerLeg spare;
     private Transfer transfer;
     private boolean epsvAll;
     private String restart;
@@ -69,6 +79,7 @@ final class DataBroker {
 
     DataBroker(Session session) {
         this.s = session;
+        this.spare = new SpareServerLeg(session);
     }
 
     /** PORT, EPRT, PASV or EPSV from the client. */
@@ -175,11 +186,16 @@ final class DataBroker {
             return;
         }
         replacePlan(null);
+        TranslatingPath kernel = KernelTransfers.passivePath(s, this);
+        if (kernel != null) {
+            KernelTransfers.negotiatePassive(s, this, kernel, cmd.verb(), extended);
+            return;
+        }
         s.beginLocal();
         // The server's PASV goes out first: its round trip is the long pole, and it overlaps with binding the
         // client's pinhole, the 229, and the client's connect.
         prepareServerLeg(true);
-        ServerPassiveLeg serverLeg = spare;
+        ServerPassiveLeg serverLeg = spare.peek();
         PinholeSpec spec = Pinholes.clientSpec(s, this::fxpAllowed);
         Pinholes.open(s, Side.CLIENT, spec).addListener(f -> {
                     if (s.isClosed() || !f.isSuccess()) {
@@ -243,16 +259,15 @@ final class DataBroker {
      */
     private void prepareServerLeg(boolean clientPassive) {
         if (!serverPassive(clientPassive) || !s.ctx().config().earlyServerLeg() || !s.isLoggedIn() || !s.serverConnected()
-                || (spare != null && spare.alive())
-                || !s.serverTls().protectionSettled(s.clientTls().dataPrivate())) {
+                || spare.alive() || !s.serverTls().protectionSettled(s.clientTls().dataPrivate())) {
             return;
         }
-        discardSpare(); // failed, or closed by the server: nothing left to close
-        keepSpare(ServerPassiveLeg.open(s));
+        spare.discard(); // failed, or closed by the server: nothing left to close
+        spare.keep(ServerPassiveLeg.open(s));
     }
 
     /** Whether the server side of a transfer is passive, given the client's choice (the upstream mode). */
-    private boolean serverPassive(boolean clientPassive) {
+    boolean serverPassive(boolean clientPassive) {
         return switch (s.ctx().config().upstreamMode()) {
             case ACTIVE -> false;
             case PASSIVE -> true;
@@ -260,42 +275,19 @@ final class DataBroker {
         };
     }
 
-    private void keepSpare(ServerPassiveLeg leg) {
-        spare = leg;
-        spareExpiry = s.loop().schedule(() -> {
-            if (spare == leg) {
-                discardSpare();
-            }
-        }, s.ctx().timeouts().spareLeg().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Hands the spare server leg to a transfer: null when there is none still alive (a dead one is dropped). */
-    ServerPassiveLeg takeServerLeg() {
-        if (spare != null && !spare.alive()) {
-            discardSpare();
-        }
-        ServerPassiveLeg l = spare;
-        spare = null;
-        cancelSpareExpiry();
-        return l;
-    }
-
-    /**
-     * A transfer gives back a server leg that never carried its command (the transfer failed on the client's
-     * side first): closing it could make the server answer a command nobody sent (see
-     * {@link ServerPassiveLeg}), so it waits for the next transfer instead.
-     */
-    void returnServerLeg(ServerPassiveLeg leg) {
-        if (spare == null && !s.isClosed() && leg.alive()) {
-            keepSpare(leg);
-        } else {
-            leg.discard();
-        }
+    /** The spare server leg, for transfers to take and give back. */
+    SpareServerLeg spare() {
+        return spare;
     }
 
     /** True when a configured FXP exception lets this client use {@code peer} as its data peer. */
-    private boolean fxpAllowed(InetAddress peer) {
+    boolean fxpAllowed(InetAddress peer) {
         return io.ftpgate.policy.FxpRule.allows(s.ctx().config().listenerPolicy().fxp(), s.clientAddress(), peer);
+    }
+
+    /** The plan a kernel-path negotiation made (the previous one was discarded before it began). */
+    void usePlan(ClientPlan next) {
+        replacePlan(next);
     }
 
     private void replacePlan(ClientPlan next) {
@@ -358,7 +350,7 @@ final class DataBroker {
     /** REIN: forget negotiation state (the server drops its data connections on REIN too). */
     void reset() {
         replacePlan(null);
-        discardSpare();
+        spare.discard();
         epsvAll = false;
         restart = null;
     }
@@ -369,22 +361,7 @@ final class DataBroker {
         if (transfer != null) {
             transfer.close();
         }
-        discardSpare();
-    }
-
-    private void discardSpare() {
-        cancelSpareExpiry();
-        if (spare != null) {
-            spare.discard();
-            spare = null;
-        }
-    }
-
-    private void cancelSpareExpiry() {
-        if (spareExpiry != null) {
-            spareExpiry.cancel(false);
-            spareExpiry = null;
-        }
+        spare.discard();
     }
 
     int transfers() {

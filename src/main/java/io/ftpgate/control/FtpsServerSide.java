@@ -173,6 +173,11 @@ final class FtpsServerSide {
         s.closeAfterFlush("tls-handshake-failed");
     }
 
+    /** True when the server's data connections are in clear now and the next transfer keeps them so. */
+    boolean staysClear(boolean clientPrivate) {
+        return !protectionWanted(clientPrivate) && protectionSettled(clientPrivate);
+    }
+
     private boolean protectionWanted(boolean clientPrivate) {
         return secure && (settings.serverDataProtection() == DataProtection.PRIVATE
                 || (settings.serverDataProtection() == DataProtection.MATCH_CLIENT && clientPrivate));

@@ -3,7 +3,9 @@ package io.ftpgate.control;
 import io.ftpgate.audit.AuditSink;
 import io.ftpgate.audit.AuditTrail;
 import io.ftpgate.data.DataPath;
+import io.ftpgate.config.DataPathMode;
 import io.ftpgate.data.RelayDataPath;
+import io.ftpgate.data.TranslatingPath;
 import io.ftpgate.event.EventBus;
 import io.ftpgate.nat.AddressTranslation;
 import io.ftpgate.policy.Limits;
@@ -71,14 +73,15 @@ public final class Gateway implements AutoCloseable {
     /** Upstream servers' session counts and down marks, shared by the listeners' pools and kept across reloads. */
     private final UpstreamHealth health = new UpstreamHealth(Clock.systemUTC());
     private GatewayConfig current;
+    private UnmatchedReport unmatched;
 
-    private Gateway(Transport transport, EventBus events, Function<Transport, DataPath> dataPath, Limits limits) {
+    private Gateway(Transport transport, EventBus events, DataPath dataPath, TranslatingPath kernel, Limits limits) {
         this.transport = transport;
         this.group = transport.newGroup(0, "ftpgate-io");
         ExecutorService resolver = Executors.newFixedThreadPool(RESOLVER_THREADS,
                 new DefaultThreadFactory("ftpgate-dns", true));
-        this.shared = new ListenerContext.Shared(transport, dataPath.apply(transport), events,
-                new Admission(limits, Clock.systemUTC()), resolver, stopping, new ConcurrentHashMap<>());
+        this.shared = new ListenerContext.Shared(transport, dataPath, events,
+                new Admission(limits, Clock.systemUTC()), resolver, stopping, new ConcurrentHashMap<>(), kernel);
     }
 
     /**
@@ -95,17 +98,42 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, EventBus events, Function<Transport, DataPath> dataPath)
             throws GatewayStartException {
+        return start(config, events, dataPath, relay -> null);
+    }
+
+    /**
+     * Binds every listener of {@code config}, as above; listeners with {@code data-path: kernel} also use the
+     * path {@code kernel} builds beside the relay (it is closed with the gateway). {@code kernel} reports a
+     * path it cannot build with {@link GatewayStartException}.
+     */
+    public static Gateway start(GatewayConfig config, EventBus events, Function<Transport, DataPath> dataPath,
+            KernelPathFactory kernel) throws GatewayStartException {
         Transport transport = Transport.detect(false);
-        Gateway gw = new Gateway(transport, events, dataPath, config.gatewayPolicy().limits());
+        DataPath relay = dataPath.apply(transport);
+        boolean wanted = config.listeners().stream().anyMatch(l -> l.dataPath() == DataPathMode.KERNEL);
+        TranslatingPath translating = wanted ? kernel.build(relay) : null;
+        if (wanted && translating == null) {
+            throw new GatewayStartException("data-path kernel: this ftpgate was started without the kernel path");
+        }
+        Gateway gw = new Gateway(transport, events, relay, translating, config.gatewayPolicy().limits());
         try {
             gw.bindAll(config);
         } catch (GatewayStartException e) {
             gw.close();
             throw e;
         }
-        LOG.info("ftpgate started ({} transport, {} data path) on {}", transport.name(),
-                gw.shared.dataPath().name(), gw.bound);
+        if (translating != null) {
+            gw.unmatched = new UnmatchedReport(translating, events, GlobalEventExecutor.INSTANCE);
+        }
+        LOG.info("ftpgate started ({} transport, {} data path{}) on {}", transport.name(),
+                gw.shared.dataPath().name(), translating == null ? "" : ", kernel where it can", gw.bound);
         return gw;
+    }
+
+    /** Builds the kernel data path beside the relay ({@code cli} does, with the kernel package). */
+    @FunctionalInterface
+    public interface KernelPathFactory {
+        TranslatingPath build(DataPath relay) throws GatewayStartException;
     }
 
     private void bindAll(GatewayConfig config) throws GatewayStartException {
@@ -208,6 +236,10 @@ public final class Gateway implements AutoCloseable {
                     // IP_TRANSPARENT is set when the listener is bound.
                     && (a.placement() == Placement.TRANSPARENT) == (b.placement() == Placement.TRANSPARENT);
         }
+        if (shared.kernel() == null && now.stream().anyMatch(l -> l.dataPath() == DataPathMode.KERNEL)) {
+            throw new GatewayStartException("data-path kernel was turned on; restart ftpgate to install its nftables"
+                    + " table (the running configuration is unchanged)");
+        }
         if (!same) {
             throw new GatewayStartException("the listeners, their listen addresses or whether they are transparent"
                     + " changed; restart ftpgate to apply that (the running configuration is unchanged)");
@@ -301,5 +333,11 @@ public final class Gateway implements AutoCloseable {
         sessions.close().awaitUninterruptibly();
         shared.resolver().shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (unmatched != null) {
+            unmatched.stop();
+        }
+        if (shared.kernel() != null) {
+            shared.kernel().close();
+        }
     }
 }

@@ -2,7 +2,9 @@ package io.ftpgate.control;
 
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.config.Timeouts;
+import io.ftpgate.config.DataPathMode;
 import io.ftpgate.data.DataPath;
+import io.ftpgate.data.TranslatingPath;
 import io.ftpgate.data.Transport;
 import io.ftpgate.event.EventBus;
 import io.ftpgate.nat.AddressTranslation;
@@ -51,19 +53,26 @@ record ListenerContext(ListenerConfig config, UpstreamPool upstreams, AddressTra
      * @param resolver  threads for forward-placement name lookups (they block)
      * @param stopping  set once the gateway shuts down, so sessions it ends say so
      * @param live      the sessions now, by id: what an administrator can end ({@link Gateway#endSession})
+     * @param kernel    the kernel data path for listeners with {@code data-path: kernel}, or null
      */
     record Shared(Transport transport, DataPath dataPath, EventBus events, Admission admission,
-            ExecutorService resolver, AtomicBoolean stopping, ConcurrentMap<String, Session> live) {
+            ExecutorService resolver, AtomicBoolean stopping, ConcurrentMap<String, Session> live,
+            TranslatingPath kernel) {
 
         /** Without sessions to end from outside (tests of one pipeline). */
         Shared(Transport transport, DataPath dataPath, EventBus events, Admission admission,
                 ExecutorService resolver, AtomicBoolean stopping) {
-            this(transport, dataPath, events, admission, resolver, stopping, new ConcurrentHashMap<>());
+            this(transport, dataPath, events, admission, resolver, stopping, new ConcurrentHashMap<>(), null);
         }
     }
 
     DataPath dataPath() {
         return shared.dataPath();
+    }
+
+    /** The translating (kernel) path when this listener uses it ({@code data-path: kernel}), else null. */
+    TranslatingPath translatingPath() {
+        return config.dataPath() == DataPathMode.KERNEL ? shared.kernel() : null;
     }
 
     EventBus events() {

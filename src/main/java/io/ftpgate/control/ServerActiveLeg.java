@@ -3,10 +3,12 @@ package io.ftpgate.control;
 import io.ftpgate.data.DataLeg;
 import io.ftpgate.data.Pinhole;
 import io.ftpgate.data.PinholeSpec;
+import io.ftpgate.data.TranslatedPinhole;
 import io.ftpgate.event.Reason;
 import io.ftpgate.event.SessionEvent.Side;
 import io.ftpgate.nat.AddressTranslation;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 /**
  * The server side of one data connection when the server is active: a pinhole on the gateway's server-side
@@ -47,11 +49,48 @@ final class ServerActiveLeg {
         this.events = events;
     }
 
-    /** Opens the pinhole, then sends PORT/EPRT; what follows is reported to {@code events}. */
-    static ServerActiveLeg open(Session s, Events events) {
+    /**
+     * Opens the pinhole, then sends PORT/EPRT; what follows is reported to {@code events}. With a
+     * {@code kernelTarget} (the client's PORT/EPRT address: an active client on the kernel path) the pinhole is
+     * the kernel's, kept in {@code legs}: the server's connection to it goes straight to the client.
+     */
+    static ServerActiveLeg open(Session s, Events events, InetSocketAddress kernelTarget, TransferLegs legs) {
         ServerActiveLeg leg = new ServerActiveLeg(s, events);
-        leg.start();
+        if (kernelTarget == null) {
+            leg.start();
+        } else {
+            leg.startTranslated(kernelTarget, legs);
+        }
         return leg;
+    }
+
+    /**
+     * The kernel's pinhole for the server's address, forwarded to the client's PORT/EPRT address and leaving
+     * from the gateway's client-side address; then the same PORT/EPRT naming the gateway:
+     * <pre>
+     *   client → gateway   PORT 198,51,100,7,195,80   → only the port: 198.51.100.7:50000 (the client's own)
+     *   kernel pinhole     (10.0.0.5 . 62417) → 198.51.100.7:50000 from 203.0.113.10
+     *   gateway → server   PORT 10,0,0,1,243,209
+     * </pre>
+     */
+    private void startTranslated(InetSocketAddress target, TransferLegs legs) {
+        KernelTransfers.arm(s, s.ctx().translatingPath(), Side.SERVER, s.server().address(), target,
+                s.gatewayClientSide()).addListener(f -> {
+                    if (closed) {
+                        if (f.isSuccess()) {
+                            ((TranslatedPinhole) f.getNow()).close();
+                        }
+                        return;
+                    }
+                    if (!f.isSuccess()) {
+                        events.failed(KernelTransfers.reason(f.cause()), "server data ports "
+                                + s.ctx().config().serverDataPorts() + ": " + f.cause().getMessage(),
+                                KernelTransfers.text(f.cause()));
+                        return;
+                    }
+                    legs.translated = (TranslatedPinhole) f.getNow();
+                    sendPort(s.server().gatewaySide(), legs.translated.port());
+                });
     }
 
     /** PORT or EPRT, as the server-side address family requires. */
@@ -87,21 +126,24 @@ final class ServerActiveLeg {
                     events.notConnected("server did not connect");
                 }
             });
-            String command = AddressTranslation.activeCommand(gatewaySide, pinhole.port());
-            s.server().send(command, reply -> {
-                if (reply.isPreliminary()) {
-                    return false;
+            sendPort(gatewaySide, pinhole.port());
+        });
+    }
+
+    private void sendPort(InetAddress gatewaySide, int port) {
+        s.server().send(AddressTranslation.activeCommand(gatewaySide, port), reply -> {
+            if (reply.isPreliminary()) {
+                return false;
+            }
+            if (!closed) {
+                if (reply.isPositiveCompletion()) {
+                    events.serverReady();
+                } else {
+                    events.failed(Reason.DATA_CONNECT_FAILED, verb(s) + " -> " + reply.text(),
+                            "Can't open data connection: the server refused active mode.");
                 }
-                if (!closed) {
-                    if (reply.isPositiveCompletion()) {
-                        events.serverReady();
-                    } else {
-                        events.failed(Reason.DATA_CONNECT_FAILED, verb(s) + " -> " + reply.text(),
-                                "Can't open data connection: the server refused active mode.");
-                    }
-                }
-                return true;
-            });
+            }
+            return true;
         });
     }
 

@@ -47,24 +47,45 @@ final class ServerPassiveLeg {
     }
 
     private final Session s;
+    /** False for the kernel path: the server's data address is used by the kernel, not connected to here. */
+    private final boolean connect;
     private final Promise<DataLeg> leg;
+    private final Promise<InetSocketAddress> target;
     /** Done once the server's final reply to this leg's PASV/EPSV has been read (or the leg was released). */
     private final Promise<Void> answered;
     private String verb;
     private boolean triedEpsv;
     private boolean discarded;
 
-    private ServerPassiveLeg(Session s) {
+    private ServerPassiveLeg(Session s, boolean connect) {
         this.s = s;
+        this.connect = connect;
         this.leg = s.loop().newPromise();
+        this.target = s.loop().newPromise();
         this.answered = s.loop().newPromise();
     }
 
     /** Sends PASV (EPSV to an IPv6 server) and connects to the port of the answer. */
     static ServerPassiveLeg open(Session s) {
-        ServerPassiveLeg l = new ServerPassiveLeg(s);
+        ServerPassiveLeg l = new ServerPassiveLeg(s, true);
         l.negotiate(AddressTranslation.passiveVerb(s.server().address()));
         return l;
+    }
+
+    /**
+     * Sends PASV (EPSV to an IPv6 server) and only reads the answer: {@link #target} is the server's control
+     * address with the answer's port, for the kernel path to forward the client's connection to. The same
+     * checks and refusals as {@link #open}; nothing is connected.
+     */
+    static ServerPassiveLeg targetOnly(Session s) {
+        ServerPassiveLeg l = new ServerPassiveLeg(s, false);
+        l.negotiate(AddressTranslation.passiveVerb(s.server().address()));
+        return l;
+    }
+
+    /** The server's data address (its control address, the answer's port), or a {@link Failure}. */
+    Future<InetSocketAddress> target() {
+        return target;
     }
 
     /** The client's 425 text for a leg that failed with {@code cause}. */
@@ -110,6 +131,7 @@ final class ServerPassiveLeg {
         } else {
             leg.tryFailure(new Failure("Can't open data connection."));
         }
+        target.tryFailure(new Failure("Can't open data connection."));
     }
 
     private void negotiate(String v) {
@@ -169,6 +191,10 @@ final class ServerPassiveLeg {
                     "Can't open data connection: the server named a privileged port.");
             return;
         }
+        if (!connect) {
+            this.target.trySuccess(target);
+            return;
+        }
         s.ctx().dataPath().connect(s.loop(), target, s.server().gatewaySide(), s.ctx().timeouts().connect(),
                         s.ctx().transparent())
                 .addListener(f -> {
@@ -193,10 +219,11 @@ final class ServerPassiveLeg {
      * PASV must leave a trace even if the client never transfers), and fails the leg with the 425 text.
      */
     private void fail(Reason reason, String input, String text) {
-        if (discarded || leg.isDone()) {
+        if (discarded || leg.isDone() || target.isDone()) {
             return;
         }
         s.refuse(reason, input, null);
         leg.tryFailure(new Failure(text));
+        target.tryFailure(new Failure(text));
     }
 }

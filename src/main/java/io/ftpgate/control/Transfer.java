@@ -3,11 +3,13 @@ package io.ftpgate.control;
 import io.ftpgate.control.DataBroker.ActivePlan;
 import io.ftpgate.control.DataBroker.ClientPlan;
 import io.ftpgate.control.DataBroker.PassivePlan;
+import io.ftpgate.control.DataBroker.TranslatedPlan;
 import io.ftpgate.data.DataFlow;
 import io.ftpgate.data.DataLeg;
 import io.ftpgate.data.FlowResult;
 import io.ftpgate.event.Reason;
 import io.ftpgate.event.SessionEvent;
+import io.ftpgate.nat.AddressTranslation;
 import io.ftpgate.protocol.FtpCommand;
 import io.ftpgate.protocol.FtpReply;
 import io.ftpgate.protocol.SafeText;
@@ -74,6 +76,12 @@ final class Transfer implements ServerActiveLeg.Events {
     void begin() {
         s.beginLocal();
         s.publish(new SessionEvent.TransferStarted(s.origin(), cmd.verb(), plan.verb()));
+        if (plan instanceof TranslatedPlan && KernelTransfers.protectionChanged(s)) {
+            s.refuse(Reason.DATA_PROTECTION_CHANGED, line, null);
+            finish(FtpReply.of(425, "Can't open data connection: PROT changed after " + plan.verb() + "; send "
+                    + plan.verb() + " again."), "failed");
+            return;
+        }
         // FTPS toward the server: its PROT level first (PBSZ 0, PROT P or C, only when it must change).
         s.serverTls().ensureProtection(s.clientTls().dataPrivate(), this::start,
                 text -> finish(FtpReply.of(425, text), "failed"));
@@ -84,21 +92,37 @@ final class Transfer implements ServerActiveLeg.Events {
             return;
         }
         if (plan instanceof PassivePlan p && p.pinhole().isClosed() && !p.pinhole().accepted().isSuccess()) {
-            s.refuse(Reason.PINHOLE_EXPIRED, line, null);
-            finish(FtpReply.of(425, "Can't open data connection: the data port expired; send PASV or EPSV again."),
-                    "failed");
+            expired();
             return;
         }
-        startClientLeg();
+        if (plan instanceof TranslatedPlan tp) {
+            KernelTransfers.whenUnexpired(s, tp, () -> {
+                legs.translated = tp.pinhole();
+                serverMode = AddressTranslation.passiveVerb(s.server().address());
+                serverReady();
+            }, () -> expired(), () -> state == TransferState.DONE);
+            return;
+        }
+        ActivePlan kernelActive = serverActive && plan instanceof ActivePlan a && KernelTransfers.activePath(s, a) != null
+                ? a : null;
+        if (kernelActive == null) {
+            startClientLeg();
+        }
         if (state == TransferState.DONE) {
             return;
         }
         if (serverActive) {
             serverMode = ServerActiveLeg.verb(s);
-            legs.active = ServerActiveLeg.open(s, this);
+            legs.active = ServerActiveLeg.open(s, this, kernelActive == null ? null : kernelActive.target(), legs);
         } else {
-            serverPassive(broker.takeServerLeg());
+            serverPassive(broker.spare().take());
         }
+    }
+
+    private void expired() {
+        s.refuse(Reason.PINHOLE_EXPIRED, line, null);
+        finish(FtpReply.of(425, "Can't open data connection: the data port expired; send PASV or EPSV again."),
+                "failed");
     }
 
     @Override
@@ -150,35 +174,17 @@ final class Transfer implements ServerActiveLeg.Events {
      * connected. A passive client may connect only after it has seen the 150, so it is not waited for.
      */
     private void maybeSendCommand() {
-        if (state != TransferState.PREPARING || !serverReady || (plan instanceof ActivePlan && legs.client == null)) {
+        if (state != TransferState.PREPARING || !serverReady
+                || (plan instanceof ActivePlan && legs.client == null && legs.translated == null)) {
             return;
         }
         if (restart == null) {
             sendCommand();
             return;
         }
-        // REST must immediately precede the transfer command (RFC 959 §4.1.3), but the gateway's own PASV or
-        // PORT came in between, so the client's REST is repeated here:  PASV, REST 3000000, RETR f.
         state = TransferState.RESTARTING;
-        s.server().send(Verbs.REST + " " + restart, reply -> {
-            if (reply.isPreliminary()) {
-                return false;
-            }
-            if (state == TransferState.DONE || aborted) {
-                // Aborted (or failed on the client's side) before the command went out: the server must not
-                // start a transfer nobody wants, nor apply this offset to the next one.  REST 5, ABOR, REST 0.
-                if (reply.code() == 350) {
-                    s.server().send(Verbs.REST + " 0", r -> !r.isPreliminary());
-                }
-                return true;
-            }
-            if (reply.code() == 350) {
-                sendCommand();
-            } else {
-                finish(reply, "failed");
-            }
-            return true;
-        });
+        RestartOffset.repeat(s, restart, () -> state == TransferState.DONE || aborted, this::sendCommand,
+                reply -> finish(reply, "failed"));
     }
 
     /** The transfer command itself; from here on the server knows of the transfer. */
@@ -218,6 +224,8 @@ final class Transfer implements ServerActiveLeg.Events {
         if (flow != null && !reply.isPositiveCompletion()) {
             // The server has given up on the transfer; what is still in flight is not worth waiting for.
             flow.abort("server replied " + reply.code());
+        } else if (flow != null) {
+            flow.serverAnswered();
         }
         maybeComplete();
     }
@@ -236,24 +244,10 @@ final class Transfer implements ServerActiveLeg.Events {
     }
 
     private void startClientLeg() {
-        legs.openClient(s).addListener(f -> {
-            if (state == TransferState.DONE) {
-                if (f.isSuccess()) {
-                    ((DataLeg) f.getNow()).close();
-                }
-                return;
-            }
-            if (f.isSuccess()) {
-                legs.client = (DataLeg) f.getNow();
-                maybeSendCommand();
-                tryStartFlow();
-            } else {
-                if (plan instanceof ActivePlan a) {
-                    s.refuse(Reason.DATA_CONNECT_FAILED, "client " + a.target(), null);
-                }
-                clientFailed(plan instanceof ActivePlan ? "connect to client failed" : "client did not connect");
-            }
-        });
+        legs.startClient(s, () -> state == TransferState.DONE, () -> {
+            maybeSendCommand();
+            tryStartFlow();
+        }, this::clientFailed);
     }
 
     /**
@@ -265,6 +259,12 @@ final class Transfer implements ServerActiveLeg.Events {
      */
     private void tryStartFlow() {
         boolean serverAcked = state == TransferState.ACCEPTED || state == TransferState.ANSWERED;
+        if (legs.translated != null) {
+            if (serverAcked && flow == null && state != TransferState.DONE && !aborted) {
+                commit(legs.translated.flow());
+            }
+            return;
+        }
         if (securing || legs.client == null || legs.server == null || state == TransferState.DONE || aborted
                 || ((!serverActive || s.serverTls().dataPrivate()) && !serverAcked)) {
             return;
@@ -280,13 +280,18 @@ final class Transfer implements ServerActiveLeg.Events {
                 clientFailed("TLS on the data connection failed");
                 return;
             }
-            flow = s.ctx().dataPath().prepare(legs.client, legs.server);
-            s.publish(new SessionEvent.TransferFlowing(s.origin(), cmd.verb(), System.nanoTime() - startNanos));
-            LOG.debug("#{} flow {} client {} <-> server {}", s.id(), cmd.verb(), legs.client, legs.server);
-            flow.commit(s.ctx().timeouts().dataIdle()).addListener(r -> {
-                result = (FlowResult) r.getNow();
-                maybeComplete();
-            });
+            commit(s.ctx().dataPath().prepare(legs.client, legs.server));
+        });
+    }
+
+    private void commit(DataFlow f) {
+        flow = f;
+        s.publish(new SessionEvent.TransferFlowing(s.origin(), cmd.verb(), System.nanoTime() - startNanos));
+        LOG.debug("#{} flow {} client {} <-> server {} ({})", s.id(), cmd.verb(), legs.client, legs.server,
+                legs.pathName(s));
+        flow.commit(s.ctx().timeouts().dataIdle()).addListener(r -> {
+            result = (FlowResult) r.getNow();
+            maybeComplete();
         });
     }
 
@@ -324,7 +329,9 @@ final class Transfer implements ServerActiveLeg.Events {
         }
         state = TransferState.DONE;
         legs.close(was.serverKnows());
-        clearOffset(was);
+        if (restart != null && was == TransferState.PREPARING) {
+            RestartOffset.clear(s);
+        }
         long moved = publishFinished(outcome, reply.code());
         if (was == TransferState.ANSWERED) {
             s.release(reply);
@@ -333,13 +340,6 @@ final class Transfer implements ServerActiveLeg.Events {
         }
         broker.finished(this, moved);
         s.endLocal();
-    }
-
-    /** The transfer ends before the repeated REST went out: REST 5, (ABOR), REST 0 clears the client's offset. */
-    private void clearOffset(TransferState was) {
-        if (restart != null && was == TransferState.PREPARING && s.serverConnected()) {
-            s.server().send(Verbs.REST + " 0", r -> !r.isPreliminary());
-        }
     }
 
     /** Publishes the transfer's end (its audit record); returns the bytes moved. */
@@ -352,7 +352,7 @@ final class Transfer implements ServerActiveLeg.Events {
                 replyCode == 0 ? null : replyCode,
                 result != null && !result.clean() ? result.failure()
                         : clientFailure != null ? clientFailure : serverFailure,
-                s.ctx().dataPath().name()));
+                legs.pathName(s)));
         return up + down;
     }
 

@@ -4,10 +4,13 @@ import io.ftpgate.control.DataBroker.ActivePlan;
 import io.ftpgate.control.DataBroker.ClientPlan;
 import io.ftpgate.control.DataBroker.PassivePlan;
 import io.ftpgate.data.DataLeg;
+import io.ftpgate.data.TranslatedPinhole;
 import io.ftpgate.event.Reason;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The legs of one {@link Transfer}, and how they are released. Fields are the transfer's to set; owned by the
@@ -25,6 +28,8 @@ final class TransferLegs {
     ServerActiveLeg active;
     /** The server leg when the server is passive (given back to the broker if no command used it). */
     ServerPassiveLeg passive;
+    /** The kernel pinhole when the kernel carries the transfer (no legs of ftpgate's own then). */
+    TranslatedPinhole translated;
 
     TransferLegs(ClientPlan plan, DataBroker broker) {
         this.plan = plan;
@@ -41,6 +46,36 @@ final class TransferLegs {
                     s.ctx().timeouts().connect(), s.ctx().transparent());
         }
         return ((PassivePlan) plan).pinhole().accepted();
+    }
+
+    /**
+     * Opens the client leg ({@link #openClient}) and keeps it: then {@code connected} runs. A failure is
+     * recorded (a refused connect to the client's PORT/EPRT address) and {@code failed} gets the reason; a leg
+     * that arrives after the transfer ended ({@code done}) is closed.
+     */
+    void startClient(Session s, BooleanSupplier done, Runnable connected, Consumer<String> failed) {
+        openClient(s).addListener(f -> {
+            if (done.getAsBoolean()) {
+                if (f.isSuccess()) {
+                    ((DataLeg) f.getNow()).close();
+                }
+                return;
+            }
+            if (f.isSuccess()) {
+                client = (DataLeg) f.getNow();
+                connected.run();
+            } else {
+                if (plan instanceof ActivePlan a) {
+                    s.refuse(Reason.DATA_CONNECT_FAILED, "client " + a.target(), null);
+                }
+                failed.accept(plan instanceof ActivePlan ? "connect to client failed" : "client did not connect");
+            }
+        });
+    }
+
+    /** The data path that carries this transfer, for its record: the kernel's when it has a kernel pinhole. */
+    String pathName(Session s) {
+        return translated != null ? s.ctx().translatingPath().name() : s.ctx().dataPath().name();
     }
 
     /**
@@ -106,6 +141,9 @@ final class TransferLegs {
      */
     void close(boolean serverKnows) {
         plan.discard();
+        if (translated != null) {
+            translated.close();
+        }
         if (active != null) {
             active.close();
         }
@@ -113,7 +151,7 @@ final class TransferLegs {
             if (serverKnows) {
                 passive.discard();
             } else {
-                broker.returnServerLeg(passive);
+                broker.spare().giveBack(passive);
                 server = null;
             }
             passive = null;

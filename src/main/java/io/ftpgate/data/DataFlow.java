@@ -22,6 +22,13 @@ public interface DataFlow {
     /** Ends the flow now, discarding data in flight (ABOR, session end, a server that gave up). */
     void abort(String reason);
 
+    /**
+     * The server has given the transfer command's final reply. The relay sees its legs close and ignores this;
+     * a path that does not see the connection ({@link TranslatedPinhole}) now watches for its end.
+     */
+    default void serverAnswered() {
+    }
+
     /** Bytes moved so far, both directions. */
     long bytesSoFar();
 }

@@ -58,7 +58,7 @@ public interface Pinhole {
     final class PinholeExhaustedException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        PinholeExhaustedException(String message) {
+        public PinholeExhaustedException(String message) {
             super(message, null, false, false);
         }
     }

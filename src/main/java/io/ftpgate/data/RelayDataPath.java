@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.ftpgate.net.PortRange;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -56,6 +57,20 @@ public final class RelayDataPath implements DataPath {
             }
         });
         return p;
+    }
+
+    /**
+     * Takes a port of {@code range} for a {@link TranslatingPath}'s pinhole for {@code peer}, shared with this
+     * relay's pinholes by the same rule (never a port where a pinhole already waits for that peer); -1 when
+     * none is free.
+     */
+    public int takeTranslatedPort(PortRange range, InetAddress peer) {
+        return ports.takeTranslated(range, peer);
+    }
+
+    /** Gives back a port {@link #takeTranslatedPort} took. */
+    public void giveBackTranslatedPort(int port, InetAddress peer) {
+        ports.giveBackTranslated(port, peer);
     }
 
     @Override

@@ -47,6 +47,8 @@ final class SharedPorts {
 
     private final Transport transport;
     private final Map<Key, Port> ports = new HashMap<>();
+    /** Ports a translating path has taken for a peer, without a socket: port number to peers. */
+    private final Map<Integer, List<InetAddress>> translated = new HashMap<>();
 
     SharedPorts(Transport transport) {
         this.transport = transport;
@@ -141,7 +143,9 @@ final class SharedPorts {
         boolean open = false;
         synchronized (this) {
             port = ports.get(key);
-            if (port == null) {
+            if (port == null && translatedFor(key.port(), p.expectedPeer())) {
+                port = null;
+            } else if (port == null) {
                 port = new Port(key, p.loop(), p.spec().proxy(), p.spec().transparent());
                 ports.put(key, port);
                 bind = true;
@@ -149,7 +153,7 @@ final class SharedPorts {
                 // Its last pinhole just left; the port is free again once the socket has closed.
                 port.freed.addListener(f -> p.loop().execute(() -> place(p.again())));
                 return;
-            } else if (port.refuses(p)) {
+            } else if (port.refuses(p) || translatedFor(key.port(), p.expectedPeer())) {
                 port = null;
             } else {
                 open = port.state == State.OPEN;
@@ -166,6 +170,51 @@ final class SharedPorts {
         } else if (open) {
             p.armed(port);
         }
+    }
+
+    /**
+     * Takes a port of {@code range} for a translating path's pinhole for {@code peer} (no socket: the kernel
+     * takes the peer's connection before any socket would): one where neither a relay pinhole nor another
+     * translated one waits for that peer, whatever the gateway address. Returns -1 when there is none.
+     */
+    synchronized int takeTranslated(PortRange range, InetAddress peer) {
+        int start = ThreadLocalRandom.current().nextInt(range.size());
+        for (int attempt = 0; attempt < Math.min(range.size(), RANDOM_PROBES) + range.size(); attempt++) {
+            int offset = attempt < RANDOM_PROBES ? ThreadLocalRandom.current().nextInt(range.size())
+                    : (start + attempt - RANDOM_PROBES) % range.size();
+            int number = range.low() + offset;
+            if (!translatedFor(number, peer) && !relayWaitsFor(number, peer)) {
+                translated.computeIfAbsent(number, n -> new ArrayList<>()).add(peer);
+                return number;
+            }
+        }
+        return -1;
+    }
+
+    /** Gives back a port {@link #takeTranslated} took. */
+    synchronized void giveBackTranslated(int number, InetAddress peer) {
+        List<InetAddress> peers = translated.get(number);
+        if (peers != null && peers.remove(peer) && peers.isEmpty()) {
+            translated.remove(number);
+        }
+    }
+
+    private boolean translatedFor(int number, InetAddress peer) {
+        List<InetAddress> peers = translated.get(number);
+        return peers != null && peers.contains(peer);
+    }
+
+    private boolean relayWaitsFor(int number, InetAddress peer) {
+        for (Port port : ports.values()) {
+            if (port.key.port() == number) {
+                for (SocketPinhole q : port.pending) {
+                    if (q.exclusive() || q.expectedPeer().equals(peer)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private void bind(Port port) {

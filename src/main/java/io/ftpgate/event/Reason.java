@@ -40,6 +40,13 @@ public enum Reason {
     PINHOLE_EXHAUSTED("pinhole-exhausted", "no port of the data port range is free for this peer: on every port a"
             + " pinhole for the same address is pending (or one with FXP exceptions), or the port is in use", "425"),
     DATA_CONNECT_FAILED("data-connect-failed", "ftpgate could not connect a data leg", "425"),
+    KERNEL_PATH_FAILED("kernel-path-failed", "data-path kernel: the kernel refused or did not answer the netlink"
+            + " transaction that arms a pinhole; nothing was armed", "425"),
+    KERNEL_UNMATCHED("kernel-unmatched", "data-path kernel: connections to the pinhole ranges that matched no"
+            + " pinhole and no relay listener (another address, a second or late connection, a scan), counted by"
+            + " the kernel and reported per interval", "reset by the kernel"),
+    DATA_PROTECTION_CHANGED("data-protection-changed", "PROT P after a PASV/EPSV answered for the kernel path:"
+            + " that data connection would bypass ftpgate's TLS; send PASV or EPSV again", "425"),
     TLS_UNSUPPORTED("tls-unsupported", "AUTH on a listener without client-tls: ftpgate does not offer TLS there",
             "502"),
     TLS_REQUIRED("tls-required", "USER or PASS before AUTH TLS on a listener with client-tls required", "530"),

@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The per-transfer work of the kernel data path. {@link #arm} is one acknowledged netlink transaction that
- * adds {@code (peer . port)} to {@code armedN} and {@code (peer . port) : (target . port)} to {@code targetN}
- * of the instance's table ({@link KernelRuleset}); {@link #release} reads the connection's counters and
- * removes whatever is left. The kernel applies a transaction whole or not at all, so a failure never leaves
- * half a pinhole.
+ * The per-transfer work of the kernel data path, on the instance's table ({@link KernelRuleset}). {@link #arm}
+ * is one acknowledged netlink transaction that adds a pinhole's five elements: {@code (peer . port)} to
+ * {@code armedN}, its target to {@code targetN}, the gateway's far-side address to {@code sourceN}, and the
+ * two counters of its connection to {@code flowsN}. {@link #ended} says whether that connection has sent its
+ * first FIN or RST, {@link #kill} resets it, and {@link #release} reads its counters and removes whatever is
+ * left. The kernel applies a transaction whole or not at all, so a failure never leaves half a pinhole.
+ * Thread-safe: each call holds the socket.
  */
 public final class KernelPinholes {
 
@@ -38,20 +40,24 @@ public final class KernelPinholes {
 
     /**
      * Arms a single-use pinhole: the first new TCP connection from {@code peer} to the gateway's
-     * {@code pinholePort} within {@code timeout} is translated to {@code target}; nothing else is. Returns
-     * once the kernel has both elements; a {@link NetlinkException} means it has neither ({@code EEXIST}: this
-     * peer and port are armed already).
+     * {@code pinholePort} within {@code timeout} is translated to {@code target}, leaving the gateway from
+     * {@code source}; nothing else is. Returns once the kernel has all its elements; a {@link NetlinkException}
+     * means it has none ({@code EEXIST}: this peer and port are armed already).
      */
-    public void arm(InetAddress peer, int pinholePort, InetSocketAddress target, Duration timeout) {
-        if (peer.getClass() != target.getAddress().getClass()) {
+    public void arm(InetAddress peer, int pinholePort, InetSocketAddress target, InetAddress source,
+            Duration timeout) {
+        if (peer.getClass() != target.getAddress().getClass() || peer.getClass() != source.getClass()) {
             throw new IllegalArgumentException("a kernel pinhole cannot translate between IPv4 and IPv6");
         }
         byte[] key = NftBatch.addressPort(peer, pinholePort);
-        byte[] to = NftBatch.addressPort(target.getAddress(), target.getPort());
         String v = NftBatch.suffix(peer);
         synchronized (socket) {
             socket.transact(NftBatch.begin(socket.nextSeq(), Family.INET, table).acknowledged().exclusive()
-                    .add("armed" + v, 0, key, null, timeout).add("target" + v, 0, key, to, timeout).end());
+                    .add("armed" + v, 0, key, null, timeout)
+                    .add("target" + v, 0, key, NftBatch.addressPort(target.getAddress(), target.getPort()), null)
+                    .add("source" + v, 0, key, source.getAddress(), null)
+                    .add("flows" + v, 0, flowKey(peer, pinholePort, CT_DIR_ORIGINAL), null, null)
+                    .add("flows" + v, 0, flowKey(peer, pinholePort, CT_DIR_REPLY), null, null).end());
         }
     }
 
@@ -65,44 +71,70 @@ public final class KernelPinholes {
     public record Released(boolean unused, Counter fromPeer, Counter toPeer) {
     }
 
+    /** The pinhole's connection so far: its two counters; NONE where the pinhole is gone. */
+    public Released counters(InetAddress peer, int pinholePort) {
+        String v = NftBatch.suffix(peer);
+        List<Optional<byte[]>> found = query(List.of(
+                new Element("flows" + v, flowKey(peer, pinholePort, CT_DIR_ORIGINAL)),
+                new Element("flows" + v, flowKey(peer, pinholePort, CT_DIR_REPLY))));
+        return new Released(false, found.get(0).map(KernelPinholes::counter).orElse(Counter.NONE),
+                found.get(1).map(KernelPinholes::counter).orElse(Counter.NONE));
+    }
+
+    /**
+     * True once the pinhole's connection has sent a FIN or a RST in either direction: the sender has sent its
+     * last byte (every byte before its FIN has passed the gateway), or the connection was reset.
+     */
+    public boolean ended(InetAddress peer, int pinholePort) {
+        String v = NftBatch.suffix(peer);
+        return query(List.of(new Element("ends" + v, flowKey(peer, pinholePort, CT_DIR_ORIGINAL)),
+                new Element("ends" + v, flowKey(peer, pinholePort, CT_DIR_REPLY))))
+                .stream().anyMatch(Optional::isPresent);
+    }
+
+    /**
+     * Cuts the pinhole's connection, if it has one: for {@code linger}, every packet of it is answered with a
+     * TCP reset (the {@code killedN} set). The forwarding the kernel set up for it ends with the connection.
+     */
+    public void kill(InetAddress peer, int pinholePort, Duration linger) {
+        String v = NftBatch.suffix(peer);
+        synchronized (socket) {
+            socket.transact(NftBatch.begin(socket.nextSeq(), Family.INET, table).acknowledged()
+                    .add("killed" + v, 0, NftBatch.addressPort(peer, pinholePort), null, linger).end());
+        }
+    }
+
     /**
      * Ends a pinhole: reads its connection's counters, then removes in one transaction exactly the elements
-     * still there (its mapping, its armed element if unused, its counters). Only what exists is deleted: a
-     * transaction the kernel refuses costs it a grace period (milliseconds, measured), so the four reads come
-     * first, sent together.
+     * still there. Only what exists is deleted: a transaction the kernel refuses costs it a grace period
+     * (milliseconds, measured), so the reads come first, sent together.
      */
     public Released release(InetAddress peer, int pinholePort) {
         byte[] key = NftBatch.addressPort(peer, pinholePort);
         String v = NftBatch.suffix(peer);
         byte[] original = flowKey(peer, pinholePort, CT_DIR_ORIGINAL);
         byte[] reply = flowKey(peer, pinholePort, CT_DIR_REPLY);
+        List<Element> elements = List.of(new Element("armed" + v, key), new Element("target" + v, key),
+                new Element("source" + v, key), new Element("flows" + v, original), new Element("flows" + v, reply),
+                new Element("ends" + v, original), new Element("ends" + v, reply));
         synchronized (socket) {
             for (int attempt = 1;; attempt++) {
-                int seq = socket.nextSeq();
-                List<Optional<byte[]>> found = socket.queryAll(List.of(
-                        NftCounters.elementRequest(seq, Family.INET, table, "armed" + v, key),
-                        NftCounters.elementRequest(seq + 1, Family.INET, table, "target" + v, key),
-                        NftCounters.elementRequest(seq + 2, Family.INET, table, "flows" + v, original),
-                        NftCounters.elementRequest(seq + 3, Family.INET, table, "flows" + v, reply)), seq);
-                boolean armed = found.get(0).isPresent();
-                boolean mapped = found.get(1).isPresent();
-                Optional<Counter> from = found.get(2).map(KernelPinholes::counter);
-                Optional<Counter> to = found.get(3).map(KernelPinholes::counter);
-                List<String> sets = new ArrayList<>();
-                List<byte[]> keys = new ArrayList<>();
-                present(armed, "armed" + v, key, sets, keys);
-                present(mapped, "target" + v, key, sets, keys);
-                present(from.isPresent(), "flows" + v, original, sets, keys);
-                present(to.isPresent(), "flows" + v, reply, sets, keys);
+                List<Optional<byte[]>> found = query(elements);
                 try {
-                    if (!sets.isEmpty()) {
-                        NftBatch batch = NftBatch.begin(socket.nextSeq(), Family.INET, table).acknowledged();
-                        for (int i = 0; i < sets.size(); i++) {
-                            batch.delete(sets.get(i), keys.get(i));
+                    NftBatch batch = NftBatch.begin(socket.nextSeq(), Family.INET, table).acknowledged();
+                    boolean any = false;
+                    for (int i = 0; i < elements.size(); i++) {
+                        if (found.get(i).isPresent()) {
+                            batch.delete(elements.get(i).set(), elements.get(i).key());
+                            any = true;
                         }
+                    }
+                    if (any) {
                         socket.transact(batch.end());
                     }
-                    return new Released(armed, from.orElse(Counter.NONE), to.orElse(Counter.NONE));
+                    return new Released(found.get(0).isPresent(),
+                            found.get(3).map(KernelPinholes::counter).orElse(Counter.NONE),
+                            found.get(4).map(KernelPinholes::counter).orElse(Counter.NONE));
                 } catch (NetlinkException e) {
                     if (e.errno() != Errno.ENOENT || attempt == RELEASE_ATTEMPTS) {
                         throw e;
@@ -113,17 +145,27 @@ public final class KernelPinholes {
         }
     }
 
-    private static void present(boolean there, String set, byte[] key, List<String> sets, List<byte[]> keys) {
-        if (there) {
-            sets.add(set);
-            keys.add(key);
+    private record Element(String set, byte[] key) {
+    }
+
+    /** Reads {@code elements} in one send: each answer, or empty where the element is not there. */
+    private List<Optional<byte[]>> query(List<Element> elements) {
+        synchronized (socket) {
+            int seq = socket.nextSeq();
+            List<byte[]> requests = new ArrayList<>(elements.size());
+            for (int i = 0; i < elements.size(); i++) {
+                requests.add(NftCounters.elementRequest(seq + i, Family.INET, table, elements.get(i).set(),
+                        elements.get(i).key()));
+            }
+            return socket.queryAll(requests, seq);
         }
     }
 
     /**
-     * How many connections to the pinhole range matched no pinhole since the last call (the table's
+     * How many connections to the pinhole ranges matched no pinhole since the last call (the table's
      * {@code impostors} counter, read and zeroed in one step): other addresses, second connections, late ones,
-     * scans. The kernel refuses them itself, so ftpgate learns of them only here.
+     * scans of ports no relay pinhole listens on. The kernel refuses them itself, so ftpgate learns of them
+     * only here.
      */
     public long impostors() {
         synchronized (socket) {

@@ -3,66 +3,51 @@ package io.ftpgate.kernel;
 import io.ftpgate.net.PortRange;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The fixed part of the kernel data path: one nftables table of this instance's own, installed once at start
  * with {@code nft -f} and removed at exit. Per transfer only set elements change ({@link KernelPinholes}).
  *
- * <p>A pinhole is two elements keyed by {@code (peer address . pinhole port)}: one in {@code armed4}/{@code
- * armed6}, which the first new connection deletes (single use), and one in {@code target4}/{@code target6},
- * which maps it to where that connection goes (the other control peer's data address). The rule in
- * {@code pre} does both in one step and DNATs; {@code post} SNATs the translated connection to the gateway's
- * address on the far side, found from the gateway address the peer connected to; connections to the pinhole
- * range that match no element are counted in {@code impostors}. docs/data-paths.md ("Kernel data path")
- * explains each rule.
+ * <p>A pinhole is keyed by {@code (peer address . pinhole port)}: {@code armedN} holds it until the first new
+ * connection deletes it (single use); {@code targetN} maps it to where that connection goes (the other control
+ * peer's data address), {@code sourceN} to the gateway's own address on that side (the address the other peer
+ * knows the gateway by). {@code pre} consumes, translates and DNATs in one rule; {@code post} SNATs;
+ * {@code count} counts each direction of a translated connection in {@code flowsN}, notes its first FIN or
+ * RST in {@code endsN}, and resets a connection ftpgate has cut ({@code killedN}). Connections to the pinhole
+ * ranges that match no pinhole and that no relay pinhole listens for are counted in {@code impostors}.
+ * docs/data-paths.md ("Kernel data path") explains each rule.
  *
  * @param table the table's name, one per instance ({@link #tableName})
- * @param pinholes the port range pinholes are taken from
- * @param sides the gateway's address pairs: a connection to one side's address leaves from the other's
+ * @param ranges the port ranges pinholes are taken from (every listener's client and server data ports)
  */
-public record KernelRuleset(String table, PortRange pinholes, List<Sides> sides) {
+public record KernelRuleset(String table, List<PortRange> ranges) {
 
-    /** The named counter of connections to the pinhole range that matched no pinhole. */
+    /** The named counter of connections to the pinhole ranges that matched no pinhole. */
     static final String IMPOSTORS = "impostors";
     /** nftables identifiers: a letter, then letters, digits, '_' (nft's scanner accepts more; ftpgate needs no more). */
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_]");
     /**
-     * How long a connection's counters outlive its last packet when ftpgate does not remove them (it reads and
-     * removes them when the transfer ends): longer than any data-idle timeout, so a slow transfer keeps its own.
+     * How long a connection's end mark outlives it when ftpgate does not remove it (it removes it when the
+     * transfer ends): only a crash leaves one, and the next start replaces the table anyway.
      */
-    private static final String FLOW_TIMEOUT = "1h";
+    private static final String END_TIMEOUT = "1h";
     /** How long {@code nft -f} may take to install or remove the table before ftpgate gives up on it. */
     private static final long NFT_TIMEOUT_SECONDS = 10;
 
-    /**
-     * The gateway's own addresses on the two sides of one listener, of one family.
-     *
-     * @param clientSide where clients reach the gateway (and active-mode data connections leave toward clients)
-     * @param serverSide where the gateway reaches the server from
-     */
-    public record Sides(InetAddress clientSide, InetAddress serverSide) {
-        public Sides {
-            if (clientSide.getClass() != serverSide.getClass()) {
-                throw new IllegalArgumentException("the kernel data path does not translate between IPv4 and IPv6: "
-                        + clientSide.getHostAddress() + " and " + serverSide.getHostAddress());
-            }
-        }
-    }
-
     public KernelRuleset {
-        Objects.requireNonNull(pinholes, "pinholes");
-        sides = List.copyOf(sides);
+        ranges = List.copyOf(ranges);
         if (!IDENTIFIER.matcher(table).matches()) {
             throw new IllegalArgumentException("not an nftables table name: " + table);
+        }
+        if (ranges.isEmpty()) {
+            throw new IllegalArgumentException("the kernel data path needs at least one pinhole port range");
         }
     }
 
@@ -76,23 +61,24 @@ public record KernelRuleset(String table, PortRange pinholes, List<Sides> sides)
      * instance left is removed in the same transaction, and the host's other tables are never touched.
      */
     public String installScript() {
-        String range = pinholes.low() + "-" + pinholes.high();
+        String range = ranges.stream().map(r -> r.low() + "-" + r.high()).distinct()
+                .collect(Collectors.joining(", ", "{ ", " }"));
         StringBuilder s = new StringBuilder();
         s.append("table inet ").append(table).append(" { }\n");
         s.append("delete table inet ").append(table).append('\n');
         s.append("table inet ").append(table).append(" {\n");
         for (String v : List.of("4", "6")) {
-            String type = v.equals("4") ? "ipv4_addr" : "ipv6_addr";
-            s.append("  set armed").append(v).append(" { type ").append(type)
-                    .append(" . inet_service; flags timeout; }\n");
-            s.append("  map target").append(v).append(" { type ").append(type).append(" . inet_service : ")
-                    .append(type).append(" . inet_service; flags timeout; }\n");
-        }
-        for (String v : List.of("4", "6")) {
-            String type = v.equals("4") ? "ipv4_addr" : "ipv6_addr";
-            s.append("  set flows").append(v).append(" { type ").append(type)
-                    .append(" . inet_service . ct_dir; flags dynamic, timeout; timeout ").append(FLOW_TIMEOUT)
-                    .append("; counter; }\n");
+            String addr = v.equals("4") ? "ipv4_addr" : "ipv6_addr";
+            String key = addr + " . inet_service";
+            s.append("  set armed").append(v).append(" { type ").append(key).append("; flags timeout; }\n");
+            s.append("  map target").append(v).append(" { type ").append(key).append(" : ").append(key)
+                    .append("; }\n");
+            s.append("  map source").append(v).append(" { type ").append(key).append(" : ").append(addr)
+                    .append("; }\n");
+            s.append("  set flows").append(v).append(" { type ").append(key).append(" . ct_dir; counter; }\n");
+            s.append("  set ends").append(v).append(" { type ").append(key)
+                    .append(" . ct_dir; flags dynamic, timeout; timeout ").append(END_TIMEOUT).append("; }\n");
+            s.append("  set killed").append(v).append(" { type ").append(key).append("; flags timeout; }\n");
         }
         s.append("  counter ").append(IMPOSTORS).append(" { }\n");
         s.append("  chain pre {\n    type nat hook prerouting priority dstnat - 1; policy accept;\n");
@@ -103,22 +89,31 @@ public record KernelRuleset(String table, PortRange pinholes, List<Sides> sides)
                     .append(" { ").append(key).append(" } dnat ").append(ip).append(" to ").append(key)
                     .append(" map @target").append(v).append('\n');
         }
-        s.append("    ct state new fib daddr type local tcp dport ").append(range)
-                .append(" counter name ").append(IMPOSTORS).append('\n');
+        // A relay pinhole listening on the port takes (and reports) its own connections: not counted here.
+        String unmatched = "    ct state new fib daddr type local tcp dport " + range;
+        s.append(unmatched).append(" socket transparent 0 return\n");
+        s.append(unmatched).append(" socket transparent 1 return\n");
+        s.append(unmatched).append(" counter name ").append(IMPOSTORS).append('\n');
         s.append("  }\n");
         s.append("  chain count {\n    type filter hook forward priority filter - 1; policy accept;\n");
         for (String ip : List.of("ip", "ip6")) {
-            s.append("    ct status dnat meta l4proto tcp ct original proto-dst ").append(range).append(" update @flows")
-                    .append(ip.equals("ip") ? "4" : "6").append(" { ct original ").append(ip)
-                    .append(" saddr . ct original proto-dst . ct direction }\n");
+            String v = ip.equals("ip") ? "4" : "6";
+            String pinhole = "ct original " + ip + " saddr . ct original proto-dst";
+            String flow = pinhole + " . ct direction";
+            String ours = "    ct status dnat meta l4proto tcp ";
+            s.append(ours).append(pinhole).append(" @killed").append(v).append(" reject with tcp reset\n");
+            // A lookup in a set with counters counts the packet in the element it finds: one lookup per packet.
+            s.append(ours).append("tcp flags & (fin | rst) == 0 ").append(flow).append(" @flows").append(v)
+                    .append('\n');
+            s.append(ours).append("tcp flags & (fin | rst) != 0 ").append(flow).append(" @flows").append(v)
+                    .append(" update @ends").append(v).append(" { ").append(flow).append(" }\n");
         }
         s.append("  }\n");
         s.append("  chain post {\n    type nat hook postrouting priority srcnat - 1; policy accept;\n");
-        for (Sides pair : sides) {
-            snat(s, range, pair.clientSide(), pair.serverSide());
-            if (!pair.clientSide().equals(pair.serverSide())) {
-                snat(s, range, pair.serverSide(), pair.clientSide());
-            }
+        for (String ip : List.of("ip", "ip6")) {
+            s.append("    ct status dnat meta l4proto tcp snat ").append(ip).append(" to ").append(ip)
+                    .append(" saddr . ct original proto-dst map @source").append(ip.equals("ip") ? "4" : "6")
+                    .append('\n');
         }
         s.append("  }\n}\n");
         return s.toString();
@@ -127,13 +122,6 @@ public record KernelRuleset(String table, PortRange pinholes, List<Sides> sides)
     /** The script that removes the table (at a clean exit). */
     public String removeScript() {
         return "delete table inet " + table + "\n";
-    }
-
-    private static void snat(StringBuilder s, String range, InetAddress arrivedAt, InetAddress leaveFrom) {
-        String ip = arrivedAt instanceof Inet4Address ? "ip" : "ip6";
-        s.append("    ct status dnat meta l4proto tcp ct original proto-dst ").append(range)
-                .append(" ct original ").append(ip).append(" daddr ").append(arrivedAt.getHostAddress())
-                .append(" snat ").append(ip).append(" to ").append(leaveFrom.getHostAddress()).append('\n');
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.ftpgate.kernel;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,36 +23,42 @@ public final class KernelTable implements AutoCloseable {
     private final KernelRuleset ruleset;
     private final NetlinkSocket socket;
     private final KernelPinholes pinholes;
+    private final boolean ipv6;
     private boolean closed;
 
-    private KernelTable(List<String> nft, KernelRuleset ruleset, NetlinkSocket socket) {
+    private KernelTable(List<String> nft, KernelRuleset ruleset, NetlinkSocket socket, boolean ipv6) {
         this.nft = nft;
         this.ruleset = ruleset;
         this.socket = socket;
+        this.ipv6 = ipv6;
         this.pinholes = new KernelPinholes(socket, ruleset.table());
     }
 
     /**
-     * Checks forwarding for the families {@code ruleset} serves, installs its table with {@code nft}
-     * (normally {@code List.of("nft")}) and opens the netlink socket. A {@link NetlinkException} with one line
-     * says what is missing; nothing is left installed then.
+     * Checks IPv4 forwarding, installs the table with {@code nft} (normally {@code List.of("nft")}) and opens
+     * the netlink socket. A {@link NetlinkException} with one line says what is missing; nothing is left
+     * installed then. IPv6 forwarding is optional: without it IPv6 transfers stay on the relay ({@link #ipv6}).
      */
     public static KernelTable install(List<String> nft, KernelRuleset ruleset, Duration receiveTimeout) {
-        boolean v4 = ruleset.sides().stream().anyMatch(s -> s.clientSide() instanceof Inet4Address);
-        boolean v6 = ruleset.sides().stream().anyMatch(s -> !(s.clientSide() instanceof Inet4Address));
-        if (v4) {
-            requireOn(IPV4_FORWARD, "net.ipv4.ip_forward");
-        }
-        if (v6) {
-            requireOn(IPV6_FORWARD, "net.ipv6.conf.all.forwarding");
-        }
+        requireOn(IPV4_FORWARD, "net.ipv4.ip_forward");
+        boolean ipv6 = isOn(IPV6_FORWARD);
         KernelRuleset.apply(nft, ruleset.installScript());
         try {
-            return new KernelTable(nft, ruleset, NetlinkSocket.open(receiveTimeout));
+            return new KernelTable(nft, ruleset, NetlinkSocket.open(receiveTimeout), ipv6);
         } catch (NetlinkException e) {
             KernelRuleset.apply(nft, ruleset.removeScript());
             throw e;
         }
+    }
+
+    /** True when IPv6 forwarding is on, so IPv6 transfers may take the kernel path. */
+    public boolean ipv6() {
+        return ipv6;
+    }
+
+    /** The table's name. */
+    public String name() {
+        return ruleset.table();
     }
 
     /** Arms and releases this instance's pinholes. */
@@ -68,6 +73,14 @@ public final class KernelTable implements AutoCloseable {
             closed = true;
             socket.close();
             KernelRuleset.apply(nft, ruleset.removeScript());
+        }
+    }
+
+    private static boolean isOn(Path sysctl) {
+        try {
+            return "1".equals(Files.readString(sysctl, StandardCharsets.US_ASCII).strip());
+        } catch (IOException e) {
+            return false; // no IPv6 in this kernel
         }
     }
 

@@ -98,7 +98,7 @@ public final class NftBatch {
 
     /**
      * Adds one element to {@code set} (a set when {@code data} is null, a map otherwise) that the kernel removes
-     * after {@code timeout}. {@code setId} is the transaction-local id {@code nft} always sends
+     * after {@code timeout} (null: the set's own timeout, or none). {@code setId} is the transaction-local id {@code nft} always sends
      * ({@code NFTA_SET_ELEM_LIST_SET_ID}, used only to find a set created in the same batch); 0 omits it.
      */
     public NftBatch add(String set, int setId, byte[] key, byte[] data, Duration timeout) {
@@ -107,7 +107,9 @@ public final class NftBatch {
             out.attrBe32(NFTA_SET_ELEM_LIST_SET_ID, setId);
         }
         out.beginNest(NFTA_SET_ELEM_LIST_ELEMENTS).beginNest(NFTA_LIST_ELEM);
-        out.attrBe64(NFTA_SET_ELEM_TIMEOUT, timeout.toMillis());
+        if (timeout != null) {
+            out.attrBe64(NFTA_SET_ELEM_TIMEOUT, timeout.toMillis());
+        }
         value(NFTA_SET_ELEM_KEY, key);
         if (data != null) {
             value(NFTA_SET_ELEM_DATA, data);

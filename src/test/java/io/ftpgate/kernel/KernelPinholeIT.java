@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ftpgate.kernel.KernelPinholes.Released;
-import io.ftpgate.kernel.KernelRuleset.Sides;
 import io.ftpgate.net.PortRange;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +49,7 @@ class KernelPinholeIT {
     /** The connect timeout of the test's clients: a refusal (RST) comes at once; this only bounds a lost SYN. */
     private static final int CONNECT_MILLIS = 3000;
     private static final byte[] PAYLOAD = new byte[1 << 20];
+    private static InetAddress GW_INSIDE;
 
     private static KernelTable table;
     private static NetlinkSocket socket;
@@ -61,6 +61,7 @@ class KernelPinholeIT {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "the kernel data path tests need root (network namespaces, nftables)");
         new Random(14).nextBytes(PAYLOAD);
+        GW_INSIDE = ip("10.77.2.1");
         teardown();
         for (String ns : List.of(CLI, GW, SRV)) {
             NetNs.sh("ip", "netns", "add", ns);
@@ -101,7 +102,7 @@ class KernelPinholeIT {
 
     @Test
     void theFirstConnectionFromTheBoundPeerIsTranslatedOnceAndTheServerSeesTheGateway() throws Exception {
-        pinholes.arm(ip("10.77.1.2"), 40000, new InetSocketAddress("10.77.2.2", SERVER_PORT), TIMEOUT);
+        pinholes.arm(ip("10.77.1.2"), 40000, new InetSocketAddress("10.77.2.2", SERVER_PORT), ip("10.77.2.1"), TIMEOUT);
         String answer = connect("10.77.1.2", "10.77.1.1", 40000);
         assertThat(answer).isEqualTo(sha256(PAYLOAD) + " /10.77.2.1");
         assertThat(connect("10.77.1.2", "10.77.1.1", 40000)).isEqualTo("refused");
@@ -109,22 +110,22 @@ class KernelPinholeIT {
         assertThat(released.unused()).as("consumed by the first connection").isFalse();
         assertCounts(released.fromPeer(), PAYLOAD.length, false);
         assertCounts(released.toPeer(), answer.length() + 1, false);
-        assertThat(elements("armed4") + elements("target4") + elements("flows4")).isEmpty();
+        assertThat(leftovers("4")).isEmpty();
     }
 
     @Test
     void overIpv6Too() throws Exception {
-        pinholes.arm(ip("fd77:1::2"), 40001, new InetSocketAddress("fd77:2::2", SERVER_PORT), TIMEOUT);
+        pinholes.arm(ip("fd77:1::2"), 40001, new InetSocketAddress("fd77:2::2", SERVER_PORT), ip("fd77:2::1"), TIMEOUT);
         assertThat(connect("fd77:1::2", "fd77:1::1", 40001)).isEqualTo(sha256(PAYLOAD) + " /fd77:2:0:0:0:0:0:1");
         assertThat(connect("fd77:1::2", "fd77:1::1", 40001)).isEqualTo("refused");
         Released released = pinholes.release(ip("fd77:1::2"), 40001);
         assertCounts(released.fromPeer(), PAYLOAD.length, true);
-        assertThat(elements("armed6") + elements("target6") + elements("flows6")).isEmpty();
+        assertThat(leftovers("6")).isEmpty();
     }
 
     @Test
     void anotherAddressIsRefusedAndCountedAndLeavesThePinholeToItsPeer() throws Exception {
-        pinholes.arm(ip("10.77.1.2"), 40002, new InetSocketAddress("10.77.2.2", SERVER_PORT), TIMEOUT);
+        pinholes.arm(ip("10.77.1.2"), 40002, new InetSocketAddress("10.77.2.2", SERVER_PORT), GW_INSIDE, TIMEOUT);
         pinholes.impostors(); // zeroes the count
         assertThat(connect("10.77.1.3", "10.77.1.1", 40002)).isEqualTo("refused");
         assertThat(pinholes.impostors()).isEqualTo(1);
@@ -135,7 +136,7 @@ class KernelPinholeIT {
 
     @Test
     void aPinholeNobodyUsedIsGoneAfterItsTimeout() throws Exception {
-        pinholes.arm(ip("10.77.1.2"), 40003, new InetSocketAddress("10.77.2.2", SERVER_PORT), Duration.ofMillis(500));
+        pinholes.arm(ip("10.77.1.2"), 40003, new InetSocketAddress("10.77.2.2", SERVER_PORT), GW_INSIDE, Duration.ofMillis(500));
         assertThat(elements("armed4")).contains("40003");
         Thread.sleep(1500); // the kernel's garbage collection of expired elements is not instant
         assertThat(connect("10.77.1.2", "10.77.1.1", 40003)).isEqualTo("refused");
@@ -144,7 +145,7 @@ class KernelPinholeIT {
 
     @Test
     void aPinholeDisarmedBeforeUseRefusesItsPeer() throws Exception {
-        pinholes.arm(ip("10.77.1.2"), 40004, new InetSocketAddress("10.77.2.2", SERVER_PORT), TIMEOUT);
+        pinholes.arm(ip("10.77.1.2"), 40004, new InetSocketAddress("10.77.2.2", SERVER_PORT), GW_INSIDE, TIMEOUT);
         Released released = pinholes.release(ip("10.77.1.2"), 40004);
         assertThat(released.unused()).as("still armed").isTrue();
         assertThat(released.fromPeer()).isEqualTo(NftCounters.Counter.NONE);
@@ -154,10 +155,11 @@ class KernelPinholeIT {
     @Test
     void armingTwiceIsRefusedWholeAndTheFirstStillWorks() throws Exception {
         InetSocketAddress server = new InetSocketAddress("10.77.2.2", SERVER_PORT);
-        pinholes.arm(ip("10.77.1.2"), 40005, server, TIMEOUT);
-        assertThatThrownBy(() -> pinholes.arm(ip("10.77.1.2"), 40005, new InetSocketAddress("10.77.2.2", 1), TIMEOUT))
+        pinholes.arm(ip("10.77.1.2"), 40005, server, GW_INSIDE, TIMEOUT);
+        assertThatThrownBy(() -> pinholes.arm(ip("10.77.1.2"), 40005, new InetSocketAddress("10.77.2.2", 1), GW_INSIDE,
+                TIMEOUT))
                 .isInstanceOf(NetlinkException.class)
-                .hasMessage("nf_tables refused message 1 of 2 (the transaction was not applied): File exists (EEXIST);"
+                .hasMessage("nf_tables refused message 1 of 5 (the transaction was not applied): File exists (EEXIST);"
                         + " the element is already there (a pinhole left over?)");
         assertThat(connect("10.77.1.2", "10.77.1.1", 40005)).isEqualTo(sha256(PAYLOAD) + " /10.77.2.1");
         pinholes.release(ip("10.77.1.2"), 40005);
@@ -165,7 +167,7 @@ class KernelPinholeIT {
 
     @Test
     void reinstallingTheTableClearsWhatACrashedInstanceLeft() throws Exception {
-        pinholes.arm(ip("10.77.1.2"), 40006, new InetSocketAddress("10.77.2.2", SERVER_PORT), TIMEOUT);
+        pinholes.arm(ip("10.77.1.2"), 40006, new InetSocketAddress("10.77.2.2", SERVER_PORT), GW_INSIDE, TIMEOUT);
         KernelRuleset.apply(NetNs.exec(GW, "nft"), ruleset().installScript());
         assertThat(elements("armed4") + elements("target4")).isEmpty();
         assertThat(connect("10.77.1.2", "10.77.1.1", 40006)).isEqualTo("refused");
@@ -182,7 +184,7 @@ class KernelPinholeIT {
         int oneConnected = 0;
         for (int round = 0; round < rounds; round++) {
             int port = 40300 + round;
-            pinholes.arm(ip("10.77.1.2"), port, new InetSocketAddress("10.77.2.2", SERVER_PORT), TIMEOUT);
+            pinholes.arm(ip("10.77.1.2"), port, new InetSocketAddress("10.77.2.2", SERVER_PORT), GW_INSIDE, TIMEOUT);
             int connected = NetNs.run(CLI, () -> racePair(port));
             bothConnected += connected == 2 ? 1 : 0;
             oneConnected += connected == 1 ? 1 : 0;
@@ -226,8 +228,7 @@ class KernelPinholeIT {
 
     @Test
     void anInstanceRemovesItsTableAtACleanExitAndLeavesTheOthers() throws Exception {
-        KernelRuleset other = new KernelRuleset(KernelRuleset.tableName("kp-other"), PINHOLES, List.of(
-                new Sides(ip("10.77.1.1"), ip("10.77.2.1"))));
+        KernelRuleset other = new KernelRuleset(KernelRuleset.tableName("kp-other"), List.of(PINHOLES));
         KernelTable second = NetNs.run(GW, () -> KernelTable.install(NetNs.exec(GW, "nft"), other, TIMEOUT));
         assertThat(NetNs.sh("ip", "netns", "exec", GW, "nft", "list", "tables"))
                 .contains("table inet ftpgate_kp_other", "table inet " + TABLE);
@@ -238,8 +239,7 @@ class KernelPinholeIT {
 
     @Test
     void withForwardingOffTheTableIsNotInstalledAndOneLineSaysWhy() throws Exception {
-        KernelRuleset other = new KernelRuleset(KernelRuleset.tableName("kp-other"), PINHOLES, List.of(
-                new Sides(ip("10.77.1.1"), ip("10.77.2.1"))));
+        KernelRuleset other = new KernelRuleset(KernelRuleset.tableName("kp-other"), List.of(PINHOLES));
         forwarding("ipv4/ip_forward", 0);
         try {
             assertThatThrownBy(() -> NetNs.run(GW, () -> KernelTable.install(NetNs.exec(GW, "nft"), other, TIMEOUT)))
@@ -254,7 +254,8 @@ class KernelPinholeIT {
     @Test
     void aMissingTableIsOneClearLine() throws Exception {
         KernelPinholes elsewhere = new KernelPinholes(socket, "ftpgate_absent");
-        assertThatThrownBy(() -> elsewhere.arm(ip("10.77.1.2"), 40007, new InetSocketAddress("10.77.2.2", 1), TIMEOUT))
+        assertThatThrownBy(() -> elsewhere.arm(ip("10.77.1.2"), 40007, new InetSocketAddress("10.77.2.2", 1), GW_INSIDE,
+                TIMEOUT))
                 .isInstanceOf(NetlinkException.class).hasMessageContaining("(ENOENT)");
     }
 
@@ -263,7 +264,8 @@ class KernelPinholeIT {
         String refusal = NetNs.runWithoutNetAdmin(GW, () -> {
             try (NetlinkSocket unprivileged = NetlinkSocket.open(Duration.ofSeconds(1))) {
                 new KernelPinholes(unprivileged, TABLE)
-                        .arm(ip("10.77.1.2"), 40008, new InetSocketAddress("10.77.2.2", SERVER_PORT), TIMEOUT);
+                        .arm(ip("10.77.1.2"), 40008, new InetSocketAddress("10.77.2.2", SERVER_PORT), GW_INSIDE,
+                                TIMEOUT);
                 return "armed";
             } catch (NetlinkException e) {
                 return e.getMessage();
@@ -310,7 +312,7 @@ class KernelPinholeIT {
         for (int i = -warmup; i < n; i++) {
             int port = 40100 + Math.floorMod(i, 800);
             long t0 = System.nanoTime();
-            pinholes.arm(peer, port, server, TIMEOUT);
+            pinholes.arm(peer, port, server, GW_INSIDE, TIMEOUT);
             long t1 = System.nanoTime();
             pinholes.release(peer, port);
             long t2 = System.nanoTime();
@@ -321,7 +323,7 @@ class KernelPinholeIT {
         }
         System.out.printf("kernel pinhole, %d after %d warm-up: arm %s; release (four reads, one transaction) %s%n", n, warmup,
                 percentiles(arm), percentiles(release));
-        assertThat(elements("armed4") + elements("target4") + elements("flows4")).isEmpty();
+        assertThat(leftovers("4")).isEmpty();
     }
 
     private static String percentiles(long[] nanos) {
@@ -331,9 +333,8 @@ class KernelPinholeIT {
                 s[s.length * 99 / 100] / 1e3);
     }
 
-    private static KernelRuleset ruleset() throws IOException {
-        return new KernelRuleset(TABLE, PINHOLES, List.of(new Sides(ip("10.77.1.1"), ip("10.77.2.1")),
-                new Sides(ip("fd77:1::1"), ip("fd77:2::1"))));
+    private static KernelRuleset ruleset() {
+        return new KernelRuleset(TABLE, List.of(PINHOLES));
     }
 
     /** Writes a forwarding sysctl of the gateway namespace (through /proc: procps need not be installed). */
@@ -386,9 +387,18 @@ class KernelPinholeIT {
         });
     }
 
+    /** Every element of a family's sets: none is left once its pinhole is released. */
+    private static String leftovers(String v) throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (String set : List.of("armed", "target", "source", "flows", "ends")) {
+            all.append(elements(set + v));
+        }
+        return all.toString();
+    }
+
     private static String elements(String set) throws Exception {
         String listing = NetNs.sh("ip", "netns", "exec", GW, "nft", "list",
-                set.startsWith("target") ? "map" : "set", "inet", TABLE, set);
+                set.startsWith("target") || set.startsWith("source") ? "map" : "set", "inet", TABLE, set);
         int at = listing.indexOf("elements = ");
         return at < 0 ? "" : listing.substring(at);
     }

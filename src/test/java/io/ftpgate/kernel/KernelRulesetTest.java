@@ -3,9 +3,7 @@ package io.ftpgate.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ftpgate.kernel.KernelRuleset.Sides;
 import io.ftpgate.net.PortRange;
-import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,49 +13,47 @@ class KernelRulesetTest {
     @Test
     void namesTheTablePerInstanceWithOnlySafeCharacters() {
         assertThat(KernelRuleset.tableName("edge-1.example")).isEqualTo("ftpgate_edge_1_example");
-        assertThatThrownBy(() -> new KernelRuleset("x; flush ruleset", new PortRange(40000, 40999), List.of()))
+        assertThatThrownBy(() -> new KernelRuleset("x; flush ruleset", List.of(new PortRange(40000, 40999))))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new KernelRuleset("ftpgate_a", List.of()))
+                .hasMessageContaining("at least one pinhole port range");
     }
 
     @Test
-    void installingFirstRemovesALeftoverTableOfTheSameNameInTheSameTransaction() throws Exception {
+    void installingFirstRemovesALeftoverTableOfTheSameNameInTheSameTransaction() {
         String script = ruleset().installScript();
         assertThat(script).startsWith("table inet ftpgate_a { }\ndelete table inet ftpgate_a\ntable inet ftpgate_a {\n");
         assertThat(ruleset().removeScript()).isEqualTo("delete table inet ftpgate_a\n");
     }
 
     @Test
-    void translatesEachWayBetweenTheTwoSidesAndCountsTheRest() throws Exception {
+    void consumesTranslatesCountsAndCutsEachPinholeByItsPeerAndPort() {
         assertThat(ruleset().installScript().lines().map(String::strip)).contains(
                 "ct state new ip saddr . tcp dport @armed4 delete @armed4 { ip saddr . tcp dport }"
                         + " dnat ip to ip saddr . tcp dport map @target4",
-                "ct state new fib daddr type local tcp dport 40000-40999 counter name impostors",
-                "ct status dnat meta l4proto tcp ct original proto-dst 40000-40999 update @flows4"
-                        + " { ct original ip saddr . ct original proto-dst . ct direction }",
-                "ct status dnat meta l4proto tcp ct original proto-dst 40000-40999 ct original ip daddr 192.0.2.1"
-                        + " snat ip to 10.0.0.1",
-                "ct status dnat meta l4proto tcp ct original proto-dst 40000-40999 ct original ip daddr 10.0.0.1"
-                        + " snat ip to 192.0.2.1");
+                "ct state new ip6 saddr . tcp dport @armed6 delete @armed6 { ip6 saddr . tcp dport }"
+                        + " dnat ip6 to ip6 saddr . tcp dport map @target6",
+                "ct status dnat meta l4proto tcp snat ip to ip saddr . ct original proto-dst map @source4",
+                "ct status dnat meta l4proto tcp ct original ip saddr . ct original proto-dst @killed4"
+                        + " reject with tcp reset",
+                "ct status dnat meta l4proto tcp tcp flags & (fin | rst) == 0"
+                        + " ct original ip saddr . ct original proto-dst . ct direction @flows4",
+                "ct status dnat meta l4proto tcp tcp flags & (fin | rst) != 0"
+                        + " ct original ip saddr . ct original proto-dst . ct direction @flows4"
+                        + " update @ends4 { ct original ip saddr . ct original proto-dst . ct direction }");
     }
 
     @Test
-    void oneAddressForBothSidesNeedsOneTranslationOnly() throws Exception {
-        InetAddress one = InetAddress.getByName("2001:db8::1");
-        String script = new KernelRuleset("ftpgate_b", new PortRange(40000, 40999), List.of(new Sides(one, one)))
-                .installScript();
-        assertThat(script.lines().filter(l -> l.contains("snat"))).containsExactly(
-                "    ct status dnat meta l4proto tcp ct original proto-dst 40000-40999 ct original ip6 daddr"
-                        + " 2001:db8:0:0:0:0:0:1 snat ip6 to 2001:db8:0:0:0:0:0:1");
+    void countsUnmatchedConnectionsToEveryRangeUnlessARelayPinholeListens() {
+        String script = new KernelRuleset("ftpgate_b", List.of(new PortRange(61000, 61999),
+                new PortRange(62000, 62999), new PortRange(61000, 61999))).installScript();
+        assertThat(script.lines().filter(l -> l.contains("fib daddr type local")).map(String::strip)).containsExactly(
+                "ct state new fib daddr type local tcp dport { 61000-61999, 62000-62999 } socket transparent 0 return",
+                "ct state new fib daddr type local tcp dport { 61000-61999, 62000-62999 } socket transparent 1 return",
+                "ct state new fib daddr type local tcp dport { 61000-61999, 62000-62999 } counter name impostors");
     }
 
-    @Test
-    void refusesSidesOfTwoFamilies() {
-        assertThatThrownBy(() -> new Sides(InetAddress.getByName("192.0.2.1"), InetAddress.getByName("2001:db8::1")))
-                .hasMessageContaining("does not translate between IPv4 and IPv6");
-    }
-
-    private static KernelRuleset ruleset() throws Exception {
-        return new KernelRuleset("ftpgate_a", new PortRange(40000, 40999),
-                List.of(new Sides(InetAddress.getByName("192.0.2.1"), InetAddress.getByName("10.0.0.1"))));
+    private static KernelRuleset ruleset() {
+        return new KernelRuleset("ftpgate_a", List.of(new PortRange(40000, 40999)));
     }
 }

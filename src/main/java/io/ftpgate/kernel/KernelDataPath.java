@@ -1,0 +1,144 @@
+package io.ftpgate.kernel;
+
+import io.ftpgate.data.Pinhole.PinholeExhaustedException;
+import io.ftpgate.data.RelayDataPath;
+import io.ftpgate.data.TranslatedPinhole;
+import io.ftpgate.data.TranslatingPath;
+import io.ftpgate.net.PortRange;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kernel {@link TranslatingPath}: the instance's nftables table ({@link KernelTable}) and its pinholes
+ * ({@link KernelPinholes}), driven from one thread of its own, so a netlink round trip (about 10 µs; its
+ * receive timeout at worst) never holds up an event loop. Ports come from the relay's registry, so a kernel
+ * pinhole and a relay pinhole never wait for the same peer on the same port.
+ */
+public final class KernelDataPath implements TranslatingPath {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KernelDataPath.class);
+    /** How long the kernel may take to answer one netlink request before the operation fails. */
+    static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final KernelTable table;
+    private final RelayDataPath relay;
+    private final ScheduledExecutorService netlink;
+
+    private KernelDataPath(KernelTable table, RelayDataPath relay) {
+        this.table = table;
+        this.relay = relay;
+        this.netlink = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("ftpgate-netlink", true));
+    }
+
+    /**
+     * Installs the table {@code tableName} for pinholes from {@code ranges} with {@code nft} (normally
+     * {@code List.of("nft")}); a {@link NetlinkException} says in one line what is missing.
+     */
+    public static KernelDataPath install(List<String> nft, String tableName, List<PortRange> ranges,
+            RelayDataPath relay) {
+        KernelTable table = KernelTable.install(nft, new KernelRuleset(tableName, ranges), RECEIVE_TIMEOUT);
+        LOG.info("kernel data path: table inet {} installed{}", tableName,
+                table.ipv6() ? "" : " (IPv6 forwarding is off: IPv6 transfers use the relay)");
+        return new KernelDataPath(table, relay);
+    }
+
+    @Override
+    public String name() {
+        return "kernel";
+    }
+
+    @Override
+    public boolean serves(InetAddress peer, InetAddress target) {
+        return peer.getClass() == target.getClass() && (peer instanceof Inet4Address || table.ipv6());
+    }
+
+    @Override
+    public Future<TranslatedPinhole> arm(EventLoop loop, PortRange range, InetAddress peer, InetSocketAddress target,
+            InetAddress source, Duration ttl, boolean peerIsClient) {
+        Promise<TranslatedPinhole> armed = loop.newPromise();
+        int port = relay.takeTranslatedPort(range, peer);
+        if (port < 0) {
+            return armed.setFailure(new PinholeExhaustedException("no port of " + range + " is free for "
+                    + peer.getHostAddress() + " (each has a pending pinhole for it)"));
+        }
+        run(() -> {
+            try {
+                table.pinholes().arm(peer, port, target, source, ttl);
+                armed.setSuccess(new KernelFlow(this, loop, peer, port, peerIsClient));
+            } catch (NetlinkException e) {
+                relay.giveBackTranslatedPort(port, peer);
+                armed.setFailure(new TranslationException("kernel: " + e.getMessage()));
+            }
+        }, armed);
+        return armed;
+    }
+
+    /**
+     * How many connections to the pinhole ranges matched no pinhole since the last call (and that no relay
+     * pinhole listened for): the kernel refused them itself. Blocks for one netlink round trip.
+     */
+    @Override
+    public long unmatched() throws TranslationException {
+        try {
+            return netlink.submit(() -> table.pinholes().impostors()).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new TranslationException("kernel: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TranslationException("kernel: interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        netlink.shutdown();
+        try {
+            if (!netlink.awaitTermination(RECEIVE_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS)) {
+                LOG.warn("kernel data path: netlink work still running at exit");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        table.close();
+        LOG.info("kernel data path: table inet {} removed", table.name());
+    }
+
+    KernelPinholes pinholes() {
+        return table.pinholes();
+    }
+
+    /** Runs {@code task} on the netlink thread; {@code orFail} fails when the path is already closed. */
+    void run(Runnable task, Promise<?> orFail) {
+        try {
+            netlink.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            orFail.tryFailure(new TranslationException("kernel: the data path is closed"));
+        }
+    }
+
+    /** Runs {@code task} on the netlink thread after {@code delay}; dropped once the path is closed. */
+    void later(Runnable task, long delay, TimeUnit unit) {
+        try {
+            netlink.schedule(task, delay, unit);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("kernel data path closed: a scheduled check is dropped");
+        }
+    }
+
+    /** The port goes back to the registry (after a cut connection's resets have run out). */
+    void giveBack(int port, InetAddress peer) {
+        relay.giveBackTranslatedPort(port, peer);
+    }
+}

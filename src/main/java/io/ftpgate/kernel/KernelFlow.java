@@ -1,0 +1,215 @@
+package io.ftpgate.kernel;
+
+import io.ftpgate.data.DataFlow;
+import io.ftpgate.data.FlowResult;
+import io.ftpgate.data.TranslatedPinhole;
+import io.ftpgate.kernel.KernelPinholes.Released;
+import io.ftpgate.kernel.NftCounters.Counter;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One kernel pinhole and the transfer over it. The connection is the kernel's, so its end is read from the
+ * table: once the server has given its final reply, the flow polls for the connection's first FIN or RST
+ * (every byte before the sender's FIN has passed the gateway), then reads its counters and removes the
+ * pinhole. An abort (ABOR, session end, idle) cuts the connection with resets first. All netlink work runs on
+ * the path's thread; results reach the session's event loop through promises.
+ */
+final class KernelFlow implements TranslatedPinhole, DataFlow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KernelFlow.class);
+    /**
+     * Per-packet headers a counter counts besides the payload: IPv4 20 + TCP 20 + the timestamp option 12
+     * (Linux's default, RFC 7323), IPv6 40 + 20 + 12; and what a SYN or SYN-ACK carries more (MSS 4,
+     * SACK-permitted and window scale 4). Measured exact without loss (docs/data-paths.md, "Bytes").
+     */
+    private static final int HEADERS_V4 = 52;
+    private static final int HEADERS_V6 = 72;
+    private static final int SYN_OPTIONS = 8;
+    /**
+     * How long a cut connection's packets are answered with resets: longer than conntrack keeps a reset TCP
+     * connection (nf_conntrack_tcp_timeout_close, 10 s), so the translation is gone before they stop; the
+     * port stays taken for the peer as long.
+     */
+    static final Duration CUT_LINGER = Duration.ofSeconds(30);
+    /**
+     * How long after the server's final reply the flow waits for the connection's end before it reads what
+     * was counted anyway (a receiver that never closes).
+     */
+    static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** The first and the longest pause between two looks for the end (doubling in between). */
+    private static final long FIRST_POLL_MICROS = 250;
+    private static final long LONGEST_POLL_MICROS = 20_000;
+
+    private final KernelDataPath path;
+    private final EventLoop loop;
+    private final InetAddress peer;
+    private final int port;
+    private final boolean peerIsClient;
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final Promise<FlowResult> result;
+    private volatile long packetsSeen = -1;
+    private volatile long bytesSoFar;
+
+    KernelFlow(KernelDataPath path, EventLoop loop, InetAddress peer, int port, boolean peerIsClient) {
+        this.path = path;
+        this.loop = loop;
+        this.peer = peer;
+        this.port = port;
+        this.peerIsClient = peerIsClient;
+        this.result = loop.newPromise();
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public DataFlow flow() {
+        return this;
+    }
+
+    @Override
+    public Future<Boolean> connected() {
+        Promise<Boolean> p = loop.newPromise();
+        path.run(() -> {
+            try {
+                p.setSuccess(path.pinholes().counters(peer, port).fromPeer().packets() > 0);
+            } catch (NetlinkException e) {
+                p.setFailure(e);
+            }
+        }, p);
+        return p;
+    }
+
+    @Override
+    public Future<FlowResult> commit(Duration idle) {
+        if (idle != null) {
+            path.later(() -> checkIdle(idle), idle.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return result;
+    }
+
+    /** Aborts a flow on which no packet passed for {@code idle} (the relay's data-idle timeout). */
+    private void checkIdle(Duration idle) {
+        if (released.get()) {
+            return;
+        }
+        try {
+            Released now = path.pinholes().counters(peer, port);
+            long packets = now.fromPeer().packets() + now.toPeer().packets();
+            bytesSoFar = payload(now.fromPeer()) + payload(now.toPeer());
+            if (packets == packetsSeen) {
+                cut("no data moved for " + idle.toSeconds() + " s");
+                return;
+            }
+            packetsSeen = packets;
+        } catch (NetlinkException e) {
+            LOG.debug("kernel pinhole {}:{}: idle check failed: {}", peer.getHostAddress(), port, e.getMessage());
+        }
+        path.later(() -> checkIdle(idle), idle.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void serverAnswered() {
+        long since = System.nanoTime();
+        path.run(() -> awaitEnd(since, FIRST_POLL_MICROS), result);
+    }
+
+    private void awaitEnd(long since, long pauseMicros) {
+        if (released.get()) {
+            return;
+        }
+        boolean ended;
+        try {
+            ended = path.pinholes().ended(peer, port);
+        } catch (NetlinkException e) {
+            ended = true; // read what there is, below
+        }
+        if (ended || System.nanoTime() - since > DRAIN_LIMIT_NANOS) {
+            release(null, false);
+            return;
+        }
+        path.later(() -> awaitEnd(since, Math.min(pauseMicros * 2, LONGEST_POLL_MICROS)), pauseMicros,
+                TimeUnit.MICROSECONDS);
+    }
+
+    @Override
+    public void abort(String reason) {
+        path.run(() -> cut(reason), result);
+    }
+
+    @Override
+    public long bytesSoFar() {
+        return bytesSoFar;
+    }
+
+    @Override
+    public void close() {
+        if (!released.get()) {
+            path.run(() -> cut("closed"), result);
+        }
+    }
+
+    /** On the netlink thread: resets the connection (if there is one), then releases the pinhole. */
+    private void cut(String reason) {
+        if (released.get()) {
+            return;
+        }
+        boolean killed = false;
+        try {
+            if (path.pinholes().counters(peer, port).fromPeer().packets() > 0) {
+                path.pinholes().kill(peer, port, CUT_LINGER);
+                killed = true;
+            }
+        } catch (NetlinkException e) {
+            LOG.warn("kernel pinhole {}:{}: cannot cut its connection: {}", peer.getHostAddress(), port,
+                    e.getMessage());
+        }
+        release(reason, killed);
+    }
+
+    /** On the netlink thread: reads and removes the pinhole once; completes the flow. */
+    private void release(String failure, boolean killed) {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
+        Released r;
+        String why = failure;
+        try {
+            r = path.pinholes().release(peer, port);
+        } catch (NetlinkException e) {
+            LOG.warn("kernel pinhole {}:{}: release failed: {}", peer.getHostAddress(), port, e.getMessage());
+            r = new Released(false, Counter.NONE, Counter.NONE);
+            why = why == null ? "kernel: " + e.getMessage() : why;
+        }
+        if (killed) {
+            path.later(() -> path.giveBack(port, peer), CUT_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            path.giveBack(port, peer);
+        }
+        long fromPeer = payload(r.fromPeer());
+        long toPeer = payload(r.toPeer());
+        bytesSoFar = fromPeer + toPeer;
+        result.trySuccess(new FlowResult(peerIsClient ? fromPeer : toPeer, peerIsClient ? toPeer : fromPeer,
+                why == null, why));
+    }
+
+    /** The payload a counter stands for: what it counted less each packet's headers (an estimate, see above). */
+    private long payload(Counter c) {
+        if (c.packets() == 0) {
+            return 0;
+        }
+        long headers = c.packets() * (peer instanceof Inet4Address ? HEADERS_V4 : HEADERS_V6) + SYN_OPTIONS;
+        return Math.max(0, c.bytes() - headers);
+    }
+}
