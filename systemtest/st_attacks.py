@@ -6,7 +6,7 @@ import re
 import subprocess
 import time
 
-from st_common import A, FWD_INSIDE_PORT, HELPERS, PUBLIC_PORT, PY, UPSTREAMS, listening, nsrun, sh, wait_for
+from st_common import A, FWD_INSIDE_PORT, HELPERS, PUBLIC_PORT, PY, UPSTREAMS, audit_events, audit_mark, listening, nsrun, sh, wait_for
 from st_world import LOOSE, gw_port
 
 
@@ -35,17 +35,26 @@ def audit_address(field):
 def audit_refusals(world, client_addr, mark):
     import ipaddress
     want = ipaddress.ip_address(client_addr)
-    lines = open(os.path.join(world.logs, "audit.jsonl")).read().splitlines()[mark:]
     out = {}
-    for l in lines:
-        e = json.loads(l)
-        if e["event"] == "refused" and audit_address(e.get("client", "")) == want:
+    for e in audit_events(world, mark):
+        if e["event"] == "refused" and audit_address(e.get("client") or "") == want:
             out[e["reason"]] = out.get(e["reason"], 0) + 1
     return out
 
 
-def audit_mark(world):
-    return len(open(os.path.join(world.logs, "audit.jsonl")).read().splitlines())
+def kernel_unmatched(world, mark):
+    """The connections the kernel data path reset after line `mark` (its kernel-unmatched records, one per 10 s
+    with "N connections in the last 10 s" and no client), waiting up to UNMATCHED_WAIT s for the next record."""
+    deadline = time.time() + UNMATCHED_WAIT
+    while True:
+        n = sum(int(re.match(r"\d+", e.get("input") or "0").group(0) or 0) for e in audit_events(world, mark)
+                if e["event"] == "refused" and e["reason"] == "kernel-unmatched")
+        if n or time.time() > deadline:
+            return n
+        time.sleep(0.5)
+
+
+UNMATCHED_WAIT = 12  # ftpgate writes kernel-unmatched every 10 s (KernelDataPath), plus a margin
 
 
 def open_direct_route(world):
@@ -65,10 +74,20 @@ def open_direct_route(world):
 def close_routes(world):
     nsrun("st-gw", ["sysctl", "-qw", "net.ipv4.ip_forward=0"])
     nsrun("st-gw", ["nft", "delete", "table", "inet", "st_control"])
+    delete_routes()
+    world.restore_loose()
+
+
+def delete_routes():
     sh(["ip", "-n", "st-atk", "route", "del", "198.51.100.0/24"])
     for ns in ("st-srv", "st-vic", "st-in"):
         sh(["ip", "-n", ns, "route", "del", "203.0.113.0/24"])
-    world.restore_loose()
+
+
+def through(mode, kernel, fam=None):
+    """A scenario row's run: through ftpgate, the family and upstream mode, and the data path when kernel."""
+    return "through ftpgate (%supstream %s%s)" % ("IPv%s, " % fam if fam else "", mode,
+                                                  ", data-path kernel" if kernel else "")
 
 
 def nft(world, ruleset):
@@ -81,7 +100,9 @@ def nft(world, ruleset):
 CONTROL_ATTEMPTS = 3
 
 
-def scenario_port_scan(world, victim):
+def scenario_port_scan(world, victim, kernel=False):
+    """kernel: the gateway runs with data-path kernel (st_kernel); the controls, which do not involve the
+    gateway, ran already with the relay and are not repeated."""
     rows = []
     ports = "23,8080"
     for mode in UPSTREAMS:
@@ -95,13 +116,15 @@ def scenario_port_scan(world, victim):
         got = victim.since(vm)
         ref = audit_refusals(world, A["atk4"], am)
         summary = [l for l in out.strip().splitlines() if "bounce server" in l or "/tcp" in l] or ["(no verdict line)"]
-        rows.append(("port scan", "through ftpgate (upstream %s)" % mode,
+        rows.append(("port scan", through(mode, kernel),
                      "no open port; victim sees 0 connections",
                      "open ports %s; victim connections %d; nmap: %s; ftpgate refused %s" % (
                          open_ports or "none", sum(1 for e in got if e["event"] == "accepted"),
                          " / ".join(summary)[:160], ref or "nothing"),
                      not open_ports and not any(e["event"] == "accepted" for e in got)
                      and ref.get("port-foreign-address", 0) > 0))
+    if kernel:
+        return rows
     open_direct_route(world)
     try:
         # nmap's bounce scan is timing-based (a port is open only when LIST's 150 and 226 arrive in separate
@@ -129,7 +152,7 @@ def scenario_port_scan(world, victim):
     return rows
 
 
-def scenario_bypass(world, victim):
+def scenario_bypass(world, victim, kernel=False):
     rows = []
     targets = [("4", mode) for mode in UPSTREAMS] + [("6", "passive")]
     for fam, mode in targets:
@@ -146,11 +169,13 @@ def scenario_bypass(world, victim):
         got = [e for e in victim.since(vm) if e["event"] == "accepted"]
         ref = audit_refusals(world, A["atk" + fam], am)
         replies = ", ".join("%s %s, RETR %s" % (r["verb"], r["reply"], r["retr"]) for r in res["results"])
-        rows.append(("filter bypass", "through ftpgate (IPv%s, upstream %s)" % (fam, mode),
+        rows.append(("filter bypass", through(mode, kernel, fam),
                      "request uploaded; victim:8080 receives nothing",
                      "uploaded %s; %s; victim connections %d; ftpgate refused %s" % (
                          res["uploaded"], replies or res.get("error", ""), len(got), ref or "nothing"),
                      res["uploaded"] and not got and ref.get("port-foreign-address", 0) > 0))
+    if kernel:
+        return rows
     open_direct_route(world)
     try:
         vm = victim.mark()
@@ -168,12 +193,16 @@ def scenario_bypass(world, victim):
     return rows
 
 
-def scenario_dynamic_filter(world, victim):
+def scenario_dynamic_filter(world, victim, kernel=False):
+    """With kernel, the gateway forwards (ip_forward=1, only what its kernel path translated): the attacker's
+    route through it must still lead nowhere."""
     rows = []
     evil_log = os.path.join(world.logs, "attacker-ftpd.jsonl")
-    world.procs.start("attacker-ftpd", "st-atk", [PY, os.path.join(HELPERS, "attack.py"), "evilftpd", A["atk4"], "21",
-                                                  A["vic4"], "23", evil_log], os.path.join(world.logs, "attacker-ftpd.out"))
-    wait_for(lambda: listening("st-atk", A["atk4"], 21), 20, "the attacker's FTP server")
+    if not listening("st-atk", A["atk4"], 21):
+        world.procs.start("attacker-ftpd", "st-atk", [PY, os.path.join(HELPERS, "attack.py"), "evilftpd", A["atk4"],
+                                                      "21", A["vic4"], "23", evil_log],
+                          os.path.join(world.logs, "attacker-ftpd.out"))
+        wait_for(lambda: listening("st-atk", A["atk4"], 21), 20, "the attacker's FTP server")
     # The attacker knows where the victim is and has a route toward the inside through the gateway; the victim
     # and the inside client can answer. Whether a path exists is up to the gateway.
     sh(["ip", "-n", "st-atk", "route", "add", "198.51.100.0/24", "via", A["out4"]], check=True)
@@ -211,9 +240,15 @@ def scenario_dynamic_filter(world, victim):
             expectation = "no path from the attacker to victim:23"
         rows.append(("dynamic-filter hole", title + firewall, expectation, observed, ok))
 
-    for mode in UPSTREAMS:
-        attempt("forward ftpgate (upstream %s)" % mode, A["in4"], FWD_INSIDE_PORT + UPSTREAMS.index(mode),
-                "anonymous@%s:21" % A["atk4"], False, "")
+    try:
+        for mode in UPSTREAMS:
+            attempt("forward ftpgate (upstream %s%s)" % (mode, ", data-path kernel" if kernel else ""), A["in4"],
+                    FWD_INSIDE_PORT + UPSTREAMS.index(mode), "anonymous@%s:21" % A["atk4"], False, "")
+    finally:
+        if kernel:
+            delete_routes()
+    if kernel:
+        return rows
     # The defence absent: a stateful packet filter with the kernel's FTP helper in loose mode.
     with open(LOOSE) as f:
         world.loose_orig = f.read().strip()

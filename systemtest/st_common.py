@@ -78,6 +78,29 @@ def log(msg):
         print("[%s] %s" % (time.strftime("%H:%M:%S"), msg), flush=True)
 
 
+def same_direction(mode, upstream):
+    """Whether a client mode (pasv4, eprt6...) and an upstream mode run the data legs the same direction: the
+    transfers the kernel data path carries (docs/data-paths.md)."""
+    return (mode[:-1] in ("pasv", "epsv")) == (upstream == "passive")
+
+
+def audit_mark(world):
+    """The audit log's line count: what a later audit_events(world, mark) starts after."""
+    return len(open(os.path.join(world.logs, "audit.jsonl")).read().splitlines())
+
+
+def audit_events(world, since=0):
+    """The audit log's records after line `since`; a last line the writer has not finished is left out."""
+    import json
+    out = []
+    for line in open(os.path.join(world.logs, "audit.jsonl")).read().splitlines()[since:]:
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            pass
+    return out
+
+
 def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:

@@ -21,10 +21,11 @@ NOT_RUN = {("curl", "port4"): "curl 7.88 cannot do active-mode FTPS (it never st
 
 
 class FtpsCell(Cell):
-    def __init__(self, world, fw, scenario, client, mode, upstream):
+    def __init__(self, world, fw, scenario, client, mode, upstream, path="relay"):
         self.prefix = "ftps-%s-" % scenario
         self.scenario = scenario
-        Cell.__init__(self, world, client, mode, "vsftpd", "rev", upstream)
+        Cell.__init__(self, world, client, mode, "vsftpd", "rev", upstream, path=path)
+        self.expect_path = "relay"  # PROT P on a side keeps every transfer on the relay (st_kernel)
         self.port = ftps_port(scenario, upstream)
         client_tls = SCENARIOS[scenario][0]
         if client_tls == "off":

@@ -8,7 +8,7 @@ import os
 import subprocess
 import time
 
-from st_attacks import audit_mark, audit_refusals
+from st_attacks import audit_mark, audit_refusals, kernel_unmatched
 from st_common import A, FWD_INSIDE_PORT, HELPERS, PY, UPSTREAMS, listening, nsrun, wait_for
 from st_ftps_world import FTPS_PUBLIC_PORT, FWD_INSIDE_TLS_PORT
 from st_world import gw_port
@@ -20,8 +20,11 @@ def ports(mode):
 
 
 class TlsAttacks:
-    def __init__(self, world, fw, victim):
-        self.w, self.fw, self.victim = world, fw, victim
+    def __init__(self, world, fw, victim, kernel=False):
+        """kernel: the gateway runs with data-path kernel (st_kernel). The verdicts and reasons are the same,
+        except the pinhole theft in clear: the kernel resets the thief itself (kernel-unmatched)."""
+        self.w, self.fw, self.victim, self.kernel = world, fw, victim, kernel
+        self.tag = ", data-path kernel" if kernel else ""
         self.rows = []
 
     def argv(self, script, tls, args):
@@ -56,7 +59,7 @@ class TlsAttacks:
                 ", ".join("%s %s" % (r.get("verb"), " ".join("%s=%s" % kv for kv in sorted(r.items()) if kv[0] != "verb"))
                           for r in res.get("results", [])) or res.get("error", "no transcript"), len(got), ref or "nothing")
             ok = bool(replies) and not got and ref.get(reason, 0) > 0 and res.get("uploaded", True)
-            run = "clear" if not tls else "FTPS (same replies and reasons as in clear)"
+            run = ("clear" if not tls else "FTPS (same replies and reasons as in clear)") + self.tag
             if tls:
                 same = seen[True] == seen[False]
                 ok = ok and same
@@ -94,16 +97,25 @@ class TlsAttacks:
         return self.rows
 
     def theft(self):
-        """Pinhole theft: a thief on another address connects to the client's pinhole before the client does."""
+        """Pinhole theft: a thief on another address connects to the client's pinhole before the client does.
+        On the kernel path (clear) the pinhole exists only for the client's address: the kernel resets the
+        thief's connection and ftpgate reports it as kernel-unmatched; with PROT P the relay carries the data."""
         for tls in (False, True):
+            am = audit_mark(self.w)
             res, thief, ref = self.steal("st-atk", tls, "theft")
             retr = (res.get("results") or [{}])[0]
             obs = "client: RETR %s, final %s, %d bytes; thief: %s; ftpgate refused %s" % (
                 retr.get("retr"), retr.get("final"), res.get("bytes", 0), thief_text(thief), ref or "nothing")
-            self.rows.append(("pinhole theft from another address", "FTPS" if tls else "clear",
-                              "the thief's connection is closed, the client still gets the file; audit "
-                              "data-peer-mismatch", obs,
-                              thief.get("bytes", 0) == 0 and ref.get("data-peer-mismatch", 0) > 0 and res.get("bytes", 0) > 0))
+            if self.kernel and not tls:
+                unmatched = kernel_unmatched(self.w, am)
+                obs += "; kernel-unmatched connections %d" % unmatched
+                expect, ok = "the kernel resets the thief's connection, the client still gets the file; audit " \
+                             "kernel-unmatched", not thief.get("connected") and unmatched > 0
+            else:
+                expect, ok = "the thief's connection is closed, the client still gets the file; audit " \
+                             "data-peer-mismatch", ref.get("data-peer-mismatch", 0) > 0
+            self.rows.append(("pinhole theft from another address", ("FTPS" if tls else "clear") + self.tag, expect,
+                              obs, ok and thief.get("bytes", 0) == 0 and res.get("bytes", 0) > 0))
 
     def steal(self, thief_ns, tls, name):
         """Runs the theft's victim (st-cli) and the thief (thief_ns) in turn; returns both transcripts."""
@@ -134,7 +146,8 @@ class TlsAttacks:
             res, got, ref = self.run(name, "st-atk", "attack_extra.py", [name, A["out4"], ports("passive")[1]],
                                      A["atk4"], True)
             r = (res.get("results") or [{}])[0]
-            self.rows.append((name.upper() if name == "ccc" else "STARTTLS command injection (CVE-2011-0411)", "FTPS",
+            self.rows.append((name.upper() if name == "ccc" else "STARTTLS command injection (CVE-2011-0411)",
+                              "FTPS" + self.tag,
                               expect + "; audit " + reason, "%s; ftpgate refused %s" % (r or res.get("error"), ref or "nothing"),
                               all(r.get(k) == v for k, v in want.items()) and ref.get(reason, 0) > 0))
         for tls in (False, True):
@@ -143,12 +156,12 @@ class TlsAttacks:
                 thief_text(thief), (res.get("results") or [{}])[0].get("retr"), (res.get("results") or [{}])[0].get("final"),
                 res.get("bytes", 0), ref or "nothing")
             if tls:
-                self.rows.append(("port thief on the client's own address", "FTPS (require-data-session-reuse)",
+                self.rows.append(("port thief on the client's own address", "FTPS (require-data-session-reuse)" + self.tag,
                                   "the thief's TLS handshake does not resume the control session: refused, it gets no "
                                   "byte of the file; audit tls-data-session-not-reused", obs,
                                   thief.get("bytes", 0) == 0 and ref.get("tls-data-session-not-reused", 0) > 0))
             else:
-                self.rows.append(("port thief on the client's own address", "control: clear",
+                self.rows.append(("port thief on the client's own address", "control: clear" + self.tag,
                                   "the thief gets the file (an address check cannot tell it from the client)", obs,
                                   thief.get("first", "").startswith("Welcome")))
 

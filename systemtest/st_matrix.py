@@ -8,8 +8,8 @@ import subprocess
 import time
 import urllib.parse
 
-from st_common import (A, CLIENTS, MODES, NOT_APPLICABLE, PLACEMENTS, SERVERS, UPSTREAMS, VERB, _lock, hostport, log,
-                       sha256)
+from st_common import (A, CLIENTS, MODES, NOT_APPLICABLE, PLACEMENTS, SERVERS, UPSTREAMS, VERB, _lock, audit_events,
+                       audit_mark, hostport, log, same_direction, sha256)
 from st_world import gw_port
 
 
@@ -24,12 +24,18 @@ class Cell:
     # An FTPS cell (st_ftps.FtpsCell) names itself with a prefix, and adds TLS options and the ftps:// scheme.
     prefix, scheme, curl_tls, lftp_tls = "", "ftp", (), ()
 
-    def __init__(self, world, client, mode, server, placement, upstream):
+    def __init__(self, world, client, mode, server, placement, upstream, path="relay"):
+        """path: the data-path of the gateway the cell runs against (st_kernel restarts it with kernel); a
+        kernel cell's id starts with "kernel-"."""
         self.w, self.client, self.mode, self.server = world, client, mode, server
         self.placement, self.upstream = placement, upstream
         self.fam = mode[-1]
         self.verb = VERB[mode[:-1]]
-        self.id = self.prefix + "%s-%s-%s-%s-%s" % (client, mode, server, placement, upstream)
+        self.id = ("kernel-" if path == "kernel" else "") + self.prefix + "%s-%s-%s-%s-%s" % (
+            client, mode, server, placement, upstream)
+        # The data-path every transfer record of the cell must name: the kernel carries a transfer whose two
+        # legs run the same direction (cleartext; an FTPS cell sets "relay" again), the relay everything else.
+        self.expect_path = "kernel" if path == "kernel" and same_direction(mode, upstream) else "relay"
         user, pw, base, disk, mlsd = SERVER_ACCOUNT[server]
         self.pw, self.base, self.mlsd = pw, base, mlsd
         self.disk = os.path.join(world.work, disk, self.id)
@@ -60,6 +66,7 @@ class Cell:
         with open(self.w.big, "rb") as src, open(os.path.join(self.out, "part.bin"), "wb") as dst:
             dst.write(src.read(self.w.partial))
         reasons = []
+        self.audit_mark = audit_mark(self.w)
         try:
             getattr(self, "run_" + self.client.replace("-", "_"))(reasons)
         except subprocess.TimeoutExpired as e:
@@ -228,7 +235,30 @@ class Cell:
             if addr.replace(",", ".") != A["out4"]:
                 reasons.append("227 advertised %s, not the gateway's outside address" % addr)
                 break
+        if not self.w.args.direct:
+            reasons += self.verify_data_path()
         return reasons
+
+    def verify_data_path(self):
+        """The audit's transfer records of this cell (their path names the cell's directory) all name the
+        data-path the cell expects. The writer thread may trail the client's last reply by a moment."""
+        pattern = re.compile(r"/%s(/|$)" % re.escape(self.id))
+        seen = None
+        for _ in range(20):
+            records = [e for e in audit_events(self.w, self.audit_mark)
+                       if e["event"] == "transfer" and pattern.search(e.get("path") or "")]
+            if records and len(records) == seen:
+                break
+            seen = len(records)
+            time.sleep(0.25)
+        if not records:
+            return ["audit: no transfer record names the cell's directory"]
+        paths = {}
+        for e in records:
+            paths[e.get("data-path")] = paths.get(e.get("data-path"), 0) + 1
+        if set(paths) != {self.expect_path}:
+            return ["audit: data-path of the %d transfers %s, expected only %s" % (len(records), paths, self.expect_path)]
+        return []
 
 
 def run_matrix(world, jobs, only):

@@ -2,6 +2,7 @@
 with every listener of the test) and where each listener listens."""
 import os
 import signal
+import subprocess
 import time
 
 from st_common import (
@@ -148,7 +149,10 @@ class World:
     def server_port(self, server, fam):
         return {"vsftpd": 21, "pyftpdlib": 2121, "mina": self.mina_ports.get(fam, 0)}[server]
 
-    def start_gateway(self):
+    def start_gateway(self, data_path="relay"):
+        """Starts ftpgate with every listener of the test. data_path kernel (st_kernel) puts data-path: kernel on
+        every listener; the namespace must forward then, and st_kernel.forwarding lets it forward only what the
+        kernel path translated."""
         lines = ["audit-log: %s" % os.path.join(self.logs, "audit.jsonl"), "timeouts:", "  pinhole: 15s",
                  "listeners:"]
 
@@ -168,6 +172,8 @@ class World:
             if public:
                 lines.append("    public-address: %s" % public)
             lines.append("    upstream-mode: %s" % mode)
+            if data_path != "relay":
+                lines.append("    data-path: %s" % data_path)
             if clients:
                 lines.append("    allow-client: [%s]" % ", ".join('"%s"' % c for c in clients))
             if dests:
@@ -192,11 +198,12 @@ class World:
                      clients=["198.51.100.0/24"], dests=["203.0.113.0/24"], anon_write=False)
         for spec in self.extra_listeners:
             listener(**spec)
-        conf = os.path.join(self.work, "ftpgate.yaml")
+        suffix = "" if data_path == "relay" else "-" + data_path
+        conf = os.path.join(self.work, "ftpgate%s.yaml" % suffix)
         with open(conf, "w") as f:
             f.write("\n".join(lines) + "\n")
         sh(["java", "-jar", self.jar, "check-config", conf], check=True)
-        self.gw_log = os.path.join(self.logs, "ftpgate.log")
+        self.gw_log = os.path.join(self.logs, "ftpgate%s.log" % suffix)
         self.gateway = self.procs.start("ftpgate", "st-gw", ["java", "-Xmx1g", "-jar", self.jar, "run", "--config", conf],
                                         self.gw_log)
         wait_for(lambda: "running" in open(self.gw_log, errors="replace").read() or self.gateway.poll() is not None,
@@ -204,20 +211,31 @@ class World:
         if self.gateway.poll() is not None:
             raise RuntimeError("ftpgate exited: " + open(self.gw_log, errors="replace").read()[-3000:])
         _, fwd = nsrun("st-gw", ["sysctl", "-n", "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"])
-        if fwd.split() != ["0", "0"]:
+        if data_path == "relay" and fwd.split() != ["0", "0"]:
             raise RuntimeError("the gateway namespace forwards packets: " + fwd)
 
-    def start_captures(self):
+    def stop_gateway(self):
+        """Stops ftpgate with SIGTERM, its clean exit (which removes a kernel path's table): up to 30 s before
+        SIGKILL, not Procs.stop's 5 s. Returns its exit code."""
+        if self.gateway.poll() is None:
+            os.killpg(self.gateway.pid, signal.SIGTERM)
+            try:
+                self.gateway.wait(30)
+            except subprocess.TimeoutExpired:
+                self.procs.stop(self.gateway, signal.SIGKILL)
+        return self.gateway.returncode
+
+    def start_captures(self, tag=""):
         syn = "tcp[tcpflags] & tcp-syn != 0 or (ip6 and ip6[6] == 6 and ip6[53] & 2 != 0)"
         cli = "tcp portrange 2000-2499 or " + syn
         ports = sorted({21, 2121} | set(self.mina_ports.values()))
         srv = " or ".join("tcp port %d" % p for p in ports) + " or " + syn
         self.pcaps = {}
         for ns, flt in (("st-cli", cli), ("st-srv", srv)):
-            path = os.path.join(self.logs, "%s.pcap" % ns)
+            path = os.path.join(self.logs, "%s%s.pcap" % (ns, tag))
             self.pcaps[ns] = path
             p = self.procs.start("tcpdump-" + ns, ns, ["tcpdump", "-i", "eth0", "-n", "-U", "-s", "0", "-w", path, flt],
-                                 os.path.join(self.logs, "tcpdump-%s.out" % ns))
+                                 os.path.join(self.logs, "tcpdump-%s%s.out" % (ns, tag)))
             self.captures.append(p)
         if os.environ.get("ST_CAPTURE_DATA") == "1":
             # Diagnosis: every TCP header on the server host (data legs included), 96 bytes per packet.
@@ -227,7 +245,7 @@ class World:
                                  os.path.join(self.logs, "tcpdump-st-srv-all.out"))
             self.captures.append(p)
         for ns in ("st-cli", "st-srv"):
-            wait_for(lambda ns=ns: "listening on" in open(os.path.join(self.logs, "tcpdump-%s.out" % ns)).read(), 20,
+            wait_for(lambda ns=ns: "listening on" in open(os.path.join(self.logs, "tcpdump-%s%s.out" % (ns, tag))).read(), 20,
                      "tcpdump in " + ns)
 
     def stop_captures(self):

@@ -15,12 +15,15 @@ configuration), then runs:
   5. FTPS: client TLS x server TLS x data mode with curl and lftp, toward a vsftpd that requires FTPS with
      session reuse and toward the cleartext vsftpd, checked like the matrix, plus the audit log's tls records and
      vsftpd's own TLS log;
-  6. the attack catalogue over TLS: each attack through a cleartext and an FTPS listener, refused the same way.
+  6. the attack catalogue over TLS: each attack through a cleartext and an FTPS listener, refused the same way;
+  7. the kernel data path: ftpgate restarted with data-path kernel, a part of the matrix (same-direction cells
+     on the kernel path, fallbacks on the relay, the audit's data-path checked per cell), the NAT and audit
+     checks, the scenarios and the attack catalogue again, and the kernel table left empty.
 
 It prints a readable summary and exits 1 when anything failed. Stdlib only (Debian's /usr/bin/python3).
 The parts live beside it: st_common (addresses, helpers), st_world (the world), st_matrix (1), st_checks (2),
-st_attacks (3), st_stall (4), st_ftps_world (the FTPS part of the world), st_ftps (5) and st_ftps_attacks (6).
-The order of a run: 1, 2, 5, 4, 3, 6.
+st_attacks (3), st_stall (4), st_ftps_world (the FTPS part of the world), st_ftps (5), st_ftps_attacks (6) and
+st_kernel (7). The order of a run: 1, 2, 5, 4, 3, 6, 7.
 """
 import argparse
 import json
@@ -39,6 +42,7 @@ from st_stall import FILES, SLOW, check_stall
 from st_ftps import ftps_checks, ftps_table, line_count, run_ftps
 from st_ftps_world import FtpsWorld
 from st_ftps_attacks import TlsAttacks
+from st_kernel import run_kernel
 
 
 def main():
@@ -53,6 +57,8 @@ def main():
     ap.add_argument("--skip-attacks", action="store_true")
     ap.add_argument("--skip-stall", action="store_true", help="skip the curl stall check (issue 11)")
     ap.add_argument("--skip-ftps", action="store_true", help="skip the FTPS dimension and the attacks over TLS")
+    ap.add_argument("--skip-kernel", action="store_true",
+                    help="skip the kernel data path's part (the gateway restarted with data-path kernel)")
     ap.add_argument("--direct", action="store_true",
                     help="diagnosis: run the matrix cells straight at the servers from the gateway host, without ftpgate"
                          " (placement and upstream mode then only name repetitions)")
@@ -147,6 +153,10 @@ def main():
                 failures += ["TLS attacks: %s / %s" % (s, run) for s, run, _, _, ok in rows if not ok]
         if world.gateway.poll() is not None:
             failures.append("ftpgate exited during the test (see %s)" % world.gw_log)
+        elif not args.skip_kernel and not args.direct:
+            more, failed = run_kernel(world, fw, args)
+            sections += more
+            failures += failed
     except KeyboardInterrupt as e:
         failures.append("interrupted (%s)" % e)
     except Exception as e:
