@@ -110,7 +110,7 @@ def scenario_port_scan(world, victim, kernel=False):
         vm, am = victim.mark(), audit_mark(world)
         rc, out = nsrun("st-atk", ["nmap", "-n", "-Pn", "-b", "anonymous:x@%s:%d" % (A["out4"], port), "-p", ports,
                                    A["vic4"]], timeout=300)
-        with open(os.path.join(world.logs, "nmap-ftpgate-%s.txt" % mode), "w") as f:
+        with open(os.path.join(world.logs, "nmap-ftpgate-%s%s.txt" % (mode, "-kernel" if kernel else "")), "w") as f:
             f.write(out)
         open_ports = re.findall(r"^(\d+)/tcp\s+open\b", out, re.M)
         got = victim.since(vm)
@@ -160,7 +160,8 @@ def scenario_bypass(world, victim, kernel=False):
         vm, am = victim.mark(), audit_mark(world)
         rc, out = nsrun("st-atk", [PY, os.path.join(HELPERS, "attack.py"), "bypass", A["out" + fam], str(port),
                                    A["vic" + fam], "8080"], timeout=120)
-        with open(os.path.join(world.logs, "bypass-ftpgate-%s-%s.json" % (fam, mode)), "w") as f:
+        with open(os.path.join(world.logs, "bypass-ftpgate-%s-%s%s.json" % (fam, mode, "-kernel" if kernel else "")),
+                  "w") as f:
             f.write(out)
         try:
             res = json.loads(out)
@@ -215,7 +216,7 @@ def scenario_dynamic_filter(world, victim, kernel=False):
         rc, out = nsrun("st-in", [PY, os.path.join(HELPERS, "attack.py"), "applet", host, str(port), user,
                                   A["vic4"], "23"], timeout=120)
         time.sleep(4)  # the attacker's direct attempt after the session (3 s connect timeout)
-        with open(os.path.join(world.logs, "applet-%s.json" % re.sub(r"\W+", "-", title)), "w") as f:
+        with open(os.path.join(world.logs, "applet-%s.json" % re.sub(r"\W+", "-", title + firewall)), "w") as f:
             f.write(out)
         try:
             res = json.loads(out)

@@ -68,7 +68,7 @@ def gateway_tables():
 
 
 def table_elements(table):
-    """The number of elements per set or map of TABLE_SETS (both families) in the gateway's table."""
+    """The elements (nft's JSON) per set or map of TABLE_SETS (both families) in the gateway's table."""
     rc, out = nsrun("st-gw", ["nft", "-j", "list", "table", "inet", table])
     if rc:
         raise RuntimeError("nft list table inet %s: %s" % (table, out.strip()[-300:]))
@@ -77,7 +77,7 @@ def table_elements(table):
         for kind in ("set", "map"):
             s = item.get(kind)
             if s and s["name"].rstrip("46") in TABLE_SETS:
-                counts[s["name"]] = len(s.get("elem", []))
+                counts[s["name"]] = s.get("elem", [])
     return counts
 
 
@@ -89,14 +89,16 @@ def table_check(table, when):
             counts = table_elements(table)
         except (RuntimeError, ValueError, KeyError) as e:
             return ("kernel table %s: no pinhole element left %s" % (table, when), "cannot read it: %s" % e, False)
-        left = {k: v for k, v in sorted(counts.items()) if v}
+        left = {k: len(v) for k, v in sorted(counts.items()) if v}
         if not left or time.time() - t0 > TABLE_WAIT:
             break
         time.sleep(1)
     want = sorted(n + v for n in TABLE_SETS for v in "46")
+    first = [(k, v[0]) for k, v in sorted(counts.items()) if v][:1]
     return ("kernel table %s: no element left in %s %s" % (table, "/".join(TABLE_SETS), when),
-            "elements left: %s (after %.0f s); sets found: %d of %d" % (left or "none", time.time() - t0, len(counts),
-                                                                         len(want)),
+            "elements left: %s (after %.0f s)%s; sets found: %d of %d" % (
+                left or "none", time.time() - t0, "".join("; first in %s: %s" % (k, json.dumps(e)[:300]) for k, e in first),
+                len(counts), len(want)),
             not left and sorted(counts) == want)
 
 
