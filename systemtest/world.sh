@@ -8,6 +8,8 @@
 #                                                            st-in   inside client 198.51.100.40 2001:db8:2::40
 #
 # No host has a route to the other segment and the gateway does not forward: only ftpgate connects them.
+# (st_kernel.py turns forwarding on for the kernel data path, with a filter that forwards only what
+# ftpgate's own nftables table translated.)
 # usage: world.sh up | down | status
 set -euo pipefail
 
