@@ -3,7 +3,8 @@
 # attackers through ftpgate (see docs/systemtest.md), prints a summary and exits non-zero on any failure.
 # Cleans up its namespaces and processes on exit, also when it fails or is interrupted.
 #
-#   sudo systemtest/run.sh                      # the whole test (about 10 minutes on 2 cores)
+#   sudo systemtest/run.sh                      # the whole test (about 12 minutes on 2 cores)
+#   sudo systemtest/run.sh --only ^kernel- --skip-attacks --skip-stall   # the kernel data path's cells alone
 #   sudo systemtest/run.sh --only 'curl-.*-rev' --skip-attacks      # a part of the matrix
 #   sudo ST_BIG_MIB=5 systemtest/run.sh         # smaller large file
 #   sudo systemtest/run.sh --skip-matrix --skip-ftps --skip-attacks   # the curl stall check alone

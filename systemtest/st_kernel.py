@@ -159,6 +159,33 @@ def path_check(world, since):
             bool(counts) and not wrong)
 
 
+def retransmitted():
+    """TCP segments retransmitted so far by the client and the server hosts (nstat's TcpRetransSegs)."""
+    total = 0
+    for ns in ("st-cli", "st-srv"):
+        _, out = nsrun(ns, ["nstat", "-asz", "TcpRetransSegs"])
+        m = re.search(r"^TcpRetransSegs\s+(\d+)", out, re.M)
+        total += int(m.group(1)) if m else 0
+    return total
+
+
+def bytes_check(world, since, retrans):
+    """The kernel's byte count (docs/data-paths.md, "Bytes": the IP count less the headers) of the large file's
+    kernel transfers: exact without loss, a little high with retransmissions, never low. A resumed download
+    moves the file less the REST offset, and the record does not say which download resumed: either counts."""
+    sizes = {world.big_size, world.big_size - world.partial}
+    big = [e for e in audit_events(world, since) if e["event"] == "transfer" and e.get("data-path") == "kernel"
+           and e.get("outcome") == "ok" and (e.get("path") or "").endswith("/big.bin")]
+    low = [e for e in big if e.get("bytes", 0) < min(sizes) or (e["command"] == "STOR" and e["bytes"] < world.big_size)]
+    exact = sum(1 for e in big if e.get("bytes") in sizes)
+    return ("audit log: the kernel path's byte count of the %d-byte file is never low" % world.big_size,
+            "%d transfers, %d exact, %d high, %d low%s; segments the client and server hosts retransmitted during "
+            "the cells: %d" % (
+                len(big), exact, len(big) - exact - len(low), len(low),
+                (": %s %s %d" % (low[0]["command"], low[0]["path"], low[0]["bytes"])) if low else "", retrans),
+            not low)
+
+
 def run_kernel(world, fw, args):
     """Part 7; returns the summary's sections and the failures."""
     sections, failures, checks = [], [], []
@@ -173,7 +200,7 @@ def run_kernel(world, fw, args):
         table = tables[0] if tables else "ftpgate_"
         if not args.skip_matrix:
             world.start_captures("-kernel")
-            am, tm = audit_mark(world), time.time()
+            am, tm, rm = audit_mark(world), time.time(), retransmitted()
             cells = kernel_cells(world, None if args.skip_ftps else fw, args.only)
             results = run_cells(cells, args.jobs, "kernel")
             world.stop_captures()
@@ -186,7 +213,8 @@ def run_kernel(world, fw, args):
                 + "\n\nn/a: " + "; ".join("%s %s: %s" % (c, m, why) for (c, m), why in NOT_APPLICABLE.items())))
             failures += ["kernel " + r["id"] for r in fails]
             if cells:
-                checks += nat_checks(world, partial=bool(args.only)) + [path_check(world, am)]
+                checks += nat_checks(world, partial=bool(args.only)) + [path_check(world, am),
+                                                                   bytes_check(world, am, retransmitted() - rm)]
                 checks += audit_checks(world, am, len(retried)) if not args.only else []
             checks.append(table_check(table, "after the matrix"))
         if not args.skip_attacks:
