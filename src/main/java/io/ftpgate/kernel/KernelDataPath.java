@@ -31,6 +31,7 @@ public final class KernelDataPath implements TranslatingPath {
     private static final Logger LOG = LoggerFactory.getLogger(KernelDataPath.class);
     /** How long the kernel may take to answer one netlink request before the operation fails. */
     static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(2);
+    static final String CLOSED = "kernel: the data path is closed";
 
     private final KernelTable table;
     private final RelayDataPath relay;
@@ -81,7 +82,10 @@ public final class KernelDataPath implements TranslatingPath {
                 relay.giveBackTranslatedPort(port, peer);
                 armed.setFailure(new TranslationException("kernel: " + e.getMessage()));
             }
-        }, armed);
+        }, () -> {
+            relay.giveBackTranslatedPort(port, peer);
+            armed.tryFailure(new TranslationException(CLOSED));
+        });
         return armed;
     }
 
@@ -119,12 +123,12 @@ public final class KernelDataPath implements TranslatingPath {
         return table.pinholes();
     }
 
-    /** Runs {@code task} on the netlink thread; {@code orFail} fails when the path is already closed. */
-    void run(Runnable task, Promise<?> orFail) {
+    /** Runs {@code task} on the netlink thread, or {@code ifClosed} here when the path is already closed. */
+    void run(Runnable task, Runnable ifClosed) {
         try {
             netlink.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            orFail.tryFailure(new TranslationException("kernel: the data path is closed"));
+            ifClosed.run();
         }
     }
 

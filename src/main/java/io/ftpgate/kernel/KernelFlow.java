@@ -56,6 +56,7 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
     private final boolean peerIsClient;
     private final AtomicBoolean released = new AtomicBoolean();
     private final Promise<FlowResult> result;
+    private final Promise<Boolean> used;
     private volatile long packetsSeen = -1;
     private volatile long bytesSoFar;
 
@@ -66,6 +67,7 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
         this.port = port;
         this.peerIsClient = peerIsClient;
         this.result = loop.newPromise();
+        this.used = loop.newPromise();
     }
 
     @Override
@@ -87,8 +89,13 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
             } catch (NetlinkException e) {
                 p.setFailure(e);
             }
-        }, p);
+        }, () -> p.tryFailure(new NetlinkException(KernelDataPath.CLOSED)));
         return p;
+    }
+
+    @Override
+    public Future<Boolean> used() {
+        return used;
     }
 
     @Override
@@ -122,7 +129,7 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
     @Override
     public void serverAnswered() {
         long since = System.nanoTime();
-        path.run(() -> awaitEnd(since, FIRST_POLL_MICROS), result);
+        path.run(() -> awaitEnd(since, FIRST_POLL_MICROS), this::closedPath);
     }
 
     private void awaitEnd(long since, long pauseMicros) {
@@ -145,7 +152,7 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
 
     @Override
     public void abort(String reason) {
-        path.run(() -> cut(reason), result);
+        path.run(() -> cut(reason), this::closedPath);
     }
 
     @Override
@@ -156,7 +163,15 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
     @Override
     public void close() {
         if (!released.get()) {
-            path.run(() -> cut("closed"), result);
+            path.run(() -> cut("closed"), this::closedPath);
+        }
+    }
+
+    /** The path closed first (the gateway is stopping; its table goes with it): the flow ends unclean. */
+    private void closedPath() {
+        if (released.compareAndSet(false, true)) {
+            used.trySuccess(false);
+            result.trySuccess(new FlowResult(0, 0, false, KernelDataPath.CLOSED));
         }
     }
 
@@ -197,6 +212,7 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
         } else {
             path.giveBack(port, peer);
         }
+        used.trySuccess(r.fromPeer().packets() > 0);
         long fromPeer = payload(r.fromPeer());
         long toPeer = payload(r.toPeer());
         bytesSoFar = fromPeer + toPeer;
