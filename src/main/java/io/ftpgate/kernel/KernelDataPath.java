@@ -14,8 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,11 @@ public final class KernelDataPath implements TranslatingPath {
     private KernelDataPath(KernelTable table, RelayDataPath relay) {
         this.table = table;
         this.relay = relay;
-        this.netlink = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("ftpgate-netlink", true));
+        ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1,
+                new DefaultThreadFactory("ftpgate-netlink", true));
+        // At exit the table goes whole: pending checks and port give-backs need not run, queued cuts still do.
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.netlink = thread;
     }
 
     /**

@@ -175,26 +175,19 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
         }
     }
 
-    /** On the netlink thread: resets the connection (if there is one), then releases the pinhole. */
+    /**
+     * On the netlink thread: releases the pinhole, then resets its connection if one came. In that order: the
+     * release removes the armed element in one step, so no connection can arrive after the decision to cut.
+     */
     private void cut(String reason) {
-        if (released.get()) {
-            return;
-        }
-        boolean killed = false;
-        try {
-            if (path.pinholes().counters(peer, port).fromPeer().packets() > 0) {
-                path.pinholes().kill(peer, port, CUT_LINGER);
-                killed = true;
-            }
-        } catch (NetlinkException e) {
-            LOG.warn("kernel pinhole {}:{}: cannot cut its connection: {}", peer.getHostAddress(), port,
-                    e.getMessage());
-        }
-        release(reason, killed);
+        release(reason, true);
     }
 
-    /** On the netlink thread: reads and removes the pinhole once; completes the flow. */
-    private void release(String failure, boolean killed) {
+    /**
+     * On the netlink thread: reads and removes the pinhole once, and completes the flow; with {@code cut}, a
+     * connection that came (the armed element was gone) is reset for {@link #CUT_LINGER} first.
+     */
+    private void release(String failure, boolean cut) {
         if (!released.compareAndSet(false, true)) {
             return;
         }
@@ -206,6 +199,16 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
             LOG.warn("kernel pinhole {}:{}: release failed: {}", peer.getHostAddress(), port, e.getMessage());
             r = new Released(false, Counter.NONE, Counter.NONE);
             why = why == null ? "kernel: " + e.getMessage() : why;
+        }
+        boolean killed = false;
+        if (cut && !r.unused()) {
+            try {
+                path.pinholes().kill(peer, port, CUT_LINGER);
+                killed = true;
+            } catch (NetlinkException e) {
+                LOG.warn("kernel pinhole {}:{}: cannot cut its connection: {}", peer.getHostAddress(), port,
+                        e.getMessage());
+            }
         }
         if (killed) {
             path.later(() -> path.giveBack(port, peer), CUT_LINGER.toMillis(), TimeUnit.MILLISECONDS);

@@ -116,7 +116,7 @@ public final class KernelPinholes {
         byte[] reply = flowKey(peer, pinholePort, CT_DIR_REPLY);
         List<Element> elements = List.of(new Element("armed" + v, key), new Element("target" + v, key),
                 new Element("source" + v, key), new Element("flows" + v, original), new Element("flows" + v, reply),
-                new Element("ends" + v, original), new Element("ends" + v, reply));
+                new Element("ends" + v, original), new Element("ends" + v, reply), new Element("first" + v, key));
         synchronized (socket) {
             for (int attempt = 1;; attempt++) {
                 List<Optional<byte[]>> found = query(elements);
