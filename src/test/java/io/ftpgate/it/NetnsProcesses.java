@@ -83,7 +83,12 @@ public final class NetnsProcesses {
 
     /** Polls {@code check} until true; a condition of the world's readiness, never a speed assertion. */
     public static void waitFor(Check check, String what) throws Exception {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        waitFor(check, what, WAIT_MS);
+    }
+
+    /** As {@link #waitFor(Check, String)}, for at most {@code millis}: a bound the feature itself promises. */
+    public static void waitFor(Check check, String what, long millis) throws Exception {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (!check.ok()) {
             if (System.nanoTime() > end) {
                 throw new AssertionError("timed out waiting for " + what);
