@@ -14,8 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,12 @@ public final class KernelDataPath implements TranslatingPath {
     private KernelDataPath(KernelTable table, RelayDataPath relay) {
         this.table = table;
         this.relay = relay;
-        this.netlink = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("ftpgate-netlink", true));
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                new DefaultThreadFactory("ftpgate-netlink", true));
+        // Delayed work (a flow's idle check, minutes away; a cut port's return) is moot at exit: shutdown drops
+        // it, so close() waits only for work already running, not for the next idle check to come due.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.netlink = executor;
     }
 
     /**
