@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * serving one root (anonymous download, an upload folder), and ftpgate as a process in kd-gw with
  * {@code data-path: kernel} on four listeners: {@code kd} (IPv4, {@code upstream-mode: client}), {@code kd6}
  * (the same on IPv6), {@code mixed} ({@code upstream-mode: passive}: an active client mixes directions) and
- * {@code tls} (FTPS required toward the client). Also what the tests read: the audit log, vsftpd's logs and
+ * {@code tls} (FTPS required toward the client); and {@code relay}, as {@code kd} on the relay, to compare with. Also what the tests read: the audit log, vsftpd's logs and
  * the sets of the gateway's nftables table.
  */
 final class KernelWorld implements AutoCloseable {
@@ -45,6 +45,7 @@ final class KernelWorld implements AutoCloseable {
     static final int KERNEL_PORT = 2121;
     static final int MIXED_PORT = 2122;
     static final int TLS_PORT = 2123;
+    static final int RELAY_PORT = 2124;
     /** The table of this instance: its first listener's name and first listen port. */
     static final String TABLE = "ftpgate_kd_" + KERNEL_PORT;
     /** A table of the host's own that ftpgate must never touch. */
@@ -143,6 +144,8 @@ final class KernelWorld implements AutoCloseable {
                 listener("kd6", "\"[" + GATEWAY6 + "]:" + KERNEL_PORT + "\"", "\"[" + SERVER6 + "]:21\"", "client",
                         61200),
                 listener("mixed", GATEWAY + ":" + MIXED_PORT, SERVER + ":21", "passive", 61400),
+                listener("relay", GATEWAY + ":" + RELAY_PORT, SERVER + ":21", "client", 61800)
+                        .replace("data-path: kernel", "data-path: relay"),
                 listener("tls", GATEWAY + ":" + TLS_PORT, SERVER + ":21", "client", 61600),
                 "    client-tls: required", "    tls-certificate: " + tls.certPem(), "    tls-key: " + tls.keyPem(),
                 ""));
@@ -155,15 +158,24 @@ final class KernelWorld implements AutoCloseable {
                 "    server-data-ports: " + (ports + 100) + "-" + (ports + 199));
     }
 
-    /** Starts ftpgate in kd-gw and waits for its four listeners. */
+    /** Starts ftpgate in kd-gw and waits for its five listeners. */
     void startGateway() throws Exception {
-        Path log = dir.resolve("gateway-" + (++starts) + ".out");
+        Path log = gatewayLog(++starts);
         gateway = sh.start("kd-gw", log, NetnsProcesses.ftpgate("run", "--config", config.toString())
                 .toArray(String[]::new));
         Process g = gateway;
-        NetnsProcesses.waitFor(() -> Files.readString(log).split("listening on", -1).length > 4 || !g.isAlive(),
+        NetnsProcesses.waitFor(() -> Files.readString(log).split("listening on", -1).length > 5 || !g.isAlive(),
                 "ftpgate to listen");
         assertThat(g.isAlive()).as(Files.readString(log)).isTrue();
+    }
+
+    /** What the last gateway started wrote (its log on standard output and error). */
+    String gatewayLog() throws IOException {
+        return Files.readString(gatewayLog(starts));
+    }
+
+    private Path gatewayLog(int start) {
+        return dir.resolve("gateway-" + start + ".out");
     }
 
     /** Stops ftpgate: SIGTERM (a clean exit, its exit code returned) or SIGKILL (a crash). */
