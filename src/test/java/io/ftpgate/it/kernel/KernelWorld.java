@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  * serving one root (anonymous download, an upload folder), and ftpgate as a process in kd-gw with
  * {@code data-path: kernel} on four listeners: {@code kd} (IPv4, {@code upstream-mode: client}), {@code kd6}
  * (the same on IPv6), {@code mixed} ({@code upstream-mode: passive}: an active client mixes directions) and
- * {@code tls} (FTPS required toward the client); and {@code relay}, as {@code kd} on the relay, to compare with. Also what the tests read: the audit log, vsftpd's logs and
- * the sets of the gateway's nftables table.
+ * {@code tls} (FTPS required toward the client); and {@code relay}, as {@code kd} on the relay, to compare
+ * with. Also what the tests read: the audit log, vsftpd's logs, the TCP retransmission counters and the sets of
+ * the gateway's nftables table.
  */
 final class KernelWorld implements AutoCloseable {
 
