@@ -121,16 +121,9 @@ public final class KernelPinholes {
             for (int attempt = 1;; attempt++) {
                 List<Optional<byte[]>> found = query(elements);
                 try {
-                    NftBatch batch = NftBatch.begin(socket.nextSeq(), Family.INET, table).acknowledged();
-                    boolean any = false;
-                    for (int i = 0; i < elements.size(); i++) {
-                        if (found.get(i).isPresent()) {
-                            batch.delete(elements.get(i).set(), elements.get(i).key());
-                            any = true;
-                        }
-                    }
-                    if (any) {
-                        socket.transact(batch.end());
+                    deleteFound(elements, found);
+                    if (found.get(3).isPresent() || found.get(4).isPresent()) {
+                        removeLateEnds(elements.subList(5, 7), found.subList(5, 7));
                     }
                     return new Released(found.get(0).isPresent(),
                             found.get(3).map(KernelPinholes::counter).orElse(Counter.NONE),
@@ -142,6 +135,40 @@ public final class KernelPinholes {
                     // An element expired between the reads and the delete: read again.
                 }
             }
+        }
+    }
+
+    /**
+     * A FIN or RST that passed between the reads and the delete, while the flow's counters were still there,
+     * added an {@code endsN} element the delete did not name; left, it would outlive the transfer (an hour) and
+     * tell the port's next pinhole for this peer that its connection has already ended. The counters are gone
+     * now, so no packet can add one again: the ends that were missing are read once more and removed if they
+     * came.
+     */
+    private void removeLateEnds(List<Element> ends, List<Optional<byte[]>> found) {
+        List<Element> missing = new ArrayList<>(2);
+        for (int i = 0; i < ends.size(); i++) {
+            if (found.get(i).isEmpty()) {
+                missing.add(ends.get(i));
+            }
+        }
+        if (!missing.isEmpty()) {
+            deleteFound(missing, query(missing));
+        }
+    }
+
+    /** Deletes, in one transaction, those of {@code elements} that {@code found} says are there. */
+    private void deleteFound(List<Element> elements, List<Optional<byte[]>> found) {
+        NftBatch batch = NftBatch.begin(socket.nextSeq(), Family.INET, table).acknowledged();
+        boolean any = false;
+        for (int i = 0; i < elements.size(); i++) {
+            if (found.get(i).isPresent()) {
+                batch.delete(elements.get(i).set(), elements.get(i).key());
+                any = true;
+            }
+        }
+        if (any) {
+            socket.transact(batch.end());
         }
     }
 
