@@ -41,6 +41,12 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
      */
     static final Duration CUT_LINGER = Duration.ofSeconds(30);
     /**
+     * How long a released port stays taken for the same peer: longer than the last packets of a connection that
+     * just ended (the final ACKs, a retransmitted FIN) take to pass; short enough that a client fetching a
+     * hundred files a second holds a few hundred of the range's ports for it (other peers are not affected).
+     */
+    static final long REUSE_PAUSE_MILLIS = 2_000;
+    /**
      * How long after the server's final reply the flow waits for the connection's end before it reads what
      * was counted anyway (a receiver that never closes).
      */
@@ -197,11 +203,13 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
             r = path.pinholes().release(peer, port);
         } catch (NetlinkException e) {
             LOG.warn("kernel pinhole {}:{}: release failed: {}", peer.getHostAddress(), port, e.getMessage());
-            r = new Released(false, Counter.NONE, Counter.NONE);
+            r = new Released(false, Counter.NONE, Counter.NONE, false);
             why = why == null ? "kernel: " + e.getMessage() : why;
         }
         boolean killed = false;
-        if (cut && !r.unused()) {
+        // A connection that came and has not ended yet is reset; one whose FIN or RST has passed (a server that
+        // refused an upload closes its data connection itself) needs no reset, and its port no quarantine.
+        if (cut && !r.unused() && !r.ended()) {
             try {
                 path.pinholes().kill(peer, port, CUT_LINGER);
                 killed = true;
@@ -210,11 +218,10 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
                         e.getMessage());
             }
         }
-        if (killed) {
-            path.later(() -> path.giveBack(port, peer), CUT_LINGER.toMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            path.giveBack(port, peer);
-        }
+        // Not at once: a late packet of this connection (its original tuple names the same peer and port) would
+        // be counted, or end, the flow of the port's next pinhole for the same peer.
+        path.later(() -> path.giveBack(port, peer), killed ? CUT_LINGER.toMillis() : REUSE_PAUSE_MILLIS,
+                TimeUnit.MILLISECONDS);
         used.trySuccess(r.fromPeer().packets() > 0);
         long fromPeer = payload(r.fromPeer());
         long toPeer = payload(r.toPeer());

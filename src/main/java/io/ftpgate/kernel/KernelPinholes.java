@@ -67,8 +67,9 @@ public final class KernelPinholes {
      * @param unused true when no connection came (the armed element was still there)
      * @param fromPeer what was counted from the peer that connected (the connection's original direction)
      * @param toPeer what was counted toward it
+     * @param ended true when the connection had sent a FIN or RST (either direction) by the release
      */
-    public record Released(boolean unused, Counter fromPeer, Counter toPeer) {
+    public record Released(boolean unused, Counter fromPeer, Counter toPeer, boolean ended) {
     }
 
     /** The pinhole's connection so far: its two counters; NONE where the pinhole is gone. */
@@ -78,7 +79,7 @@ public final class KernelPinholes {
                 new Element("flows" + v, flowKey(peer, pinholePort, CT_DIR_ORIGINAL)),
                 new Element("flows" + v, flowKey(peer, pinholePort, CT_DIR_REPLY))));
         return new Released(false, found.get(0).map(KernelPinholes::counter).orElse(Counter.NONE),
-                found.get(1).map(KernelPinholes::counter).orElse(Counter.NONE));
+                found.get(1).map(KernelPinholes::counter).orElse(Counter.NONE), false);
     }
 
     /**
@@ -127,7 +128,8 @@ public final class KernelPinholes {
                     }
                     return new Released(found.get(0).isPresent(),
                             found.get(3).map(KernelPinholes::counter).orElse(Counter.NONE),
-                            found.get(4).map(KernelPinholes::counter).orElse(Counter.NONE));
+                            found.get(4).map(KernelPinholes::counter).orElse(Counter.NONE),
+                            found.get(5).isPresent() || found.get(6).isPresent());
                 } catch (NetlinkException e) {
                     if (e.errno() != Errno.ENOENT || attempt == RELEASE_ATTEMPTS) {
                         throw e;
