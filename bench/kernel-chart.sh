@@ -20,21 +20,11 @@ awk 'FNR == NR { if ($1 == "median" && $2 != "direct") { order[++n] = $2
          printf "%s\t%s\t%s\t%s\t%s\n", p, b[p, "passive_ratio"], b[p, "active_ratio"], r(p, "EPSV"), r(p, "PASV") } }' \
   "$bulk" "$small" > "$dat"
 gnuplot <<GP
-set terminal pngcairo size 1100,560 font "DejaVu Sans,11"
+load "$root/bench/ratio-chart.gp"
 set output "$png"
 set title "The kernel data path (issue 14) and its peers: ratio to routed direct in the same run (higher is better)"
-set datafile columnheaders
 set datafile missing "NaN"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.85 border -1
-set boxwidth 0.9
-set yrange [0:*]
 set offsets 0,0,0.3,0
-set ytics 0.25
-set grid ytics
-set key top right
-set ylabel "ratio to routed direct"
 set arrow from graph 0, first 0.95 to graph 1, first 0.95 nohead dt 2 lw 2 lc rgb "#aa0000"
 set label "dashed: the bulk target, 0.95 x direct" at graph 0.01, graph 0.95 tc rgb "#aa0000"
 plot "$dat" using 2:xtic(1) title "1 GiB download, passive (median)", '' using 3 title "1 GiB download, active (median)", \
