@@ -4,7 +4,9 @@
 # gateway (:2126, upstream-mode client, limits raised) to vsftpd in fgs from SOURCES client addresses
 # (192.0.2.101...: one address can hold one pending pinhole per port, and the pinhole range has 1,000 ports),
 # then all of them at once send their data command: PASV, EPSV, PORT, EPRT in turn, every fifth an upload,
-# the others downloads of 100 files of 64 KiB-2 MiB (crowd/, made once), each sha256-checked.
+# the others downloads of 100 files of 64 KiB-2 MiB (crowd/, made once), each sha256-checked. Every session
+# holds its data connection after the first block until all have one, and the table is listed meanwhile: all
+# SESSIONS kernel connections open at once.
 # Then it checks: the audit log's transfer records (all "data-path":"kernel", all ok), the peak of transfers
 # in flight at the gateway (from each record's end time and duration), the elements left in the table
 # (none), and the crash path: HOLD (20) sessions arm a pinhole each, the gateway is killed with SIGKILL (its
@@ -27,7 +29,12 @@ gw_yaml kernel 2126 61000-61999 62000-62999 kernel client \
 start_gw kernel 2126
 fail=0
 echo "# kernel-crowd $(date -u +%FT%TZ) sessions=$n sources=$nsrc jar=$(git -C "$root" rev-parse --short HEAD 2>/dev/null) load=$(cut -d' ' -f1-3 /proc/loadavg)"
-ip netns exec fgc bash -c "ulimit -n \$(ulimit -Hn); python3 '$here/kernel_crowd.py' crowd 192.0.2.1 2126 $n $srcs $c/MANIFEST /srv/ftpbench/up" || fail=1
+# While all data connections are open: the table's elements, and the data connections (to a pinhole port,
+# TCP state other than TIME_WAIT/CLOSE) in the gateway's conntrack, counted from /proc/net/nf_conntrack.
+export CONNTRACK_CMD="ip netns exec fgw cat /proc/net/nf_conntrack | awk '\$3 == \"tcp\" && \$6 != \"TIME_WAIT\" && \$6 != \"CLOSE\" {
+  split(\$10, p, \"=\"); if (p[2] >= 61000 && p[2] <= 62999) n++ } END { print n + 0 }'"
+SNAPSHOT_CMD="ip netns exec fgw nft -j list table inet $KTABLE" \
+  ip netns exec fgc bash -c "ulimit -n \$(ulimit -Hn); python3 '$here/kernel_crowd.py' crowd 192.0.2.1 2126 $n $srcs $c/MANIFEST /srv/ftpbench/up" || fail=1
 sleep 2   # the last flows see their FIN and release their pinholes
 a=$d/audit-kernel.jsonl
 echo "audit_transfers=$(grep -c '"event":"transfer"' $a) audit_kernel=$(grep '"event":"transfer"' $a | grep -c '"data-path":"kernel"') audit_relay=$(grep '"event":"transfer"' $a | grep -c '"data-path":"relay"' || true) audit_not_ok=$(grep '"event":"transfer"' $a | grep -vc '"outcome":"ok"' || true)"

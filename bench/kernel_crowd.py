@@ -7,7 +7,11 @@
 crowd: SESSIONS threads, session i from source address SOURCES[i % len] (comma-separated), data mode
 PASV/EPSV/PORT/EPRT by i % 4; every fifth session uploads (STOR up/crowd-i.bin of 256 KiB + i bytes),
 the others download a file of MANIFEST (lines "sha256 size name", one per file under the login directory).
-All sessions log in first; only then do all of them send their data command, so the transfers overlap.
+All sessions log in first; only then do all of them send their data command, so the transfers overlap;
+and each holds its data connection after the first block (read, or about to be written) until all have
+theirs, so that every data connection is open at once. Meanwhile the command in SNAPSHOT_CMD (if set; its
+output: `nft -j list table ...`) is run and the elements of each set are printed, and so is the output of
+CONNTRACK_CMD (if set: how many translated data connections the gateway's conntrack holds).
 Each download's sha256 is checked as it arrives; each upload's on the server's disk (UPLOAD_DIR, the same
 machine) after the crowd. Prints key=value lines and exits 1 unless every session succeeded uncorrupted.
 
@@ -16,9 +20,10 @@ hold: SESSIONS sessions from SOURCE each send EPSV (arming a pinhole) and never 
 """
 import ftplib
 import hashlib
+import json
 import os
 import random
-import socket
+import subprocess
 import sys
 import threading
 import time
@@ -60,15 +65,26 @@ def login(host, port, source, mode):
 def crowd(host, port, n, sources, manifest, upload_dir):
     files = [line.split() for line in open(manifest) if line.strip()]
     lock = threading.Lock()
-    stats = {"ok": 0, "corrupted": 0, "failed": 0, "bytes": 0, "in_transfer": 0, "peak": 0, "logged_in": 0}
+    stats = {"ok": 0, "corrupted": 0, "failed": 0, "bytes": 0, "in_transfer": 0, "peak": 0, "logged_in": 0,
+             "flowing": 0}
     errors = []
     go = threading.Event()
+    flowing = threading.Event()
+    proceed = threading.Event()
     logins = threading.Semaphore(LOGINS_AT_ONCE)
     uploads = {}
 
     def note(key, amount=1):
         with lock:
             stats[key] += amount
+
+    def first_block():
+        """A data connection is open and has moved its first block: wait until all have and the snapshot is
+        taken (or a minute)."""
+        note("flowing")
+        if stats["flowing"] >= n - stats["failed"]:
+            flowing.set()
+        proceed.wait(60)
 
     def session(i):
         mode = MODES[i % 4]
@@ -89,7 +105,7 @@ def crowd(host, port, n, sources, manifest, upload_dir):
                 stats["peak"] = max(stats["peak"], stats["in_transfer"])
             if i % 5 == 0:
                 data = random.Random(i).randbytes(256 * 1024 + i)
-                c.storbinary("STOR up/crowd-%d.bin" % i, _Reader(data))
+                c.storbinary("STOR up/crowd-%d.bin" % i, _Reader(data, first_block))
                 uploads[i] = (hashlib.sha256(data).hexdigest(), len(data))
                 note("bytes", len(data))
                 note("ok")
@@ -99,6 +115,8 @@ def crowd(host, port, n, sources, manifest, upload_dir):
                 got = [0]
 
                 def chunk(b):
+                    if got[0] == 0:
+                        first_block()
                     h.update(b)
                     got[0] += len(b)
                 c.retrbinary("RETR " + name, chunk, blocksize=65536)
@@ -130,6 +148,10 @@ def crowd(host, port, n, sources, manifest, upload_dir):
         time.sleep(0.1)
     t1 = time.monotonic()
     go.set()
+    all_open = flowing.wait(TIMEOUT)
+    snapshot = table_elements() if all_open else "-"
+    conntrack = run(os.environ.get("CONNTRACK_CMD")).strip() if all_open else "-"
+    proceed.set()
     for t in threads:
         t.join()
     t2 = time.monotonic()
@@ -145,7 +167,10 @@ def crowd(host, port, n, sources, manifest, upload_dir):
     print("sessions=%d sources=%d modes=%s uploads=%d downloads=%d" % (
         n, len(sources), "/".join(MODES), len(range(0, n, 5)), n - len(range(0, n, 5))))
     print("login_phase_s=%.1f transfer_phase_s=%.1f" % (t1 - t0, t2 - t1))
-    print("client_peak_in_transfer=%d" % stats["peak"])
+    print("client_peak_in_transfer=%d data_connections_open_at_once=%d of %d" % (
+        stats["peak"], stats["flowing"] if all_open else 0, n))
+    print("table_while_all_open: " + snapshot)
+    print("conntrack_while_all_open: " + conntrack)
     print("ok=%d corrupted=%d failed=%d bytes=%d" % (stats["ok"], stats["corrupted"], stats["failed"], stats["bytes"]))
     for e in errors[:20]:
         print("error " + e)
@@ -154,13 +179,34 @@ def crowd(host, port, n, sources, manifest, upload_dir):
     return 0 if good else 1
 
 
-class _Reader:
-    """A file-like view of bytes for storbinary."""
+def run(cmd):
+    """The standard output of a shell command; empty without one."""
+    return subprocess.run(cmd, shell=True, capture_output=True, text=True, check=False).stdout if cmd else ""
 
-    def __init__(self, data):
-        self.data, self.pos = data, 0
+
+def table_elements():
+    """The elements of each set of the table SNAPSHOT_CMD lists (nft's JSON), as name=count."""
+    out = run(os.environ.get("SNAPSHOT_CMD"))
+    if not out:
+        return "-"
+    counts = {}
+    for o in json.loads(out)["nftables"]:
+        for k in ("set", "map"):
+            if k in o:
+                counts[o[k]["name"]] = len(o[k].get("elem", []))
+    return " ".join("%s=%d" % kv for kv in sorted(counts.items()))
+
+
+class _Reader:
+    """A file-like view of bytes for storbinary; calls first() once, before the first block."""
+
+    def __init__(self, data, first):
+        self.data, self.pos, self.first = data, 0, first
 
     def read(self, size):
+        if self.pos == 0 and self.first:
+            self.first, first = None, self.first
+            first()
         b = self.data[self.pos:self.pos + size]
         self.pos += len(b)
         return b
