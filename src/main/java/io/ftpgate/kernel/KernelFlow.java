@@ -142,18 +142,23 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
         if (released.get()) {
             return;
         }
-        boolean ended;
+        Released now;
         try {
-            ended = path.pinholes().ended(peer, port);
+            now = path.pinholes().progress(peer, port);
         } catch (NetlinkException e) {
-            ended = true; // read what there is, below
-        }
-        if (ended || System.nanoTime() - since > DRAIN_LIMIT_NANOS) {
-            release(null, false);
+            release(null, false); // read what there is
             return;
         }
-        path.later(() -> awaitEnd(since, Math.min(pauseMicros * 2, LONGEST_POLL_MICROS)), pauseMicros,
-                TimeUnit.MICROSECONDS);
+        if (now.ended()) {
+            // The transfer's reply need not wait for the removal: what it reports is known now.
+            complete(now, null);
+            release(null, false);
+        } else if (System.nanoTime() - since > DRAIN_LIMIT_NANOS) {
+            release(null, false);
+        } else {
+            path.later(() -> awaitEnd(since, Math.min(pauseMicros * 2, LONGEST_POLL_MICROS)), pauseMicros,
+                    TimeUnit.MICROSECONDS);
+        }
     }
 
     @Override
@@ -222,12 +227,18 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
         // be counted, or end, the flow of the port's next pinhole for the same peer.
         path.later(() -> path.giveBack(port, peer), killed ? CUT_LINGER.toMillis() : REUSE_PAUSE_MILLIS,
                 TimeUnit.MILLISECONDS);
+        complete(r, why);
+    }
+
+    /** Completes the flow with what {@code r} counted (once: a later call changes nothing). */
+    private void complete(Released r, String failure) {
         used.trySuccess(r.fromPeer().packets() > 0);
         long fromPeer = payload(r.fromPeer());
         long toPeer = payload(r.toPeer());
-        bytesSoFar = fromPeer + toPeer;
-        result.trySuccess(new FlowResult(peerIsClient ? fromPeer : toPeer, peerIsClient ? toPeer : fromPeer,
-                why == null, why));
+        if (result.trySuccess(new FlowResult(peerIsClient ? fromPeer : toPeer, peerIsClient ? toPeer : fromPeer,
+                failure == null, failure))) {
+            bytesSoFar = fromPeer + toPeer;
+        }
     }
 
     /** The payload a counter stands for: what it counted less each packet's headers (an estimate, see above). */

@@ -83,14 +83,19 @@ public final class KernelPinholes {
     }
 
     /**
-     * True once the pinhole's connection has sent a FIN or a RST in either direction: the sender has sent its
-     * last byte (every byte before its FIN has passed the gateway), or the connection was reset.
+     * The pinhole's connection so far, in one read: its two counters, and {@code ended} once it has sent a FIN
+     * or a RST in either direction (the sender has sent its last byte: every byte before its FIN has passed
+     * the gateway; or the connection was reset).
      */
-    public boolean ended(InetAddress peer, int pinholePort) {
+    public Released progress(InetAddress peer, int pinholePort) {
         String v = NftBatch.suffix(peer);
-        return query(List.of(new Element("ends" + v, flowKey(peer, pinholePort, CT_DIR_ORIGINAL)),
-                new Element("ends" + v, flowKey(peer, pinholePort, CT_DIR_REPLY))))
-                .stream().anyMatch(Optional::isPresent);
+        byte[] original = flowKey(peer, pinholePort, CT_DIR_ORIGINAL);
+        byte[] reply = flowKey(peer, pinholePort, CT_DIR_REPLY);
+        List<Optional<byte[]>> found = query(List.of(new Element("flows" + v, original),
+                new Element("flows" + v, reply), new Element("ends" + v, original), new Element("ends" + v, reply)));
+        return new Released(false, found.get(0).map(KernelPinholes::counter).orElse(Counter.NONE),
+                found.get(1).map(KernelPinholes::counter).orElse(Counter.NONE),
+                found.get(2).isPresent() || found.get(3).isPresent());
     }
 
     /**
