@@ -26,20 +26,10 @@ awk -v f="${SMALL:-}" 'BEGIN { m["proftpd"]="proftpd-mod-proxy"; m["squid"]="squ
      { print $0 "\t" (($1 in s) ? s[$1] : "NaN") }' "$dat.bulk" > "$dat"
 rm -f "$dat.bulk"
 gnuplot <<GP
-set terminal pngcairo size 1100,560 font "DejaVu Sans,11"
+load "$root/bench/ratio-chart.gp"
 set output "$png"
 set title "ftpgate and its peers: throughput as a ratio to routed direct (one run per direction; higher is better)"
-set datafile columnheaders
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.85 border -1
-set boxwidth 0.9
-set yrange [0:*]
 set offsets 0,0,0.4,0
-set ytics 0.25
-set grid ytics
-set key top right
-set ylabel "ratio to routed direct"
 set arrow from graph 0, first $ceiling to graph 1, first $ceiling nohead dt 2 lw 2 lc rgb "#aa0000"
 set label sprintf("dashed: user-space relay ceiling of the download run (socat): %.2f", $ceiling) at graph 0.01, graph 0.95 tc rgb "#aa0000"
 # The curl small-file column (4) is left out: curl 7.88's 1 s stall makes it a lottery (docs/benchmarks.md).

@@ -12,21 +12,14 @@ bench=${BENCH_WORLD:-$(cd "$here/world" && pwd)}
 gw=$1 count=${2:-400}
 "$bench/setup.sh" >/dev/null
 wait_port() { for i in $(seq 60); do ip netns exec fgw ss -ltn | grep -qE "(192.0.2.1|::ffff:192.0.2.1\]):$1 " && return 0; sleep 0.5; done; return 1; }
+source "$here/peers.sh"
 stop_all() {
-  kill "$(cat /tmp/fgbench-suse.pid 2>/dev/null)" 2>/dev/null || true
-  kill "$(cat /tmp/fgbench-proftpd/proftpd.pid 2>/dev/null)" 2>/dev/null || true
-  kill "$(cat /tmp/fgbench-squid/squid.pid 2>/dev/null)" 2>/dev/null || true
+  stop_peers
   [ -n "${gpid:-}" ] && { kill -- -"$gpid" 2>/dev/null || kill "$gpid" 2>/dev/null || true; }
   ip -n fgs route del 192.0.2.0/24 2>/dev/null || true
 }
 trap stop_all EXIT
-# The peers, started as compare.sh starts them.
-ip netns exec fgw /usr/sbin/ftp-proxy -d -f "$bench/suse-ftp-proxy.conf"
-mkdir -p /tmp/fgbench-proftpd/proxy; chmod 711 /tmp/fgbench-proftpd
-(cd /tmp && ip netns exec fgw setsid /opt/fgbench/proftpd/usr/sbin/proftpd -n -c "$bench/proftpd-mod-proxy.conf" \
-    >/tmp/fgbench-proftpd/stdout.log 2>&1 &)
-mkdir -p /tmp/fgbench-squid; chown proxy:proxy /tmp/fgbench-squid
-(ip netns exec fgw setsid squid -N -f "$bench/squid.conf" >/tmp/fgbench-squid/stdout.log 2>&1 &)
+start_peers "$bench"   # as compare.sh starts them
 ip netns exec fgw setsid bash -c "$gw" >/tmp/fgbench-gateway-small.log 2>&1 &
 gpid=$!
 for p in 2121 2122 2123 2124; do wait_port "$p" || echo "nothing listens on 192.0.2.1:$p" >&2; done

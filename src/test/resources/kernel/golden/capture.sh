@@ -64,6 +64,9 @@ capture add-pinhole4 add element inet ftpgate_t armed4 '{ 10.77.1.2 . 40001 time
     add element inet ftpgate_t target4 '{ 10.77.1.2 . 40001 timeout 2500ms : 10.77.2.2 . 65535 }'
 capture add-pinhole6 add element inet ftpgate_t armed6 '{ fd77:1::2 . 40002 timeout 30s }' \; \
     add element inet ftpgate_t target6 '{ fd77:1::2 . 40002 timeout 30s : fd77:2::2 . 21 }'
+# Since the kernel path is wired: a map element without timeout, and one whose data is an address alone.
+capture add-target4-permanent add element inet ftpgate_t target4 '{ 10.77.1.2 . 40000 : 10.77.2.2 . 9000 }'
+capture add-source4 add element inet ftpgate_t source4 '{ 10.77.1.2 . 40000 : 10.77.2.1 }'
 capture delete-pinhole4 delete element inet ftpgate_t armed4 '{ 10.77.1.2 . 40001 }' \; \
     delete element inet ftpgate_t target4 '{ 10.77.1.2 . 40001 }'
 capture delete-pinhole6 delete element inet ftpgate_t armed6 '{ fd77:1::2 . 40002 }' \; \

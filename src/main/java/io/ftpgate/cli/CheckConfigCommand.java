@@ -59,6 +59,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         // Checked against this machine's kernel settings: the file may be meant for another one.
         ListenerSummary.ephemeralWarning(config).ifPresent(w -> out.println("  warning (this machine): " + w));
         TproxyHostCheck.missing(config.listeners()).forEach(w -> out.println("  warning (this machine): " + w));
+        KernelHostCheck.missing(config).forEach(w -> out.println("  warning (this machine): " + w));
         out.flush();
         return Main.OK;
     }

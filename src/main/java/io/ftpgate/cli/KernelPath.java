@@ -1,6 +1,5 @@
 package io.ftpgate.cli;
 
-import io.ftpgate.config.DataPathMode;
 import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.control.Gateway;
@@ -10,7 +9,6 @@ import io.ftpgate.kernel.KernelDataPath;
 import io.ftpgate.kernel.KernelRuleset;
 import io.ftpgate.kernel.NetlinkException;
 import io.ftpgate.net.PortRange;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,13 +31,7 @@ final class KernelPath {
     /** The factory {@link Gateway#start} calls when a listener wants the kernel path. */
     static Gateway.KernelPathFactory factory(GatewayConfig config) {
         return relay -> {
-            List<PortRange> ranges = new ArrayList<>();
-            for (ListenerConfig l : config.listeners()) {
-                if (l.dataPath() == DataPathMode.KERNEL) {
-                    ranges.add(l.clientDataPorts());
-                    ranges.add(l.serverDataPorts());
-                }
-            }
+            List<PortRange> ranges = GatewayConfig.kernelDataPorts(config.listeners());
             try {
                 return KernelDataPath.install(List.of("nft"), tableName(config), ranges, (RelayDataPath) relay);
             } catch (NetlinkException e) {

@@ -73,6 +73,13 @@ final class ListenerSummary {
         d.add("upstream mode " + ConfigValues.name(l.upstreamMode())
                 + (l.upstreamMode() != UpstreamMode.ACTIVE && !l.earlyServerLeg()
                         ? " (early server leg off)" : ""));
+        if (l.dataPath() == io.ftpgate.config.DataPathMode.KERNEL) {
+            d.add("data path kernel for " + switch (l.upstreamMode()) {
+                case PASSIVE -> "PASV/EPSV clients (PORT/EPRT clients are relayed: upstream mode passive)";
+                case ACTIVE -> "PORT/EPRT clients (PASV/EPSV clients are relayed: upstream mode active)";
+                case CLIENT -> "every client";
+            } + "; TLS data and IPv4-IPv6 mixes relayed");
+        }
         d.add("allow-client " + (l.allowClient().isEmpty()
                 ? (l.placement() == Placement.REVERSE ? "any (default)" : "loopback and private ranges (default)")
                 : join(l.allowClient())));

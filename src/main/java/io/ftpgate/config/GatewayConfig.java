@@ -48,4 +48,19 @@ public record GatewayConfig(List<ListenerConfig> listeners, Timeouts timeouts, S
             }
         }
     }
+
+    /**
+     * The client and server data port ranges of the listeners with {@code data-path: kernel}, in listener
+     * order: what the kernel path's table is installed for. Empty when no listener uses it.
+     */
+    public static List<io.ftpgate.net.PortRange> kernelDataPorts(List<ListenerConfig> listeners) {
+        List<io.ftpgate.net.PortRange> ranges = new java.util.ArrayList<>();
+        for (ListenerConfig l : listeners) {
+            if (l.dataPath() == DataPathMode.KERNEL) {
+                ranges.add(l.clientDataPorts());
+                ranges.add(l.serverDataPorts());
+            }
+        }
+        return ranges;
+    }
 }

@@ -305,7 +305,7 @@ final class DataBroker {
         }
         ClientPlan p = plan;
         plan = null;
-        boolean serverActive = !serverPassive(p instanceof PassivePlan);
+        boolean serverActive = !serverPassive(!(p instanceof ActivePlan));
         String offset = restart;
         restart = null;
         transfer = new Transfer(s, this, cmd, line, p, serverActive, offset);

@@ -3,7 +3,6 @@ package io.ftpgate.control;
 import io.ftpgate.audit.AuditSink;
 import io.ftpgate.audit.AuditTrail;
 import io.ftpgate.data.DataPath;
-import io.ftpgate.config.DataPathMode;
 import io.ftpgate.data.RelayDataPath;
 import io.ftpgate.data.TranslatingPath;
 import io.ftpgate.event.EventBus;
@@ -11,6 +10,7 @@ import io.ftpgate.nat.AddressTranslation;
 import io.ftpgate.policy.Limits;
 import io.ftpgate.config.GatewayConfig;
 import io.ftpgate.net.HostAndPort;
+import io.ftpgate.net.PortRange;
 import io.ftpgate.config.ListenerConfig;
 import io.ftpgate.data.Transport;
 import io.ftpgate.policy.Admission;
@@ -75,13 +75,14 @@ public final class Gateway implements AutoCloseable {
     private GatewayConfig current;
     private UnmatchedReport unmatched;
 
-    private Gateway(Transport transport, EventBus events, DataPath dataPath, TranslatingPath kernel, Limits limits) {
+    private Gateway(Transport transport, EventBus events, DataPath dataPath, Limits limits) {
         this.transport = transport;
         this.group = transport.newGroup(0, "ftpgate-io");
         ExecutorService resolver = Executors.newFixedThreadPool(RESOLVER_THREADS,
                 new DefaultThreadFactory("ftpgate-dns", true));
         this.shared = new ListenerContext.Shared(transport, dataPath, events,
-                new Admission(limits, Clock.systemUTC()), resolver, stopping, new ConcurrentHashMap<>(), kernel);
+                new Admission(limits, Clock.systemUTC()), resolver, stopping, new ConcurrentHashMap<>(),
+                new AtomicReference<>());
     }
 
     /**
@@ -110,20 +111,25 @@ public final class Gateway implements AutoCloseable {
             KernelPathFactory kernel) throws GatewayStartException {
         Transport transport = Transport.detect(false);
         DataPath relay = dataPath.apply(transport);
-        boolean wanted = config.listeners().stream().anyMatch(l -> l.dataPath() == DataPathMode.KERNEL);
-        TranslatingPath translating = wanted ? kernel.build(relay) : null;
-        if (wanted && translating == null) {
-            throw new GatewayStartException("data-path kernel: this ftpgate was started without the kernel path");
-        }
-        Gateway gw = new Gateway(transport, events, relay, translating, config.gatewayPolicy().limits());
+        boolean wanted = !GatewayConfig.kernelDataPorts(config.listeners()).isEmpty();
+        Gateway gw = new Gateway(transport, events, relay, config.gatewayPolicy().limits());
+        TranslatingPath translating = null;
         try {
             gw.bindAll(config);
+            // After binding: an instance started twice by mistake fails on its listen address before it could
+            // replace the running one's table (installing replaces a table of the same name).
+            if (wanted) {
+                translating = kernel.build(relay);
+                if (translating == null) {
+                    throw new GatewayStartException("data-path kernel: this ftpgate was started without the kernel"
+                            + " path");
+                }
+                gw.shared.kernel().set(translating);
+                gw.unmatched = new UnmatchedReport(translating, events, GlobalEventExecutor.INSTANCE);
+            }
         } catch (GatewayStartException e) {
             gw.close();
             throw e;
-        }
-        if (translating != null) {
-            gw.unmatched = new UnmatchedReport(translating, events, GlobalEventExecutor.INSTANCE);
         }
         LOG.info("ftpgate started ({} transport, {} data path{}) on {}", transport.name(),
                 gw.shared.dataPath().name(), translating == null ? "" : ", kernel where it can", gw.bound);
@@ -236,9 +242,12 @@ public final class Gateway implements AutoCloseable {
                     // IP_TRANSPARENT is set when the listener is bound.
                     && (a.placement() == Placement.TRANSPARENT) == (b.placement() == Placement.TRANSPARENT);
         }
-        if (shared.kernel() == null && now.stream().anyMatch(l -> l.dataPath() == DataPathMode.KERNEL)) {
-            throw new GatewayStartException("data-path kernel was turned on; restart ftpgate to install its nftables"
-                    + " table (the running configuration is unchanged)");
+        List<PortRange> kernelPorts = GatewayConfig.kernelDataPorts(now);
+        if (!GatewayConfig.kernelDataPorts(was).equals(kernelPorts)
+                || (shared.kernel().get() == null && !kernelPorts.isEmpty())) {
+            throw new GatewayStartException("data-path kernel was turned on or off, or a kernel listener's data port"
+                    + " ranges changed; restart ftpgate to install its nftables table for them (the running"
+                    + " configuration is unchanged)");
         }
         if (!same) {
             throw new GatewayStartException("the listeners, their listen addresses or whether they are transparent"
@@ -336,8 +345,9 @@ public final class Gateway implements AutoCloseable {
         if (unmatched != null) {
             unmatched.stop();
         }
-        if (shared.kernel() != null) {
-            shared.kernel().close();
+        TranslatingPath kernel = shared.kernel().getAndSet(null);
+        if (kernel != null) {
+            kernel.close();
         }
     }
 }

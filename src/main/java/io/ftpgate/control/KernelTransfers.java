@@ -110,7 +110,14 @@ final class KernelTransfers {
                 side == Side.CLIENT);
         armed.addListener(f -> {
             if (f.isSuccess()) {
-                s.publish(new SessionEvent.PinholeArmed(s.origin(), side, ((TranslatedPinhole) f.getNow()).port()));
+                TranslatedPinhole p = (TranslatedPinhole) f.getNow();
+                s.publish(new SessionEvent.PinholeArmed(s.origin(), side, p.port()));
+                // Known only when it is released: the kernel took the connection, ftpgate never saw it.
+                p.used().addListener(u -> {
+                    if (Boolean.TRUE.equals(u.getNow())) {
+                        s.publish(new SessionEvent.PinholeConsumed(s.origin(), side, p.port()));
+                    }
+                });
             }
         });
         return armed;

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Everything the sessions of one listener share: its configuration and policies, the address translation, and
@@ -53,16 +54,18 @@ record ListenerContext(ListenerConfig config, UpstreamPool upstreams, AddressTra
      * @param resolver  threads for forward-placement name lookups (they block)
      * @param stopping  set once the gateway shuts down, so sessions it ends say so
      * @param live      the sessions now, by id: what an administrator can end ({@link Gateway#endSession})
-     * @param kernel    the kernel data path for listeners with {@code data-path: kernel}, or null
+     * @param kernel    the kernel data path for listeners with {@code data-path: kernel} once installed (after the
+     *                  listeners are bound: a second instance must not replace a running one's table), or null
      */
     record Shared(Transport transport, DataPath dataPath, EventBus events, Admission admission,
             ExecutorService resolver, AtomicBoolean stopping, ConcurrentMap<String, Session> live,
-            TranslatingPath kernel) {
+            AtomicReference<TranslatingPath> kernel) {
 
         /** Without sessions to end from outside (tests of one pipeline). */
         Shared(Transport transport, DataPath dataPath, EventBus events, Admission admission,
                 ExecutorService resolver, AtomicBoolean stopping) {
-            this(transport, dataPath, events, admission, resolver, stopping, new ConcurrentHashMap<>(), null);
+            this(transport, dataPath, events, admission, resolver, stopping, new ConcurrentHashMap<>(),
+                    new AtomicReference<>());
         }
     }
 
@@ -72,7 +75,7 @@ record ListenerContext(ListenerConfig config, UpstreamPool upstreams, AddressTra
 
     /** The translating (kernel) path when this listener uses it ({@code data-path: kernel}), else null. */
     TranslatingPath translatingPath() {
-        return config.dataPath() == DataPathMode.KERNEL ? shared.kernel() : null;
+        return config.dataPath() == DataPathMode.KERNEL ? shared.kernel().get() : null;
     }
 
     EventBus events() {

@@ -23,6 +23,12 @@ public interface TranslatedPinhole {
     Future<Boolean> connected();
 
     /**
+     * Completes when the pinhole is released: true when its peer had connected (the pinhole was consumed),
+     * false when nobody came. Never fails.
+     */
+    Future<Boolean> used();
+
+    /**
      * Removes the pinhole without waiting for its connection, and cuts that connection if it has one
      * (nothing outlives the transfer). Idempotent; nothing happens after the flow has ended by itself.
      */

@@ -14,8 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +31,7 @@ public final class KernelDataPath implements TranslatingPath {
     private static final Logger LOG = LoggerFactory.getLogger(KernelDataPath.class);
     /** How long the kernel may take to answer one netlink request before the operation fails. */
     static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(2);
+    static final String CLOSED = "kernel: the data path is closed";
 
     private final KernelTable table;
     private final RelayDataPath relay;
@@ -39,7 +40,11 @@ public final class KernelDataPath implements TranslatingPath {
     private KernelDataPath(KernelTable table, RelayDataPath relay) {
         this.table = table;
         this.relay = relay;
-        this.netlink = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("ftpgate-netlink", true));
+        ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1,
+                new DefaultThreadFactory("ftpgate-netlink", true));
+        // At exit the table goes whole: pending checks and port give-backs need not run, queued cuts still do.
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.netlink = thread;
     }
 
     /**
@@ -81,7 +86,10 @@ public final class KernelDataPath implements TranslatingPath {
                 relay.giveBackTranslatedPort(port, peer);
                 armed.setFailure(new TranslationException("kernel: " + e.getMessage()));
             }
-        }, armed);
+        }, () -> {
+            relay.giveBackTranslatedPort(port, peer);
+            armed.tryFailure(new TranslationException(CLOSED));
+        });
         return armed;
     }
 
@@ -119,12 +127,12 @@ public final class KernelDataPath implements TranslatingPath {
         return table.pinholes();
     }
 
-    /** Runs {@code task} on the netlink thread; {@code orFail} fails when the path is already closed. */
-    void run(Runnable task, Promise<?> orFail) {
+    /** Runs {@code task} on the netlink thread, or {@code ifClosed} here when the path is already closed. */
+    void run(Runnable task, Runnable ifClosed) {
         try {
             netlink.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            orFail.tryFailure(new TranslationException("kernel: the data path is closed"));
+            ifClosed.run();
         }
     }
 

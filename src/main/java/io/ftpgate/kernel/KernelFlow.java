@@ -41,6 +41,12 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
      */
     static final Duration CUT_LINGER = Duration.ofSeconds(30);
     /**
+     * How long a released port stays taken for the same peer: longer than the last packets of a connection that
+     * just ended (the final ACKs, a retransmitted FIN) take to pass; short enough that a client fetching a
+     * hundred files a second holds a few hundred of the range's ports for it (other peers are not affected).
+     */
+    static final long REUSE_PAUSE_MILLIS = 2_000;
+    /**
      * How long after the server's final reply the flow waits for the connection's end before it reads what
      * was counted anyway (a receiver that never closes).
      */
@@ -56,6 +62,7 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
     private final boolean peerIsClient;
     private final AtomicBoolean released = new AtomicBoolean();
     private final Promise<FlowResult> result;
+    private final Promise<Boolean> used;
     private volatile long packetsSeen = -1;
     private volatile long bytesSoFar;
 
@@ -66,6 +73,7 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
         this.port = port;
         this.peerIsClient = peerIsClient;
         this.result = loop.newPromise();
+        this.used = loop.newPromise();
     }
 
     @Override
@@ -87,8 +95,13 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
             } catch (NetlinkException e) {
                 p.setFailure(e);
             }
-        }, p);
+        }, () -> p.tryFailure(new NetlinkException(KernelDataPath.CLOSED)));
         return p;
+    }
+
+    @Override
+    public Future<Boolean> used() {
+        return used;
     }
 
     @Override
@@ -122,30 +135,35 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
     @Override
     public void serverAnswered() {
         long since = System.nanoTime();
-        path.run(() -> awaitEnd(since, FIRST_POLL_MICROS), result);
+        path.run(() -> awaitEnd(since, FIRST_POLL_MICROS), this::closedPath);
     }
 
     private void awaitEnd(long since, long pauseMicros) {
         if (released.get()) {
             return;
         }
-        boolean ended;
+        Released now;
         try {
-            ended = path.pinholes().ended(peer, port);
+            now = path.pinholes().progress(peer, port);
         } catch (NetlinkException e) {
-            ended = true; // read what there is, below
-        }
-        if (ended || System.nanoTime() - since > DRAIN_LIMIT_NANOS) {
-            release(null, false);
+            release(null, false); // read what there is
             return;
         }
-        path.later(() -> awaitEnd(since, Math.min(pauseMicros * 2, LONGEST_POLL_MICROS)), pauseMicros,
-                TimeUnit.MICROSECONDS);
+        if (now.ended()) {
+            // The transfer's reply need not wait for the removal: what it reports is known now.
+            complete(now, null);
+            release(null, false);
+        } else if (System.nanoTime() - since > DRAIN_LIMIT_NANOS) {
+            release(null, false);
+        } else {
+            path.later(() -> awaitEnd(since, Math.min(pauseMicros * 2, LONGEST_POLL_MICROS)), pauseMicros,
+                    TimeUnit.MICROSECONDS);
+        }
     }
 
     @Override
     public void abort(String reason) {
-        path.run(() -> cut(reason), result);
+        path.run(() -> cut(reason), this::closedPath);
     }
 
     @Override
@@ -156,30 +174,31 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
     @Override
     public void close() {
         if (!released.get()) {
-            path.run(() -> cut("closed"), result);
+            path.run(() -> cut("closed"), this::closedPath);
         }
     }
 
-    /** On the netlink thread: resets the connection (if there is one), then releases the pinhole. */
+    /** The path closed first (the gateway is stopping; its table goes with it): the flow ends unclean. */
+    private void closedPath() {
+        if (released.compareAndSet(false, true)) {
+            used.trySuccess(false);
+            result.trySuccess(new FlowResult(0, 0, false, KernelDataPath.CLOSED));
+        }
+    }
+
+    /**
+     * On the netlink thread: releases the pinhole, then resets its connection if one came. In that order: the
+     * release removes the armed element in one step, so no connection can arrive after the decision to cut.
+     */
     private void cut(String reason) {
-        if (released.get()) {
-            return;
-        }
-        boolean killed = false;
-        try {
-            if (path.pinholes().counters(peer, port).fromPeer().packets() > 0) {
-                path.pinholes().kill(peer, port, CUT_LINGER);
-                killed = true;
-            }
-        } catch (NetlinkException e) {
-            LOG.warn("kernel pinhole {}:{}: cannot cut its connection: {}", peer.getHostAddress(), port,
-                    e.getMessage());
-        }
-        release(reason, killed);
+        release(reason, true);
     }
 
-    /** On the netlink thread: reads and removes the pinhole once; completes the flow. */
-    private void release(String failure, boolean killed) {
+    /**
+     * On the netlink thread: reads and removes the pinhole once, and completes the flow; with {@code cut}, a
+     * connection that came (the armed element was gone) is reset for {@link #CUT_LINGER} first.
+     */
+    private void release(String failure, boolean cut) {
         if (!released.compareAndSet(false, true)) {
             return;
         }
@@ -189,19 +208,37 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
             r = path.pinholes().release(peer, port);
         } catch (NetlinkException e) {
             LOG.warn("kernel pinhole {}:{}: release failed: {}", peer.getHostAddress(), port, e.getMessage());
-            r = new Released(false, Counter.NONE, Counter.NONE);
+            r = new Released(false, Counter.NONE, Counter.NONE, false);
             why = why == null ? "kernel: " + e.getMessage() : why;
         }
-        if (killed) {
-            path.later(() -> path.giveBack(port, peer), CUT_LINGER.toMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            path.giveBack(port, peer);
+        boolean killed = false;
+        // A connection that came and has not ended yet is reset; one whose FIN or RST has passed (a server that
+        // refused an upload closes its data connection itself) needs no reset, and its port no quarantine.
+        if (cut && !r.unused() && !r.ended()) {
+            try {
+                path.pinholes().kill(peer, port, CUT_LINGER);
+                killed = true;
+            } catch (NetlinkException e) {
+                LOG.warn("kernel pinhole {}:{}: cannot cut its connection: {}", peer.getHostAddress(), port,
+                        e.getMessage());
+            }
         }
+        // Not at once: a late packet of this connection (its original tuple names the same peer and port) would
+        // be counted, or end, the flow of the port's next pinhole for the same peer.
+        path.later(() -> path.giveBack(port, peer), killed ? CUT_LINGER.toMillis() : REUSE_PAUSE_MILLIS,
+                TimeUnit.MILLISECONDS);
+        complete(r, why);
+    }
+
+    /** Completes the flow with what {@code r} counted (once: a later call changes nothing). */
+    private void complete(Released r, String failure) {
+        used.trySuccess(r.fromPeer().packets() > 0);
         long fromPeer = payload(r.fromPeer());
         long toPeer = payload(r.toPeer());
-        bytesSoFar = fromPeer + toPeer;
-        result.trySuccess(new FlowResult(peerIsClient ? fromPeer : toPeer, peerIsClient ? toPeer : fromPeer,
-                why == null, why));
+        if (result.trySuccess(new FlowResult(peerIsClient ? fromPeer : toPeer, peerIsClient ? toPeer : fromPeer,
+                failure == null, failure))) {
+            bytesSoFar = fromPeer + toPeer;
+        }
     }
 
     /** The payload a counter stands for: what it counted less each packet's headers (an estimate, see above). */

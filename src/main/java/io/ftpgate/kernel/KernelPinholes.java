@@ -67,8 +67,9 @@ public final class KernelPinholes {
      * @param unused true when no connection came (the armed element was still there)
      * @param fromPeer what was counted from the peer that connected (the connection's original direction)
      * @param toPeer what was counted toward it
+     * @param ended true when the connection had sent a FIN or RST (either direction) by the release
      */
-    public record Released(boolean unused, Counter fromPeer, Counter toPeer) {
+    public record Released(boolean unused, Counter fromPeer, Counter toPeer, boolean ended) {
     }
 
     /** The pinhole's connection so far: its two counters; NONE where the pinhole is gone. */
@@ -78,18 +79,23 @@ public final class KernelPinholes {
                 new Element("flows" + v, flowKey(peer, pinholePort, CT_DIR_ORIGINAL)),
                 new Element("flows" + v, flowKey(peer, pinholePort, CT_DIR_REPLY))));
         return new Released(false, found.get(0).map(KernelPinholes::counter).orElse(Counter.NONE),
-                found.get(1).map(KernelPinholes::counter).orElse(Counter.NONE));
+                found.get(1).map(KernelPinholes::counter).orElse(Counter.NONE), false);
     }
 
     /**
-     * True once the pinhole's connection has sent a FIN or a RST in either direction: the sender has sent its
-     * last byte (every byte before its FIN has passed the gateway), or the connection was reset.
+     * The pinhole's connection so far, in one read: its two counters, and {@code ended} once it has sent a FIN
+     * or a RST in either direction (the sender has sent its last byte: every byte before its FIN has passed
+     * the gateway; or the connection was reset).
      */
-    public boolean ended(InetAddress peer, int pinholePort) {
+    public Released progress(InetAddress peer, int pinholePort) {
         String v = NftBatch.suffix(peer);
-        return query(List.of(new Element("ends" + v, flowKey(peer, pinholePort, CT_DIR_ORIGINAL)),
-                new Element("ends" + v, flowKey(peer, pinholePort, CT_DIR_REPLY))))
-                .stream().anyMatch(Optional::isPresent);
+        byte[] original = flowKey(peer, pinholePort, CT_DIR_ORIGINAL);
+        byte[] reply = flowKey(peer, pinholePort, CT_DIR_REPLY);
+        List<Optional<byte[]>> found = query(List.of(new Element("flows" + v, original),
+                new Element("flows" + v, reply), new Element("ends" + v, original), new Element("ends" + v, reply)));
+        return new Released(false, found.get(0).map(KernelPinholes::counter).orElse(Counter.NONE),
+                found.get(1).map(KernelPinholes::counter).orElse(Counter.NONE),
+                found.get(2).isPresent() || found.get(3).isPresent());
     }
 
     /**
@@ -106,9 +112,8 @@ public final class KernelPinholes {
 
     /**
      * Ends a pinhole: reads its connection's counters, then removes in one transaction exactly the elements
-     * still there, and then an end mark that a packet added meanwhile ({@link #removeLateEnds}). Only what
-     * exists is deleted: a transaction the kernel refuses costs it a grace period (milliseconds, measured), so
-     * the reads come first, sent together.
+     * still there. Only what exists is deleted: a transaction the kernel refuses costs it a grace period
+     * (milliseconds, measured), so the reads come first, sent together.
      */
     public Released release(InetAddress peer, int pinholePort) {
         byte[] key = NftBatch.addressPort(peer, pinholePort);
@@ -117,17 +122,19 @@ public final class KernelPinholes {
         byte[] reply = flowKey(peer, pinholePort, CT_DIR_REPLY);
         List<Element> elements = List.of(new Element("armed" + v, key), new Element("target" + v, key),
                 new Element("source" + v, key), new Element("flows" + v, original), new Element("flows" + v, reply),
-                new Element("ends" + v, original), new Element("ends" + v, reply));
+                new Element("ends" + v, original), new Element("ends" + v, reply), new Element("first" + v, key));
         synchronized (socket) {
             for (int attempt = 1;; attempt++) {
                 List<Optional<byte[]>> found = query(elements);
                 try {
-                    if (deleteFound(elements, found) && (found.get(3).isPresent() || found.get(4).isPresent())) {
+                    deleteFound(elements, found);
+                    if (found.get(3).isPresent() || found.get(4).isPresent()) {
                         removeLateEnds(elements.subList(5, 7), found.subList(5, 7));
                     }
                     return new Released(found.get(0).isPresent(),
                             found.get(3).map(KernelPinholes::counter).orElse(Counter.NONE),
-                            found.get(4).map(KernelPinholes::counter).orElse(Counter.NONE));
+                            found.get(4).map(KernelPinholes::counter).orElse(Counter.NONE),
+                            found.get(5).isPresent() || found.get(6).isPresent());
                 } catch (NetlinkException e) {
                     if (e.errno() != Errno.ENOENT || attempt == RELEASE_ATTEMPTS) {
                         throw e;
@@ -139,26 +146,26 @@ public final class KernelPinholes {
     }
 
     /**
-     * Removes the end marks that a FIN or RST added between {@link #release}'s reads and its delete (seen in
-     * the system test: the client's FIN just after the server's). The delete named only the marks it had read;
-     * with the flow's counters now gone the count rule matches no packet of the connection, so no mark can
-     * come after this read. Left, a mark would outlive the pinhole by an hour and make the next pinhole of
-     * the same peer and port look ended at once.
+     * A FIN or RST that passed between the reads and the delete, while the flow's counters were still there,
+     * added an {@code endsN} element the delete did not name; left, it would outlive the transfer (an hour) and
+     * tell the port's next pinhole for this peer that its connection has already ended. The counters are gone
+     * now, so no packet can add one again: the ends that were missing are read once more and removed if they
+     * came.
      */
-    private void removeLateEnds(List<Element> ends, List<Optional<byte[]>> foundBefore) {
-        List<Element> unread = new ArrayList<>();
+    private void removeLateEnds(List<Element> ends, List<Optional<byte[]>> found) {
+        List<Element> missing = new ArrayList<>(2);
         for (int i = 0; i < ends.size(); i++) {
-            if (foundBefore.get(i).isEmpty()) {
-                unread.add(ends.get(i));
+            if (found.get(i).isEmpty()) {
+                missing.add(ends.get(i));
             }
         }
-        if (!unread.isEmpty()) {
-            deleteFound(unread, query(unread));
+        if (!missing.isEmpty()) {
+            deleteFound(missing, query(missing));
         }
     }
 
-    /** Deletes, in one transaction, the elements that {@code found} says are there; false when none was. */
-    private boolean deleteFound(List<Element> elements, List<Optional<byte[]>> found) {
+    /** Deletes, in one transaction, those of {@code elements} that {@code found} says are there. */
+    private void deleteFound(List<Element> elements, List<Optional<byte[]>> found) {
         NftBatch batch = NftBatch.begin(socket.nextSeq(), Family.INET, table).acknowledged();
         boolean any = false;
         for (int i = 0; i < elements.size(); i++) {
@@ -170,7 +177,6 @@ public final class KernelPinholes {
         if (any) {
             socket.transact(batch.end());
         }
-        return any;
     }
 
     private record Element(String set, byte[] key) {

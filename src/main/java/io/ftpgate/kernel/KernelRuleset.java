@@ -18,9 +18,11 @@ import java.util.stream.Stream;
  * connection deletes it (single use); {@code targetN} maps it to where that connection goes (the other control
  * peer's data address), {@code sourceN} to the gateway's own address on that side (the address the other peer
  * knows the gateway by). {@code pre} consumes, translates and DNATs in one rule; {@code post} SNATs;
- * {@code count} counts each direction of a translated connection in {@code flowsN}, notes its first FIN or
- * RST in {@code endsN}, and resets a connection ftpgate has cut ({@code killedN}). Connections to the pinhole
- * ranges that match no pinhole and that no relay pinhole listens for are counted in {@code impostors}.
+ * {@code count} resets any connection of a pinhole beyond its first ({@code firstN}: conntrack's own count, so
+ * two SYNs on two CPUs cannot both pass), counts each direction of a translated connection in {@code flowsN},
+ * notes its first FIN or RST in {@code endsN}, and resets a connection ftpgate has cut ({@code killedN}).
+ * Connections to the pinhole ranges that match no pinhole and that no relay pinhole listens for are counted in
+ * {@code impostors}.
  * docs/data-paths.md ("Kernel data path") explains each rule.
  *
  * @param table the table's name, one per instance ({@link #tableName})
@@ -79,6 +81,7 @@ public record KernelRuleset(String table, List<PortRange> ranges) {
             s.append("  set ends").append(v).append(" { type ").append(key)
                     .append(" . ct_dir; flags dynamic, timeout; timeout ").append(END_TIMEOUT).append("; }\n");
             s.append("  set killed").append(v).append(" { type ").append(key).append("; flags timeout; }\n");
+            s.append("  set first").append(v).append(" { type ").append(key).append("; flags dynamic; }\n");
         }
         s.append("  counter ").append(IMPOSTORS).append(" { }\n");
         s.append("  chain pre {\n    type nat hook prerouting priority dstnat - 1; policy accept;\n");
@@ -101,6 +104,13 @@ public record KernelRuleset(String table, List<PortRange> ranges) {
             String pinhole = "ct original " + ip + " saddr . ct original proto-dst";
             String flow = pinhole + " . ct direction";
             String ours = "    ct status dnat meta l4proto tcp ";
+            // Single use, first wins: the pinhole's armed element is deleted by the first connection's own rule,
+            // but the kernel does not tell two SYNs evaluated at the same instant apart (the delete does not
+            // fail the rule). Counting the pinhole's connections here settles it: any beyond the first is reset
+            // (and counted). Two truly simultaneous ones may both see two, and both are reset: never two.
+            s.append("    ct state new ").append(ours.substring(4)).append(pinhole).append(" @source").append(v)
+                    .append(" add @first").append(v).append(" { ").append(pinhole).append(" ct count over 1 }")
+                    .append(" counter name ").append(IMPOSTORS).append(" reject with tcp reset\n");
             s.append(ours).append(pinhole).append(" @killed").append(v).append(" reject with tcp reset\n");
             // A lookup in a set with counters counts the packet in the element it finds: one lookup per packet.
             s.append(ours).append("tcp flags & (fin | rst) == 0 ").append(flow).append(" @flows").append(v)

@@ -40,7 +40,7 @@ class AuditTrailTest {
         assertThat(keys(new SessionEvent.TransferFinished(O, "alice", "10.0.0.5:21", "RETR", "f", "EPSV", "PASV", 0,
                 12, 54, "ok", 226, null, "relay"))).containsExactly("ts", "event", "session", "client", "user",
                         "destination", "command", "path", "client-mode", "server-mode", "bytes", "duration-ms",
-                        "outcome", "reply");
+                        "outcome", "reply", "data-path");
     }
 
     @Test
@@ -51,9 +51,10 @@ class AuditTrailTest {
         assertThat(refused.get("reason")).isEqualTo("pinhole-expired");
         assertThat(refused.get("side")).isEqualTo("client");
         AuditEvent transfer = AuditTrail.toRecord(new SessionEvent.TransferFinished(O, null, null, "STOR", "up",
-                "PORT", "PASV", 40, 2, 7, "failed", 426, "client leg: reset", "relay"));
+                "PORT", "PASV", 40, 2, 7, "failed", 426, "client leg: reset", "kernel"));
         assertThat(transfer.get("bytes")).isEqualTo(42L);
         assertThat(transfer.get("detail")).isEqualTo("client leg: reset");
+        assertThat(transfer.get("data-path")).isEqualTo("kernel");
         assertThat(transfer.get("session")).isEqualTo("s1");
         assertThat(transfer.get("client")).isEqualTo("198.51.100.7:40000");
     }

@@ -58,6 +58,23 @@ class ListenerSummaryTest {
     }
 
     @Test
+    void theKernelPathNamesTheClientsItCarriesForTheUpstreamMode() {
+        for (UpstreamMode mode : UpstreamMode.values()) {
+            ListenerConfig l = ListenerConfig.builder("k").listen(HostAndPort.parse("127.0.0.1:2121", 21))
+                    .upstream(HostAndPort.parse("192.0.2.1:21", 21)).upstreamMode(mode)
+                    .dataPath(io.ftpgate.config.DataPathMode.KERNEL).build();
+            assertThat(ListenerSummary.details(l)).filteredOn(d -> d.startsWith("data path kernel for "))
+                    .singleElement().asString().contains(switch (mode) {
+                        case PASSIVE -> "PASV/EPSV clients (PORT/EPRT clients are relayed";
+                        case ACTIVE -> "PORT/EPRT clients (PASV/EPSV clients are relayed";
+                        case CLIENT -> "every client";
+                    });
+        }
+        ListenerConfig relay = ListenerConfig.builder("r").listen(HostAndPort.parse("127.0.0.1:2121", 21)).build();
+        assertThat(ListenerSummary.details(relay)).noneMatch(d -> d.contains("data path"));
+    }
+
+    @Test
     void reservedOrOutsideRangesGetNoWarning() {
         EphemeralPorts reserved = EphemeralPorts.parse("32768 60999", "50000-51999");
         assertThat(ListenerSummary.ephemeralWarning(config(UpstreamMode.CLIENT, "50000-50999", "51000-51999"),

@@ -144,7 +144,7 @@ class ConfigLoaderTest {
                                 + " server-data-ports, upstream-mode, allow-client, allow-destination,"
                                 + " deny-client, anonymous, anonymous-write, default-profile, rules, deny-destination,"
                                 + " allow-destination-hosts, deny-destination-hosts, destination-ports,"
-                                + " anonymous-incoming, fxp, early-server-leg, banner, syst-reply, placement, transparent-source,"
+                                + " anonymous-incoming, fxp, early-server-leg, data-path, banner, syst-reply, placement, transparent-source,"
                                 + " proxy-protocol, proxy-protocol-from, data-proxy-protocol, server-proxy-protocol, client-tls,"
                                 + " tls-certificate, tls-key, tls-client-ca, require-prot-p,"
                         + " require-data-session-reuse, server-tls, server-data-protection, server-ca, server-fingerprint,"

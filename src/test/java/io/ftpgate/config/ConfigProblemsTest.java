@@ -70,7 +70,7 @@ class ConfigProblemsTest {
                         + " name, listen, upstream, upstream-policy, public-address, client-data-ports, server-data-ports,"
                         + " upstream-mode, allow-client, allow-destination, deny-client, anonymous, anonymous-write,"
                         + " default-profile, rules, deny-destination, allow-destination-hosts,"
-                        + " deny-destination-hosts, destination-ports, anonymous-incoming, fxp, early-server-leg, banner,"
+                        + " deny-destination-hosts, destination-ports, anonymous-incoming, fxp, early-server-leg, data-path, banner,"
                         + " syst-reply, placement, transparent-source, proxy-protocol, proxy-protocol-from,"
                         + " data-proxy-protocol, server-proxy-protocol, client-tls, tls-certificate, tls-key, tls-client-ca, require-prot-p,"
                         + " require-data-session-reuse, server-tls, server-data-protection, server-ca,"

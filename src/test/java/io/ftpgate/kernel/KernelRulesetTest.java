@@ -34,6 +34,9 @@ class KernelRulesetTest {
                 "ct state new ip6 saddr . tcp dport @armed6 delete @armed6 { ip6 saddr . tcp dport }"
                         + " dnat ip6 to ip6 saddr . tcp dport map @target6",
                 "ct status dnat meta l4proto tcp snat ip to ip saddr . ct original proto-dst map @source4",
+                "ct state new ct status dnat meta l4proto tcp ct original ip saddr . ct original proto-dst @source4"
+                        + " add @first4 { ct original ip saddr . ct original proto-dst ct count over 1 }"
+                        + " counter name impostors reject with tcp reset",
                 "ct status dnat meta l4proto tcp ct original ip saddr . ct original proto-dst @killed4"
                         + " reject with tcp reset",
                 "ct status dnat meta l4proto tcp tcp flags & (fin | rst) == 0"

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The encoder against the golden bytes: what {@code nft} 1.0.6 sends for the same command, captured by
  * src/test/resources/kernel/golden/capture.sh (each file names its command). {@code nft} numbers a batch from
- * sequence 0 and names each set by a transaction id as well (armed4 1, target4 2, armed6 3, target6 4 in
- * ruleset.nft's order), so the calls below pass the same.
+ * sequence 0 and names each set by a transaction id as well (armed4 1, target4 2, armed6 3, target6 4, ...
+ * source4 7 in ruleset.nft's order), so the calls below pass the same.
  */
 class NftBatchTest {
 
@@ -40,6 +40,9 @@ class NftBatchTest {
                 golden("add-pinhole6", () -> nft()
                         .add("armed6", 3, ep("fd77:1::2", 40002), null, THIRTY_SECONDS)
                         .add("target6", 4, ep("fd77:1::2", 40002), ep("fd77:2::2", 21), THIRTY_SECONDS)),
+                golden("add-target4-permanent", () -> nft().add("target4", 2, ep("10.77.1.2", 40000),
+                        ep("10.77.2.2", 9000), null)),
+                golden("add-source4", () -> nft().add("source4", 7, ep("10.77.1.2", 40000), ip("10.77.2.1"), null)),
                 golden("delete-pinhole4", () -> nft()
                         .delete("armed4", ep("10.77.1.2", 40001)).delete("target4", ep("10.77.1.2", 40001))),
                 golden("delete-pinhole6", () -> nft()
@@ -96,6 +99,15 @@ class NftBatchTest {
     }
 
     /** An {@code address . port} key or value. */
+    /** An address alone, as the data of a map of type {@code ipv4_addr} (the {@code source} maps). */
+    static byte[] ip(String address) {
+        try {
+            return InetAddress.getByName(address).getAddress();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     static byte[] ep(String address, int port) {
         try {
             return NftBatch.addressPort(InetAddress.getByName(address), port);

@@ -3,16 +3,18 @@ package io.ftpgate.it.transparent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import static io.ftpgate.it.NetnsProcesses.sha256;
+import static io.ftpgate.it.NetnsProcesses.waitFor;
+
 import io.ftpgate.auditor.it.VsftpdAuditIT;
+import io.ftpgate.it.NetnsProcesses;
+import io.ftpgate.it.NetnsProcesses.Proc;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -48,9 +50,9 @@ class TransparentPlacementIT {
     /** The victim's port in PORT form: 2323 = 9 * 256 + 19. */
     private static final String VICTIM_PORT_ARG = "10,77,3,2,9,19";
     private static final int FILE_BYTES = 1 << 20;
-    private static final long WAIT_MS = 20_000;
 
     private static Path dir;
+    private static NetnsProcesses sh;
     private static Path world;
     private static final List<Process> processes = new ArrayList<>();
     private static Process gateway;
@@ -67,13 +69,15 @@ class TransparentPlacementIT {
         }
         dir = Files.createTempDirectory("tp-it");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        sh = new NetnsProcesses(dir);
         world = resource("tp-world.sh");
         resource("ftp_dialog.py");
         resource("victim.py");
-        assumeTrue(run(10, "sh", world.toString(), "up").exit == 0, "cannot create the tp-* namespaces");
+        assumeTrue(sh.run(10, "sh", world.toString(), "up").exit() == 0, "cannot create the tp-* namespaces");
         sha1 = server("s1", S1, 11);
         sha2 = server("s2", S2, 22);
-        processes.add(ns("tp-s2", dir.resolve("victim.out"), "/usr/bin/python3", dir.resolve("victim.py").toString(),
+        processes.add(sh.start("tp-s2", dir.resolve("victim.out"), "/usr/bin/python3",
+                dir.resolve("victim.py").toString(),
                 S2, String.valueOf(VICTIM_PORT), dir.resolve("victim.hits").toString()));
         waitFor(() -> dialog(S1, "QUIT").contains("220 "), "vsftpd on " + S1);
         waitFor(() -> dialog(S2, "QUIT").contains("220 "), "vsftpd on " + S2);
@@ -84,13 +88,9 @@ class TransparentPlacementIT {
         stopGateway();
         processes.forEach(Process::destroyForcibly);
         if (world != null) {
-            run(10, "sh", world.toString(), "down");
+            sh.run(10, "sh", world.toString(), "down");
         }
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        NetnsProcesses.deleteTree(dir);
     }
 
     /**
@@ -102,16 +102,17 @@ class TransparentPlacementIT {
     void missingCapabilityAndHostSetupAreNamed() throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--bounding-set", "-net_admin,-net_raw",
                 "--inh-caps", "-net_admin,-net_raw"));
-        cmd.addAll(java("run", "--transparent", "--listen", "127.0.0.1:0"));
+        cmd.addAll(NetnsProcesses.ftpgate("run", "--transparent", "--listen", "127.0.0.1:0"));
         assumeTrue(Files.isExecutable(Path.of(cmd.get(0))), "setpriv is not installed");
-        Proc run = ns(30, "tp-gw", cmd.toArray(String[]::new));
-        assertThat(run.exit).isEqualTo(1);
-        assertThat(run.err).contains("ftpgate: cannot start: listener listener-1: placement transparent needs"
+        Proc run = sh.ns(30, "tp-gw", cmd.toArray(String[]::new));
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("ftpgate: cannot start: listener listener-1: placement transparent needs"
                 + " IP_TRANSPARENT, which needs CAP_NET_ADMIN (or CAP_NET_RAW)").doesNotContain("Exception");
         Path config = dir.resolve("bare.yaml");
         Files.writeString(config, "listeners:\n  - listen: 127.0.0.1:2121\n    placement: transparent\n");
-        Proc check = ns(30, "tp-gw", java("check-config", config.toString()).toArray(String[]::new));
-        assertThat(check.out).contains(
+        Proc check = sh.ns(30, "tp-gw", NetnsProcesses.ftpgate("check-config", config.toString())
+                .toArray(String[]::new));
+        assertThat(check.out()).contains(
                 "warning (this machine): nftables table ip ftpgate with the tproxy rules is missing",
                 "warning (this machine): policy rule missing: ip -4 rule add fwmark 0x21 lookup 121",
                 "warning (this machine): local route missing: ip -4 route add local 0.0.0.0/0 dev lo table 121");
@@ -129,7 +130,7 @@ class TransparentPlacementIT {
         Proc nmap = nmapBounce();
         // The proof is the victim's own count: nmap's verdict for the port ("open", or "filtered" when the
         // bounced connection outlives nmap's wait for vsftpd's reply) depends on timing, the connection does not.
-        waitFor(() -> victimHits() > before, "nmap -b to reach the victim through vsftpd:\n" + nmap.out);
+        waitFor(() -> victimHits() > before, "nmap -b to reach the victim through vsftpd:\n" + nmap.out());
     }
 
     @Test
@@ -158,13 +159,14 @@ class TransparentPlacementIT {
     void certScenariosAreRefused() throws Exception {
         int before = victimHits();
         // Bounce: a PORT naming a third host, as curl -P sends it.
-        Proc curl = ns(10, "tp-cli", "/usr/bin/curl", "-sS", "--max-time", "10", "-P", S2, "ftp://" + S1 + "/a.bin");
-        assertThat(curl.exit).isNotZero();
+        Proc curl = sh.ns(10, "tp-cli", "/usr/bin/curl", "-sS", "--max-time", "10", "-P", S2,
+                "ftp://" + S1 + "/a.bin");
+        assertThat(curl.exit()).isNotZero();
         // Dynamic-filter hole: a PORT that would have the firewall's ALG open a path to an internal victim.
         String r = dialog(S1, "USER anonymous", "PASS x@", "PORT " + VICTIM_PORT_ARG, "LIST");
         assertThat(r).contains("501 Illegal PORT command: the data address must be your own.");
         Proc nmap = nmapBounce();
-        assertThat(nmap.out).doesNotContain(VICTIM_PORT + "/tcp open");
+        assertThat(nmap.out()).doesNotContain(VICTIM_PORT + "/tcp open");
         List<String> refused = grep("\"port-foreign-address\"");
         assertThat(refused).anyMatch(l -> l.contains("PORT " + VICTIM_PORT_ARG));
         assertThat(refused).anyMatch(l -> l.contains("10,77,3,2,") && l.contains(S1 + ":21"));
@@ -194,16 +196,16 @@ class TransparentPlacementIT {
                 List<String> cmd = new ArrayList<>(List.of("/usr/bin/curl", "-sS", "--max-time", "15", "-o", "-"));
                 cmd.addAll(mode);
                 cmd.add(url);
-                Proc p = ns(20, "tp-cli", cmd.toArray(String[]::new));
-                assertThat(p.exit).as("curl %s %s: %s", mode, url, p.err).isZero();
-                assertThat(sha256(p.bytes)).as("curl %s %s", mode, url).isEqualTo(s[2]);
+                Proc p = sh.ns(20, "tp-cli", cmd.toArray(String[]::new));
+                assertThat(p.exit()).as("curl %s %s: %s", mode, url, p.err()).isZero();
+                assertThat(sha256(p.bytes())).as("curl %s %s", mode, url).isEqualTo(s[2]);
             }
             for (String passive : List.of("on", "off")) {
                 Path out = dir.resolve("lftp-" + s[1] + "-" + passive);
                 Files.deleteIfExists(out);
-                Proc p = ns(30, "tp-cli", "/usr/bin/lftp", "-e", "set ftp:passive-mode " + passive
+                Proc p = sh.ns(30, "tp-cli", "/usr/bin/lftp", "-e", "set ftp:passive-mode " + passive
                         + "; set net:max-retries 1; set net:timeout 10; get " + s[1] + " -o " + out + "; bye", s[0]);
-                assertThat(p.exit).as("lftp passive-mode %s %s: %s", passive, s[0], p.out + p.err).isZero();
+                assertThat(p.exit()).as("lftp passive-mode %s %s: %s", passive, s[0], p.out() + p.err()).isZero();
                 assertThat(sha256(Files.readAllBytes(out))).as("lftp passive-mode %s %s", passive, s[0])
                         .isEqualTo(s[2]);
             }
@@ -211,7 +213,7 @@ class TransparentPlacementIT {
     }
 
     private static Proc nmapBounce() throws Exception {
-        return ns(60, "tp-cli", "/usr/bin/nmap", "-Pn", "-n", "-b", "anonymous:x@" + S1 + ":21", "-p",
+        return sh.ns(60, "tp-cli", "/usr/bin/nmap", "-Pn", "-n", "-b", "anonymous:x@" + S1 + ":21", "-p",
                 String.valueOf(VICTIM_PORT), S2);
     }
 
@@ -220,7 +222,7 @@ class TransparentPlacementIT {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", dir.resolve("ftp_dialog.py").toString(),
                 host, "21"));
         cmd.addAll(List.of(commands));
-        return ns(15, "tp-cli", cmd.toArray(String[]::new)).out;
+        return sh.ns(15, "tp-cli", cmd.toArray(String[]::new)).out();
     }
 
     // ------------------------------------------------------------------ the world
@@ -243,7 +245,7 @@ class TransparentPlacementIT {
                 "connect_from_port_20=NO", "secure_chroot_dir=" + empty, "xferlog_enable=YES",
                 "xferlog_std_format=NO", "log_ftp_protocol=YES", "vsftpd_log_file=" + d.resolve("vsftpd.log"), "");
         Files.writeString(d.resolve("vsftpd.conf"), conf);
-        processes.add(ns("tp-" + name, d.resolve("vsftpd.out"), VsftpdAuditIT.VSFTPD.toString(),
+        processes.add(sh.start("tp-" + name, d.resolve("vsftpd.out"), VsftpdAuditIT.VSFTPD.toString(),
                 d.resolve("vsftpd.conf").toString()));
         return sha256(data);
     }
@@ -251,25 +253,25 @@ class TransparentPlacementIT {
     /** (Re)starts ftpgate in tp-gw with the given source and upstream mode, and loads what print-nft prints. */
     private static void startGateway(String source, String upstreamMode) throws Exception {
         stopGateway();
-        run(10, "sh", world.toString(), "nft-off");
+        sh.run(10, "sh", world.toString(), "nft-off");
         audit = dir.resolve("audit-" + source + ".jsonl");
         Path config = dir.resolve("ftpgate-" + source + ".yaml");
         Files.writeString(config, String.join("\n", "audit-log: " + audit, "listeners:", "  - name: tproxy",
                 "    listen: \"127.0.0.1:2121\"", "    placement: transparent", "    transparent-source: " + source,
                 "    upstream-mode: " + upstreamMode, "    allow-destination: [10.77.2.0/24, 10.77.3.0/24]",
                 "    deny-destination: [" + DENIED + "/32]", ""));
-        Proc print = run(30, java("print-nft", config.toString()).toArray(String[]::new));
-        assertThat(print.exit).as(print.err).isZero();
+        Proc print = sh.run(30, NetnsProcesses.ftpgate("print-nft", config.toString()).toArray(String[]::new));
+        assertThat(print.exit()).as(print.err()).isZero();
         Path rules = dir.resolve("rules-" + source + ".nft");
-        Files.writeString(rules, print.out);
-        Proc load = run(10, "sh", world.toString(), "nft", rules.toString());
-        assumeTrue(load.exit == 0, "the kernel refused the TPROXY rules (nft_tproxy, nft_socket): " + load.err);
-        Proc check = ns(30, "tp-gw", java("check-config", config.toString()).toArray(String[]::new));
-        assertThat(check.out).contains(": OK").doesNotContain("warning (this machine)");
+        Files.writeString(rules, print.out());
+        Proc load = sh.run(10, "sh", world.toString(), "nft", rules.toString());
+        assumeTrue(load.exit() == 0, "the kernel refused the TPROXY rules (nft_tproxy, nft_socket): " + load.err());
+        Proc check = sh.ns(30, "tp-gw", NetnsProcesses.ftpgate("check-config", config.toString())
+                .toArray(String[]::new));
+        assertThat(check.out()).contains(": OK").doesNotContain("warning (this machine)");
         Path log = dir.resolve("gateway-" + source + ".out");
-        List<String> cmd = new ArrayList<>(List.of("/usr/sbin/ip", "netns", "exec", "tp-gw"));
-        cmd.addAll(java("run", "--config", config.toString()));
-        gateway = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        gateway = sh.start("tp-gw", log, NetnsProcesses.ftpgate("run", "--config", config.toString())
+                .toArray(String[]::new));
         waitFor(() -> Files.readString(log).contains("listening on 127.0.0.1:2121") || !gateway.isAlive(),
                 "ftpgate to listen");
         assertThat(gateway.isAlive()).as(Files.readString(log)).isTrue();
@@ -282,14 +284,6 @@ class TransparentPlacementIT {
             gateway.destroyForcibly();
             gateway = null;
         }
-    }
-
-    private static List<String> java(String... args) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "io.ftpgate.cli.Main"));
-        cmd.addAll(List.of(args));
-        return cmd;
     }
 
     private static List<String> grep(String needle) throws IOException {
@@ -307,57 +301,5 @@ class TransparentPlacementIT {
             Files.copy(in, target);
         }
         return target;
-    }
-
-    // ------------------------------------------------------------------ processes
-
-    /** A finished command: exit code, standard output (as bytes and text) and standard error. */
-    private record Proc(int exit, byte[] bytes, String out, String err) {
-    }
-
-    private static Proc ns(int seconds, String namespace, String... command) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("/usr/sbin/ip", "netns", "exec", namespace));
-        cmd.addAll(List.of(command));
-        return run(seconds, cmd.toArray(String[]::new));
-    }
-
-    private static Process ns(String namespace, Path log, String... command) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("/usr/sbin/ip", "netns", "exec", namespace));
-        cmd.addAll(List.of(command));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static Proc run(int seconds, String... command) throws Exception {
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
-        p.getOutputStream().close();
-        byte[] out;
-        try (InputStream in = p.getInputStream()) {
-            out = in.readAllBytes();
-        }
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        return new Proc(p.isAlive() ? -1 : p.exitValue(), out, new String(out, StandardCharsets.UTF_8),
-                Files.readString(err));
-    }
-
-    private static String sha256(byte[] data) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    }
-
-    private interface Check {
-        boolean ok() throws Exception;
-    }
-
-    /** Polls {@code check} until true; a condition of the world's readiness, never a speed assertion. */
-    private static void waitFor(Check check, String what) throws Exception {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (!check.ok()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }
