@@ -41,7 +41,7 @@ FALLBACKS = [("curl", "pasv4", "active"), ("curl", "port4", "passive"), ("lftp",
 
 
 # The sets and maps that hold a pinhole's elements (KernelRuleset); killedN keep theirs 30 s on purpose.
-TABLE_SETS = ("armed", "target", "source", "flows", "ends")
+TABLE_SETS = ("armed", "target", "source", "flows", "ends", "first")
 
 
 # How long an element may outlive the test's last transfer: an unused pinhole goes when it expires (the test's
