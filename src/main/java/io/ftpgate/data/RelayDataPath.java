@@ -10,6 +10,7 @@ import io.ftpgate.net.PortRange;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.IntPredicate;
 
 /**
  * The user-space {@link DataPath}: Netty pinholes ({@link SocketPinhole}) on ports shared by peer
@@ -61,11 +62,11 @@ public final class RelayDataPath implements DataPath {
 
     /**
      * Takes a port of {@code range} for a {@link TranslatingPath}'s pinhole for {@code peer}, shared with this
-     * relay's pinholes by the same rule (never a port where a pinhole already waits for that peer); -1 when
-     * none is free.
+     * relay's pinholes by the same rule (never a port where a pinhole already waits for that peer), and one
+     * that {@code cooling} does not name while there is such a port; -1 when none is free.
      */
-    public int takeTranslatedPort(PortRange range, InetAddress peer) {
-        return ports.takeTranslated(range, peer);
+    public int takeTranslatedPort(PortRange range, InetAddress peer, IntPredicate cooling) {
+        return ports.takeTranslated(range, peer, cooling);
     }
 
     /** Gives back a port {@link #takeTranslatedPort} took. */

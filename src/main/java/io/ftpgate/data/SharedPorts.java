@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,20 +176,29 @@ final class SharedPorts {
     /**
      * Takes a port of {@code range} for a translating path's pinhole for {@code peer} (no socket: the kernel
      * takes the peer's connection before any socket would): one where neither a relay pinhole nor another
-     * translated one waits for that peer, whatever the gateway address. Returns -1 when there is none.
+     * translated one waits for that peer, whatever the gateway address, preferring ports {@code cooling}
+     * does not name (ports that peer used a moment ago). Returns -1 when there is none.
      */
-    synchronized int takeTranslated(PortRange range, InetAddress peer) {
+    synchronized int takeTranslated(PortRange range, InetAddress peer, IntPredicate cooling) {
+        int probes = Math.min(range.size(), RANDOM_PROBES) + range.size();
         int start = ThreadLocalRandom.current().nextInt(range.size());
-        for (int attempt = 0; attempt < Math.min(range.size(), RANDOM_PROBES) + range.size(); attempt++) {
+        int fallback = -1;
+        for (int attempt = 0; attempt < probes; attempt++) {
             int offset = attempt < RANDOM_PROBES ? ThreadLocalRandom.current().nextInt(range.size())
                     : (start + attempt - RANDOM_PROBES) % range.size();
             int number = range.low() + offset;
             if (!translatedFor(number, peer) && !relayWaitsFor(number, peer)) {
-                translated.computeIfAbsent(number, n -> new ArrayList<>()).add(peer);
-                return number;
+                if (!cooling.test(number)) {
+                    fallback = number;
+                    break;
+                }
+                fallback = fallback < 0 ? number : fallback;
             }
         }
-        return -1;
+        if (fallback >= 0) {
+            translated.computeIfAbsent(fallback, n -> new ArrayList<>()).add(peer);
+        }
+        return fallback;
     }
 
     /** Gives back a port {@link #takeTranslated} took. */

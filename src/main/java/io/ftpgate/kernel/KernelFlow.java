@@ -41,18 +41,12 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
      */
     static final Duration CUT_LINGER = Duration.ofSeconds(30);
     /**
-     * How long a released port stays taken for the same peer: longer than the last packets of a connection that
-     * just ended (the final ACKs, a retransmitted FIN) take to pass; short enough that a client fetching a
-     * hundred files a second holds a few hundred of the range's ports for it (other peers are not affected).
-     */
-    static final long REUSE_PAUSE_MILLIS = 2_000;
-    /**
      * How long after the server's final reply the flow waits for the connection's end before it reads what
      * was counted anyway (a receiver that never closes).
      */
     static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** The first and the longest pause between two looks for the end (doubling in between). */
-    private static final long FIRST_POLL_MICROS = 250;
+    private static final long FIRST_POLL_MICROS = 100;
     private static final long LONGEST_POLL_MICROS = 20_000;
 
     private final KernelDataPath path;
@@ -135,7 +129,19 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
     @Override
     public void serverAnswered() {
         long since = System.nanoTime();
-        path.run(() -> awaitEnd(since, FIRST_POLL_MICROS), this::closedPath);
+        // The first look here, on the event loop: the server closed its data connection before its reply, so its
+        // FIN has usually passed and the reply can go out at once; the removal follows on the netlink thread.
+        try {
+            Released now = path.pinholes().progress(peer, port);
+            if (now.ended()) {
+                complete(now, null);
+                path.run(() -> release(null, false), this::closedPath);
+                return;
+            }
+        } catch (NetlinkException e) {
+            LOG.debug("kernel pinhole {}:{}: end check failed: {}", peer.getHostAddress(), port, e.getMessage());
+        }
+        path.later(() -> awaitEnd(since, FIRST_POLL_MICROS * 2), FIRST_POLL_MICROS, TimeUnit.MICROSECONDS);
     }
 
     private void awaitEnd(long since, long pauseMicros) {
@@ -223,10 +229,11 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
                         e.getMessage());
             }
         }
-        // Not at once: a late packet of this connection (its original tuple names the same peer and port) would
-        // be counted, or end, the flow of the port's next pinhole for the same peer.
-        path.later(() -> path.giveBack(port, peer), killed ? CUT_LINGER.toMillis() : REUSE_PAUSE_MILLIS,
-                TimeUnit.MILLISECONDS);
+        if (killed) {
+            path.later(() -> path.giveBack(port, peer), CUT_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            path.giveBackCooling(port, peer);
+        }
         complete(r, why);
     }
 

@@ -25,8 +25,9 @@ public final class KernelPinholes {
     static final byte CT_DIR_ORIGINAL = 0;
     static final byte CT_DIR_REPLY = 1;
     /**
-     * How often {@link #release} re-reads and retries when an element expired between its reads and its
-     * delete (the kernel refuses the whole transaction then, with {@code ENOENT}).
+     * How often {@link #release} re-reads and retries when an element went between its reads and its delete
+     * (expired, or the first element taken by the connection's first FIN or RST): the kernel refuses the whole
+     * transaction then, with {@code ENOENT}.
      */
     private static final int RELEASE_ATTEMPTS = 3;
 
@@ -85,17 +86,18 @@ public final class KernelPinholes {
     /**
      * The pinhole's connection so far, in one read: its two counters, and {@code ended} once it has sent a FIN
      * or a RST in either direction (the sender has sent its last byte: every byte before its FIN has passed
-     * the gateway; or the connection was reset).
+     * the gateway; or the connection was reset): its first packet added the pinhole's {@code firstN} element,
+     * its first FIN or RST deleted it (and so does the kernel's collection of a closed connection's count).
      */
     public Released progress(InetAddress peer, int pinholePort) {
         String v = NftBatch.suffix(peer);
-        byte[] original = flowKey(peer, pinholePort, CT_DIR_ORIGINAL);
-        byte[] reply = flowKey(peer, pinholePort, CT_DIR_REPLY);
-        List<Optional<byte[]>> found = query(List.of(new Element("flows" + v, original),
-                new Element("flows" + v, reply), new Element("ends" + v, original), new Element("ends" + v, reply)));
-        return new Released(false, found.get(0).map(KernelPinholes::counter).orElse(Counter.NONE),
-                found.get(1).map(KernelPinholes::counter).orElse(Counter.NONE),
-                found.get(2).isPresent() || found.get(3).isPresent());
+        List<Optional<byte[]>> found = query(List.of(
+                new Element("flows" + v, flowKey(peer, pinholePort, CT_DIR_ORIGINAL)),
+                new Element("flows" + v, flowKey(peer, pinholePort, CT_DIR_REPLY)),
+                new Element("first" + v, NftBatch.addressPort(peer, pinholePort))));
+        Counter from = found.get(0).map(KernelPinholes::counter).orElse(Counter.NONE);
+        return new Released(false, from, found.get(1).map(KernelPinholes::counter).orElse(Counter.NONE),
+                from.packets() > 0 && found.get(2).isEmpty());
     }
 
     /**
@@ -122,45 +124,23 @@ public final class KernelPinholes {
         byte[] reply = flowKey(peer, pinholePort, CT_DIR_REPLY);
         List<Element> elements = List.of(new Element("armed" + v, key), new Element("target" + v, key),
                 new Element("source" + v, key), new Element("flows" + v, original), new Element("flows" + v, reply),
-                new Element("ends" + v, original), new Element("ends" + v, reply), new Element("first" + v, key));
+                new Element("first" + v, key));
         synchronized (socket) {
             for (int attempt = 1;; attempt++) {
                 List<Optional<byte[]>> found = query(elements);
                 try {
                     deleteFound(elements, found);
-                    if (found.get(3).isPresent() || found.get(4).isPresent()) {
-                        removeLateEnds(elements.subList(5, 7), found.subList(5, 7));
-                    }
-                    return new Released(found.get(0).isPresent(),
-                            found.get(3).map(KernelPinholes::counter).orElse(Counter.NONE),
+                    Counter from = found.get(3).map(KernelPinholes::counter).orElse(Counter.NONE);
+                    return new Released(found.get(0).isPresent(), from,
                             found.get(4).map(KernelPinholes::counter).orElse(Counter.NONE),
-                            found.get(5).isPresent() || found.get(6).isPresent());
+                            from.packets() > 0 && found.get(5).isEmpty());
                 } catch (NetlinkException e) {
                     if (e.errno() != Errno.ENOENT || attempt == RELEASE_ATTEMPTS) {
                         throw e;
                     }
-                    // An element expired between the reads and the delete: read again.
+                    // An element went between the reads and the delete: read again.
                 }
             }
-        }
-    }
-
-    /**
-     * A FIN or RST that passed between the reads and the delete, while the flow's counters were still there,
-     * added an {@code endsN} element the delete did not name; left, it would outlive the transfer (an hour) and
-     * tell the port's next pinhole for this peer that its connection has already ended. The counters are gone
-     * now, so no packet can add one again: the ends that were missing are read once more and removed if they
-     * came.
-     */
-    private void removeLateEnds(List<Element> ends, List<Optional<byte[]>> found) {
-        List<Element> missing = new ArrayList<>(2);
-        for (int i = 0; i < ends.size(); i++) {
-            if (found.get(i).isEmpty()) {
-                missing.add(ends.get(i));
-            }
-        }
-        if (!missing.isEmpty()) {
-            deleteFound(missing, query(missing));
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * knows the gateway by). {@code pre} consumes, translates and DNATs in one rule; {@code post} SNATs;
  * {@code count} resets any connection of a pinhole beyond its first ({@code firstN}: conntrack's own count, so
  * two SYNs on two CPUs cannot both pass), counts each direction of a translated connection in {@code flowsN},
- * notes its first FIN or RST in {@code endsN}, and resets a connection ftpgate has cut ({@code killedN}).
+ * deletes its {@code firstN} element at its first FIN or RST (the end ftpgate waits for), and resets a connection ftpgate has cut ({@code killedN}).
  * Connections to the pinhole ranges that match no pinhole and that no relay pinhole listens for are counted in
  * {@code impostors}.
  * docs/data-paths.md ("Kernel data path") explains each rule.
@@ -35,11 +35,6 @@ public record KernelRuleset(String table, List<PortRange> ranges) {
     /** nftables identifiers: a letter, then letters, digits, '_' (nft's scanner accepts more; ftpgate needs no more). */
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_]");
-    /**
-     * How long a connection's end mark outlives it when ftpgate does not remove it (it removes it when the
-     * transfer ends): only a crash leaves one, and the next start replaces the table anyway.
-     */
-    private static final String END_TIMEOUT = "1h";
     /** How long {@code nft -f} may take to install or remove the table before ftpgate gives up on it. */
     private static final long NFT_TIMEOUT_SECONDS = 10;
 
@@ -78,8 +73,6 @@ public record KernelRuleset(String table, List<PortRange> ranges) {
             s.append("  map source").append(v).append(" { type ").append(key).append(" : ").append(addr)
                     .append("; }\n");
             s.append("  set flows").append(v).append(" { type ").append(key).append(" . ct_dir; counter; }\n");
-            s.append("  set ends").append(v).append(" { type ").append(key)
-                    .append(" . ct_dir; flags dynamic, timeout; timeout ").append(END_TIMEOUT).append("; }\n");
             s.append("  set killed").append(v).append(" { type ").append(key).append("; flags timeout; }\n");
             s.append("  set first").append(v).append(" { type ").append(key).append("; flags dynamic; }\n");
         }
@@ -115,8 +108,11 @@ public record KernelRuleset(String table, List<PortRange> ranges) {
             // A lookup in a set with counters counts the packet in the element it finds: one lookup per packet.
             s.append(ours).append("tcp flags & (fin | rst) == 0 ").append(flow).append(" @flows").append(v)
                     .append('\n');
+            // The first FIN or RST (either direction) deletes the pinhole's firstN element, which its connection's
+            // first packet added: so "connected, and no firstN element" says the connection is ending. A late
+            // packet of a connection released already finds nothing to delete, and can leave no stale mark.
             s.append(ours).append("tcp flags & (fin | rst) != 0 ").append(flow).append(" @flows").append(v)
-                    .append(" update @ends").append(v).append(" { ").append(flow).append(" }\n");
+                    .append(" delete @first").append(v).append(" { ").append(pinhole).append(" }\n");
         }
         s.append("  }\n");
         s.append("  chain post {\n    type nat hook postrouting priority srcnat - 1; policy accept;\n");

@@ -43,7 +43,7 @@ class KernelRulesetTest {
                         + " ct original ip saddr . ct original proto-dst . ct direction @flows4",
                 "ct status dnat meta l4proto tcp tcp flags & (fin | rst) != 0"
                         + " ct original ip saddr . ct original proto-dst . ct direction @flows4"
-                        + " update @ends4 { ct original ip saddr . ct original proto-dst . ct direction }");
+                        + " delete @first4 { ct original ip saddr . ct original proto-dst }");
     }
 
     @Test

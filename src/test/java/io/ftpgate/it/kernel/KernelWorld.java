@@ -52,8 +52,8 @@ final class KernelWorld implements AutoCloseable {
     /** A table of the host's own that ftpgate must never touch. */
     static final String OWN_TABLE = "kd_own";
     /** The sets whose elements belong to pinholes and flows; killedN elements expire by themselves. */
-    static final List<String> PER_TRANSFER_SETS = List.of("armed4", "target4", "source4", "flows4", "ends4",
-            "armed6", "target6", "source6", "flows6", "ends6");
+    static final List<String> PER_TRANSFER_SETS = List.of("armed4", "target4", "source4", "flows4", "first4",
+            "armed6", "target6", "source6", "flows6", "first6");
     /** The pinhole timeout of the gateway: short, so that expiry is quick to show. */
     static final int PINHOLE_SECONDS = 2;
     static final int DOWN_BYTES = 1 << 20;
