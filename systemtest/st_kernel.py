@@ -40,10 +40,9 @@ FALLBACKS = [("curl", "pasv4", "active"), ("curl", "port4", "passive"), ("lftp",
              ("commons-net", "eprt4", "passive"), ("tnftp", "epsv4", "active")]
 
 
-# The sets and maps that hold a pinhole's elements (KernelRuleset), each checked where the table has it (the
-# first rulesets had endsN, later ones firstN); killedN keep theirs 30 s on purpose. CORE_SETS must exist.
-TABLE_SETS = ("armed", "target", "source", "flows", "ends", "first")
-CORE_SETS = ("armed", "target", "source", "flows")
+# The sets and maps that hold a pinhole's elements (KernelRuleset); killedN keep theirs 30 s on purpose.
+TABLE_SETS = ("armed", "target", "source", "flows", "first")
+CORE_SETS = TABLE_SETS
 
 
 # How long an element may outlive the test's last transfer: an unused pinhole goes when it expires (the test's
