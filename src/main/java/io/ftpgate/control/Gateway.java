@@ -127,7 +127,7 @@ public final class Gateway implements AutoCloseable {
                 gw.shared.kernel().set(translating);
                 gw.unmatched = new UnmatchedReport(translating, events, GlobalEventExecutor.INSTANCE);
             }
-        } catch (GatewayStartException e) {
+        } catch (GatewayStartException | RuntimeException e) {
             gw.close();
             throw e;
         }

@@ -33,7 +33,9 @@ final class KernelTransfers {
     /** The kernel path for a PASV/EPSV now, or null when it stays on the relay. */
     static TranslatingPath passivePath(Session s, DataBroker broker) {
         TranslatingPath path = s.ctx().translatingPath();
+        // A spare relay leg alive on the server means a PASV of its own there: a second one would replace it.
         if (path == null || !broker.serverPassive(true) || !s.isLoggedIn() || !s.serverConnected()
+                || broker.spare().alive()
                 || !clearBothSides(s) || s.ctx().config().proxy().data().on()
                 || !s.ctx().config().listenerPolicy().fxp().isEmpty()
                 || !path.serves(s.clientAddress(), s.server().address())) {

@@ -42,6 +42,8 @@ public final class KernelDataPath implements TranslatingPath {
      * least on Linux). A client that runs through its range faster reuses cooling ports rather than fail.
      */
     static final long COOLING_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How long a failed removal waits before the next try. */
+    static final long REMOVAL_RETRY_MILLIS = 1_000;
     /** Past this many entries, expired ones are swept at the next release (the map stays small). */
     private static final int COOLING_SWEEP_SIZE = 4096;
 
@@ -98,7 +100,8 @@ public final class KernelDataPath implements TranslatingPath {
             table.pinholes().arm(peer, port, target, source, ttl);
             armed.setSuccess(new KernelFlow(this, loop, peer, port, peerIsClient));
         } catch (NetlinkException e) {
-            relay.giveBackTranslatedPort(port, peer);
+            // Refused whole, or unanswered and perhaps applied: whatever the kernel has of it goes first.
+            run(() -> removeThenGiveBack(peer, port), () -> relay.giveBackTranslatedPort(port, peer));
             armed.setFailure(new TranslationException("kernel: " + e.getMessage()));
         }
         return armed;
@@ -153,6 +156,22 @@ public final class KernelDataPath implements TranslatingPath {
             netlink.schedule(task, delay, unit);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOG.debug("kernel data path closed: a scheduled check is dropped");
+        }
+    }
+
+    /**
+     * On the netlink thread: removes whatever the kernel still has of the pinhole, then gives its port back;
+     * while the kernel does not answer, retried every {@link #REMOVAL_RETRY_MILLIS} (the port stays taken, so
+     * no new pinhole of that peer can meet the leftovers).
+     */
+    void removeThenGiveBack(InetAddress peer, int port) {
+        try {
+            table.pinholes().release(peer, port);
+            relay.giveBackTranslatedPort(port, peer);
+        } catch (NetlinkException e) {
+            LOG.warn("kernel pinhole {}:{}: removal failed, retried in {} ms: {}", peer.getHostAddress(), port,
+                    REMOVAL_RETRY_MILLIS, e.getMessage());
+            later(() -> removeThenGiveBack(peer, port), REMOVAL_RETRY_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -40,11 +40,6 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
      * port stays taken for the peer as long.
      */
     static final Duration CUT_LINGER = Duration.ofSeconds(30);
-    /**
-     * How long after the server's final reply the flow waits for the connection's end before it reads what
-     * was counted anyway (a receiver that never closes).
-     */
-    static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** The first and the longest pause between two looks for the end (doubling in between). */
     private static final long FIRST_POLL_MICROS = 100;
     private static final long LONGEST_POLL_MICROS = 20_000;
@@ -128,41 +123,41 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
 
     @Override
     public void serverAnswered() {
-        long since = System.nanoTime();
         // The first look here, on the event loop: the server closed its data connection before its reply, so its
         // FIN has usually passed and the reply can go out at once; the removal follows on the netlink thread.
         try {
             Released now = path.pinholes().progress(peer, port);
             if (now.ended()) {
-                complete(now, null);
+                // The release is queued first: completing runs the transfer's end at once, whose close of this
+                // pinhole must find it released, not cut a connection that ended well.
                 path.run(() -> release(null, false), this::closedPath);
+                complete(now, null);
                 return;
             }
         } catch (NetlinkException e) {
             LOG.debug("kernel pinhole {}:{}: end check failed: {}", peer.getHostAddress(), port, e.getMessage());
         }
-        path.later(() -> awaitEnd(since, FIRST_POLL_MICROS * 2), FIRST_POLL_MICROS, TimeUnit.MICROSECONDS);
+        path.later(() -> awaitEnd(FIRST_POLL_MICROS * 2), FIRST_POLL_MICROS, TimeUnit.MICROSECONDS);
     }
 
-    private void awaitEnd(long since, long pauseMicros) {
+    private void awaitEnd(long pauseMicros) {
         if (released.get()) {
             return;
         }
-        Released now;
+        Released now = null;
         try {
             now = path.pinholes().progress(peer, port);
         } catch (NetlinkException e) {
-            release(null, false); // read what there is
-            return;
+            LOG.debug("kernel pinhole {}:{}: end check failed: {}", peer.getHostAddress(), port, e.getMessage());
         }
-        if (now.ended()) {
+        if (now != null && now.ended()) {
             // The transfer's reply need not wait for the removal: what it reports is known now.
             complete(now, null);
             release(null, false);
-        } else if (System.nanoTime() - since > DRAIN_LIMIT_NANOS) {
-            release(null, false);
         } else {
-            path.later(() -> awaitEnd(since, Math.min(pauseMicros * 2, LONGEST_POLL_MICROS)), pauseMicros,
+            // No time limit: the relay also holds the reply until its flow ends. A receiver draining a large
+            // tail slowly keeps it waiting; one that stalls is cut by the data-idle check.
+            path.later(() -> awaitEnd(Math.min(pauseMicros * 2, LONGEST_POLL_MICROS)), pauseMicros,
                     TimeUnit.MICROSECONDS);
         }
     }
@@ -210,17 +205,20 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
         }
         Released r;
         String why = failure;
+        boolean removed = true;
         try {
             r = path.pinholes().release(peer, port);
         } catch (NetlinkException e) {
-            LOG.warn("kernel pinhole {}:{}: release failed: {}", peer.getHostAddress(), port, e.getMessage());
+            LOG.warn("kernel pinhole {}:{}: release failed, retried: {}", peer.getHostAddress(), port,
+                    e.getMessage());
             r = new Released(false, Counter.NONE, Counter.NONE, false);
             why = why == null ? "kernel: " + e.getMessage() : why;
+            removed = false;
         }
         boolean killed = false;
-        // A connection that came and has not ended yet is reset; one whose FIN or RST has passed (a server that
-        // refused an upload closes its data connection itself) needs no reset, and its port no quarantine.
-        if (cut && !r.unused() && !r.ended()) {
+        // A connection that came is reset, even one that sent a FIN already: that FIN may be a half-close of the
+        // peer's own side while the other side still sends.
+        if (cut && !r.unused()) {
             try {
                 path.pinholes().kill(peer, port, CUT_LINGER);
                 killed = true;
@@ -229,7 +227,9 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
                         e.getMessage());
             }
         }
-        if (killed) {
+        if (!removed) {
+            path.removeThenGiveBack(peer, port); // the port stays taken until the kernel has nothing left of it
+        } else if (killed) {
             path.later(() -> path.giveBack(port, peer), CUT_LINGER.toMillis(), TimeUnit.MILLISECONDS);
         } else {
             path.giveBackCooling(port, peer);

@@ -84,6 +84,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * earlier transactions (one that timed out) are skipped by their sequence numbers.
      */
     public synchronized void transact(NftBatch.Encoded batch) {
+        requireOpen();
         if (!batch.acknowledged()) {
             throw new IllegalArgumentException("only acknowledged transactions can be awaited");
         }
@@ -127,6 +128,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * is a {@link NetlinkException}.
      */
     public synchronized List<Optional<byte[]>> queryAll(List<byte[]> requests, int firstSeq) {
+        requireOpen();
         int n = requests.size();
         nextSeq = firstSeq + n;
         ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -181,6 +183,13 @@ public final class NetlinkSocket implements AutoCloseable {
                     Errno.EAGAIN);
         }
         return new NetlinkException(Errno.describe("cannot receive from the netlink socket", errno), errno);
+    }
+
+    /** A closed socket's number may belong to another file by now: nothing may be sent on it. */
+    private void requireOpen() {
+        if (closed) {
+            throw new NetlinkException("the netlink socket is closed");
+        }
     }
 
     @Override
