@@ -326,13 +326,22 @@ class NatAndBounceIT {
         });
     }
 
-    /** True when a connect from 127.0.0.1 is refused, or accepted by the kernel but closed without data. */
+    /**
+     * True when a connect from 127.0.0.1 is refused, reset while connecting (the pinhole's port closes with its
+     * last pinhole, and a connection queued on it meanwhile is reset), or accepted by the kernel but closed
+     * without data.
+     */
     private static boolean connectFails(int port) throws IOException {
         try (Socket s = RawFtp.dataConnect("127.0.0.1", port, "127.0.0.1")) {
             s.setSoTimeout(5_000);
             return readEofOrReset(s.getInputStream());
         } catch (ConnectException e) {
             return true;
+        } catch (SocketException e) {
+            if (String.valueOf(e.getMessage()).contains("reset")) {
+                return true;
+            }
+            throw e;
         }
     }
 
