@@ -53,7 +53,8 @@ final class TproxyHostCheck {
     }
 
     /** The command's standard output, or null when it cannot run or fails. */
-    private static String run(String... command) {
+    /** The output of {@code command}, or null when it cannot run, fails or takes too long. */
+    static String run(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             byte[] out = p.getInputStream().readAllBytes();

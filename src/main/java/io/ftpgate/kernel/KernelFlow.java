@@ -80,7 +80,7 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
         Promise<Boolean> p = loop.newPromise();
         path.run(() -> {
             try {
-                p.setSuccess(path.pinholes().counters(peer, port).fromPeer().packets() > 0);
+                p.setSuccess(path.pinholes().progress(peer, port).fromPeer().packets() > 0);
             } catch (NetlinkException e) {
                 p.setFailure(e);
             }
@@ -107,7 +107,7 @@ final class KernelFlow implements TranslatedPinhole, DataFlow {
             return;
         }
         try {
-            Released now = path.pinholes().counters(peer, port);
+            Released now = path.pinholes().progress(peer, port);
             long packets = now.fromPeer().packets() + now.toPeer().packets();
             bytesSoFar = payload(now.fromPeer()) + payload(now.toPeer());
             if (packets == packetsSeen) {

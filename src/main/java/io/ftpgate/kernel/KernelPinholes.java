@@ -73,16 +73,6 @@ public final class KernelPinholes {
     public record Released(boolean unused, Counter fromPeer, Counter toPeer, boolean ended) {
     }
 
-    /** The pinhole's connection so far: its two counters; NONE where the pinhole is gone. */
-    public Released counters(InetAddress peer, int pinholePort) {
-        String v = NftBatch.suffix(peer);
-        List<Optional<byte[]>> found = query(List.of(
-                new Element("flows" + v, flowKey(peer, pinholePort, CT_DIR_ORIGINAL)),
-                new Element("flows" + v, flowKey(peer, pinholePort, CT_DIR_REPLY))));
-        return new Released(false, found.get(0).map(KernelPinholes::counter).orElse(Counter.NONE),
-                found.get(1).map(KernelPinholes::counter).orElse(Counter.NONE), false);
-    }
-
     /**
      * The pinhole's connection so far, in one read: its two counters, and {@code ended} once it has sent a FIN
      * or a RST in either direction (the sender has sent its last byte: every byte before its FIN has passed

@@ -41,7 +41,7 @@ public final class KernelTable implements AutoCloseable {
      */
     public static KernelTable install(List<String> nft, KernelRuleset ruleset, Duration receiveTimeout) {
         requireOn(IPV4_FORWARD, "net.ipv4.ip_forward");
-        boolean ipv6 = isOn(IPV6_FORWARD);
+        boolean ipv6 = forwardingOn(true);
         KernelRuleset.apply(nft, ruleset.installScript());
         try {
             return new KernelTable(nft, ruleset, NetlinkSocket.open(receiveTimeout), ipv6);
@@ -76,9 +76,11 @@ public final class KernelTable implements AutoCloseable {
         }
     }
 
-    private static boolean isOn(Path sysctl) {
+    /** Whether this namespace forwards IPv4 (or, with {@code ipv6}, IPv6): what the path needs, read here. */
+    public static boolean forwardingOn(boolean ipv6) {
         try {
-            return "1".equals(Files.readString(sysctl, StandardCharsets.US_ASCII).strip());
+            return "1".equals(Files.readString(ipv6 ? IPV6_FORWARD : IPV4_FORWARD, StandardCharsets.US_ASCII)
+                    .strip());
         } catch (IOException e) {
             return false; // no IPv6 in this kernel
         }
